@@ -1,0 +1,4 @@
+export * from './result.js';
+export * from './reader.js';
+export * from './decode.js';
+export * from './hex.js';
