@@ -1,0 +1,303 @@
+/**
+ * DER → CertInfo (RFC 5280 §4.1). Never throws: every failure becomes a CertInfo with `error` set
+ * that still carries the bytes and fingerprints, so a session can say "the peer sent something
+ * that is not a certificate" and still match it by hash.
+ */
+import { createHash } from 'node:crypto';
+import { ByteReader, copyBytes, toHex } from '../bytes/index.js';
+import { TAG, type Tlv, bitLength, childrenOf, decodeOid, expectTag, readOid, readTlv, ReaderMissing, walk } from './der.js';
+import { hasUnsafeText } from './display.js';
+import {
+  NO_EKU,
+  decodeAia,
+  decodeAki,
+  decodeBasicConstraints,
+  decodeCrlDp,
+  decodeEku,
+  decodeKeyUsage,
+  decodeNetscapeCertType,
+  decodeSan,
+  decodeSki,
+} from './extensions.js';
+import { decodeName } from './names.js';
+import { CURVE_BITS, CURVE_NAMES, EXTENSION_NAMES, OID, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids.js';
+import { decodeWithPkijs } from './pkijs-boundary.js';
+import type { CertInfo, DistinguishedName, ExtensionSummary, PublicKeyInfo, SignatureAlgorithm } from './types.js';
+
+/**
+ * A TLS Certificate entry can be up to 2^24-1 bytes; real ones are a few KiB and the largest
+ * multi-SAN certificates a few hundred KiB. Past this we keep the hash and decode nothing.
+ */
+export const MAX_CERT_BYTES = 4 * 1024 * 1024;
+/** Deepest constructed nesting a certificate needs is about 10 (a directoryName in a SAN); refuse hostile towers early. */
+export const MAX_DER_DEPTH = 32;
+export const MAX_DER_ELEMENTS = 400_000;
+
+export function fingerprints(der: Uint8Array): { sha256: string; sha1: string } {
+  return {
+    sha256: createHash('sha256').update(der).digest('hex'),
+    sha1: createHash('sha1').update(der).digest('hex'),
+  };
+}
+
+/**
+ * Bounded pre-scan of the constructed structure (no recursion: an explicit stack), so input nested
+ * 10,000 deep is refused with a clear reason before any library sees it.
+ */
+function prescan(der: Uint8Array): string | undefined {
+  const stack: { r: ByteReader; depth: number }[] = [{ r: new ByteReader(der), depth: 0 }];
+  let elements = 0;
+  const res = walk(() => {
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.r.atEnd) {
+        stack.pop();
+        continue;
+      }
+      const t = readTlv(top.r);
+      if (++elements > MAX_DER_ELEMENTS) return `more than ${MAX_DER_ELEMENTS} ASN.1 elements; not decoded`;
+      if (t.constructed && t.value.length > 0) {
+        if (top.depth + 1 > MAX_DER_DEPTH) return `ASN.1 nested deeper than ${MAX_DER_DEPTH} levels; not decoded`;
+        stack.push({ r: new ByteReader(t.value), depth: top.depth + 1 });
+      }
+    }
+    return undefined;
+  }, 'certificate');
+  return res.ok ? res.value : undefined; // structural errors are reported by the full decode
+}
+
+function failed(der: Uint8Array, error: string, warnings: string[], fp: { sha256: string; sha1: string }): CertInfo {
+  return { der, sha256: fp.sha256, sha1: fp.sha1, error, warnings };
+}
+
+/** Serial without leading 00 pad bytes (OpenSSL prints the integer's value). */
+export function serialForDisplay(serialHex: string): string {
+  let s = serialHex;
+  while (s.length > 2 && s.startsWith('00')) s = s.slice(2);
+  return s;
+}
+
+function algorithm(t: Tlv | undefined, what: string): { oid: string; parameters?: Uint8Array } {
+  const parts = childrenOf(expectTag(t, TAG.SEQUENCE, what), 2).items;
+  const oid = readOid(parts[0], `${what} algorithm`);
+  const p = parts[1];
+  return p && p.tag !== TAG.NULL ? { oid, parameters: p.raw } : { oid };
+}
+
+/** SubjectPublicKeyInfo (§4.1.2.7): algorithm, size and curve. */
+function publicKeyInfo(t: Tlv | undefined, warnings: string[]): PublicKeyInfo {
+  const spki = expectTag(t, TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  const [algTlv, keyTlv] = childrenOf(spki, 2).items;
+  const alg = algorithm(algTlv, 'subjectPublicKeyInfo');
+  const key = expectTag(keyTlv, TAG.BIT_STRING, 'subjectPublicKey').value.subarray(1);
+  const base = { algorithmOid: alg.oid, algorithmName: PUBLIC_KEY_ALGORITHMS[alg.oid] ?? alg.oid, spki: spki.raw };
+  const sizes = walk(() => {
+    if (alg.oid === OID.rsaEncryption || alg.oid === OID.rsassaPss) {
+      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
+      const r = new ByteReader(key);
+      const n = childrenOf(expectTag(readTlv(r), TAG.SEQUENCE, 'RSAPublicKey'), 2).items[0];
+      return { type: alg.oid === OID.rsaEncryption ? 'rsa' : 'rsa-pss', bits: bitLength(expectTag(n, TAG.INTEGER, 'modulus').value) };
+    }
+    if (alg.oid === OID.ecPublicKey) {
+      // ECParameters: namedCurve OID (RFC 5480 §2.1.1); explicit parameters are not named.
+      const r = alg.parameters ? new ByteReader(alg.parameters) : undefined;
+      const p = r ? readTlv(r) : undefined;
+      const curveOid = p?.tag === TAG.OID ? decodeOid(p.value) : undefined;
+      const curve = curveOid ? (CURVE_NAMES[curveOid] ?? curveOid) : 'explicit parameters';
+      const bits = CURVE_BITS[curve];
+      return bits !== undefined ? { type: 'ec', curve, bits } : { type: 'ec', curve };
+    }
+    if (alg.oid === OID.ed25519) return { type: 'ed25519', bits: 256 };
+    if (alg.oid === OID.ed448) return { type: 'ed448', bits: 456 };
+    if (alg.oid === OID.dsa && alg.parameters) {
+      const p = childrenOf(expectTag(readTlv(new ByteReader(alg.parameters)), TAG.SEQUENCE, 'Dss-Parms'), 1).items[0];
+      return { type: 'dsa', bits: bitLength(expectTag(p, TAG.INTEGER, 'p').value) };
+    }
+    return { type: 'unknown' };
+  }, 'public key');
+  if (!sizes.ok) {
+    warnings.push(sizes.error.message);
+    return { ...base, type: 'unknown' };
+  }
+  return { ...base, ...sizes.value };
+}
+
+interface TbsParts {
+  tbs: Tlv;
+  signature: Uint8Array;
+  outerAlg: { oid: string; parameters?: Uint8Array };
+  innerAlgRaw: Uint8Array;
+  outerAlgRaw: Uint8Array;
+  serial: Uint8Array;
+  issuer: Tlv;
+  subject: Tlv;
+  spki: Tlv;
+}
+
+/** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (§4.1.1). */
+function splitCertificate(der: Uint8Array): TbsParts {
+  const r = new ByteReader(der);
+  const cert = expectTag(readTlv(r), TAG.SEQUENCE, 'Certificate');
+  if (!r.atEnd) throw new ReaderMissing(`${r.remaining} bytes after the certificate`);
+  const [tbs, outerAlgTlv, sigTlv] = childrenOf(cert, 4).items;
+  const tbsSeq = expectTag(tbs, TAG.SEQUENCE, 'tbsCertificate');
+  const outerAlg = algorithm(outerAlgTlv, 'signatureAlgorithm');
+  const sigBits = expectTag(sigTlv, TAG.BIT_STRING, 'signatureValue').value;
+  const f = childrenOf(tbsSeq, 12).items;
+  let i = 0;
+  if (f[0]?.tag === 0xa0) i = 1; // [0] EXPLICIT Version DEFAULT v1 (§4.1.2.1)
+  const serial = expectTag(f[i], TAG.INTEGER, 'serialNumber').value;
+  const innerAlg = expectTag(f[i + 1], TAG.SEQUENCE, 'signature');
+  const issuer = expectTag(f[i + 2], TAG.SEQUENCE, 'issuer');
+  expectTag(f[i + 3], TAG.SEQUENCE, 'validity');
+  const subject = expectTag(f[i + 4], TAG.SEQUENCE, 'subject');
+  const spki = expectTag(f[i + 5], TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  if (serial.length === 0) throw new ReaderMissing('serialNumber is empty');
+  return {
+    tbs: tbsSeq,
+    signature: sigBits.subarray(1),
+    outerAlg,
+    innerAlgRaw: innerAlg.raw,
+    outerAlgRaw: outerAlgTlv!.raw,
+    serial,
+    issuer,
+    subject,
+    spki,
+  };
+}
+
+function nameWarnings(what: string, n: DistinguishedName, warnings: string[]): void {
+  if (n.attributes.some((a) => hasUnsafeText(a.value))) {
+    warnings.push(`${what} contains control or bidirectional-override characters; escape it before display`);
+  }
+}
+
+/** Decodes one certificate. Never throws. The input is copied; the result does not alias it. */
+export function parseCertificate(input: Uint8Array): CertInfo {
+  const der = copyBytes(input);
+  const fp = fingerprints(der);
+  const warnings: string[] = [];
+  if (der.length > MAX_CERT_BYTES) {
+    warnings.push(`certificate of ${der.length} bytes exceeds the ${MAX_CERT_BYTES}-byte decode limit`);
+    return failed(der, `too large to decode (${der.length} bytes)`, warnings, fp);
+  }
+  const limit = prescan(der);
+  if (limit) {
+    warnings.push(limit);
+    return failed(der, limit, warnings, fp);
+  }
+  const parts = walk(() => splitCertificate(der), 'certificate');
+  if (!parts.ok) return failed(der, parts.error.message, warnings, fp);
+  const frame = decodeWithPkijs(der);
+  if (!frame.ok) return failed(der, frame.error.message, warnings, fp);
+
+  const p = parts.value;
+  const f = frame.value;
+  const decoded = walk(() => {
+    const subject = decodeName(p.subject, 'subject', warnings);
+    const issuer = decodeName(p.issuer, 'issuer', warnings);
+    return { subject, issuer, publicKey: publicKeyInfo(p.spki, warnings) };
+  }, 'certificate');
+  if (!decoded.ok) return failed(der, decoded.error.message, warnings, fp);
+  const { subject, issuer, publicKey } = decoded.value;
+  nameWarnings('subject', subject, warnings);
+  nameWarnings('issuer', issuer, warnings);
+
+  const serial = toHex(p.serial);
+  // §4.1.2.2: serials are positive and at most 20 octets; real CAs have broken both rules.
+  if ((p.serial[0]! & 0x80) !== 0) warnings.push('serial number is negative (RFC 5280 §4.1.2.2 requires a positive integer)');
+  if (p.serial.length > 20) warnings.push(`serial number is ${p.serial.length} octets (RFC 5280 §4.1.2.2 allows 20)`);
+  // §4.1.1.2: the inner and outer signature algorithm must be identical.
+  if (toHex(p.innerAlgRaw) !== toHex(p.outerAlgRaw)) warnings.push('tbsCertificate.signature differs from signatureAlgorithm (RFC 5280 §4.1.1.2)');
+
+  const sigInfo = SIGNATURE_ALGORITHMS[p.outerAlg.oid];
+  const signatureAlgorithm: SignatureAlgorithm = {
+    oid: p.outerAlg.oid,
+    name: sigInfo?.name ?? p.outerAlg.oid,
+    ...(p.outerAlg.parameters ? { parameters: p.outerAlg.parameters } : {}),
+  };
+
+  const result: Record<string, unknown> = {};
+  const summaries: ExtensionSummary[] = [];
+  const seen = new Set<string>();
+  let eku = NO_EKU;
+  for (const ext of f.extensions) {
+    const name = EXTENSION_NAMES[ext.oid];
+    // §4.2: a certificate MUST NOT include more than one instance of an extension. The first wins.
+    if (seen.has(ext.oid)) {
+      warnings.push(`extension ${name ?? ext.oid} appears more than once (RFC 5280 §4.2); the later copy is ignored`);
+      summaries.push({ oid: ext.oid, ...(name ? { name } : {}), critical: ext.critical, length: ext.value.length, error: 'duplicate' });
+      continue;
+    }
+    seen.add(ext.oid);
+    let error: string | undefined;
+    const take = <T>(key: string, r: { ok: true; value: T } | { ok: false; error: { message: string } }): void => {
+      if (r.ok) result[key] = r.value;
+      else error = r.error.message;
+    };
+    switch (ext.oid) {
+      case OID.extKeyUsage: {
+        const r = decodeEku(ext.value, ext.critical, warnings);
+        if (r.ok) eku = r.value;
+        else {
+          // An EKU that cannot be read permits nothing: OpenSSL marks such a certificate invalid.
+          error = r.error.message;
+          eku = { ...NO_EKU, present: true, critical: ext.critical };
+        }
+        break;
+      }
+      case OID.keyUsage:
+        take('keyUsage', decodeKeyUsage(ext.value, ext.critical));
+        break;
+      case OID.basicConstraints:
+        take('basicConstraints', decodeBasicConstraints(ext.value, ext.critical));
+        break;
+      case OID.subjectAltName:
+        take('san', decodeSan(ext.value, ext.critical, warnings));
+        break;
+      case OID.subjectKeyIdentifier:
+        take('subjectKeyId', decodeSki(ext.value));
+        break;
+      case OID.authorityKeyIdentifier:
+        take('authorityKeyId', decodeAki(ext.value));
+        break;
+      case OID.netscapeCertType:
+        take('netscapeCertType', decodeNetscapeCertType(ext.value, ext.critical));
+        break;
+      case OID.crlDistributionPoints:
+        take('crlDistributionPoints', decodeCrlDp(ext.value));
+        break;
+      case OID.authorityInfoAccess:
+        take('authorityInfoAccess', decodeAia(ext.value));
+        break;
+    }
+    if (error) warnings.push(`extension ${name ?? ext.oid} could not be decoded: ${error}`);
+    summaries.push({ oid: ext.oid, ...(name ? { name } : {}), critical: ext.critical, length: ext.value.length, ...(error ? { error } : {}) });
+  }
+
+  return {
+    der,
+    sha256: fp.sha256,
+    sha1: fp.sha1,
+    warnings,
+    version: f.version + 1,
+    serial,
+    serialDisplay: serialForDisplay(serial),
+    subject,
+    issuer,
+    validity: {
+      notBefore: f.notBefore,
+      notAfter: f.notAfter,
+      notBeforeIso: f.notBefore.toISOString(),
+      notAfterIso: f.notAfter.toISOString(),
+    },
+    publicKey,
+    signatureAlgorithm,
+    extensions: summaries,
+    eku,
+    ...result,
+    isSelfIssued: toHex(subject.der) === toHex(issuer.der),
+    tbs: p.tbs.raw,
+    signature: p.signature,
+  } as CertInfo;
+}
