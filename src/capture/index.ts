@@ -1,0 +1,3 @@
+export * from './types.js';
+export { readCapture, sniffFormat, CaptureFormatError, type ReadOptions } from './read.js';
+export { describeMagic } from './source.js';

@@ -1,0 +1,49 @@
+import type { Connection } from '../net/index.js';
+import type { ScanResult } from '../analysis/frames.js';
+import { statsNotes } from '../analysis/frames.js';
+
+function ep(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function endText(c: Connection): string {
+  const parts: string[] = [];
+  const names = ['A', 'B'];
+  c.ends.forEach((e, i) => {
+    if (e && e.reason !== 'capture-end') parts.push(`${e.reason.toUpperCase()} from ${names[i]} (frame ${e.frame})`);
+  });
+  return parts.length ? parts.join(', ') : 'open at end of capture';
+}
+
+export function flowJson(c: Connection) {
+  return {
+    stream: c.id,
+    a: c.a,
+    b: c.b,
+    initiator: c.synSeen ? 'a' : 'unknown',
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    packets: { aToB: c.packets[0], bToA: c.packets[1] },
+    bytes: { aToB: c.bytes[0], bToA: c.bytes[1] },
+    gaps: { count: c.gapCount, bytes: c.gapBytes, list: c.gaps.map((g) => ({ dir: g.dir === 0 ? 'aToB' : 'bToA', offset: g.streamOffset, length: g.length, reason: g.reason, frame: g.frame })) },
+    retransmissions: c.retransmissions,
+    outOfOrder: c.outOfOrder,
+    end: c.ends.map((e, i) => (e ? { from: i === 0 ? 'a' : 'b', reason: e.reason, frame: e.frame } : null)),
+  };
+}
+
+export function formatFlowsText(r: ScanResult, file: string): string {
+  const lines: string[] = [];
+  lines.push(`${file}: ${r.capture.frames} frames, ${r.connections.length} TCP connections (${r.capture.format}${r.capture.gzip ? ', gzip' : ''})`);
+  for (const c of r.connections) {
+    const arrow = c.synSeen ? '→' : '—';
+    const gaps = c.gapCount ? `, ${c.gapCount} gaps (${c.gapBytes} bytes missing${c.gaps[0] ? `, first at frame ${c.gaps[0].frame}: ${c.gaps[0].reason}` : ''})` : '';
+    const mid = c.synSeen ? '' : ' (no SYN seen: initiator unknown)';
+    lines.push(
+      `#${c.id} ${ep(c.a)} ${arrow} ${ep(c.b)}${mid}  frames ${c.firstFrame}–${c.lastFrame}  ${c.bytes[0]} B → / ${c.bytes[1]} B ←${gaps}  ${endText(c)}`,
+    );
+  }
+  for (const p of r.capture.problems) lines.push(`${p.severity === 'fatal' ? 'error' : 'warning'}: ${p.message}`);
+  for (const n of statsNotes(r.stats)) lines.push(`note: ${n}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './packet.js';
+export * from './linktypes.js';
+export * from './reassembly/index.js';

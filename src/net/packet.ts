@@ -1,0 +1,333 @@
+import type { Frame } from '../capture/types.js';
+import { LINKTYPE } from './linktypes.js';
+
+/** TCP flag bits (RFC 9293 §3.1). */
+export const FIN = 0x01;
+export const SYN = 0x02;
+export const RST = 0x04;
+export const PSH = 0x08;
+export const ACK = 0x10;
+
+/**
+ * One decoded TCP segment. `src`, `dst` and `payload` are views into the frame's bytes and live
+ * only as long as the frame does.
+ */
+export interface TcpSegment {
+  readonly ipVersion: 4 | 6;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly window: number;
+  readonly payload: Uint8Array;
+  /** Payload bytes the IP header announces but the snap length cut off. */
+  readonly payloadMissing: number;
+  /** Offset of the TCP payload within frame.data (for a hex pane over the whole frame). */
+  readonly payloadOffset: number;
+}
+
+export type DecodeOutcome =
+  | { readonly kind: 'tcp'; readonly seg: TcpSegment }
+  | { readonly kind: 'other'; readonly what: string }
+  | { readonly kind: 'unknown-link'; readonly linkType: number }
+  | { readonly kind: 'malformed'; readonly layer: string; readonly message: string }
+  | { readonly kind: 'fragment' };
+
+const ETH_IPV4 = 0x0800;
+const ETH_IPV6 = 0x86dd;
+const ETH_VLAN = 0x8100;
+const ETH_QINQ = 0x88a8;
+const ETH_QINQ_OLD = 0x9100;
+const ETH_PPPOE = 0x8864;
+const ETH_MPLS = 0x8847;
+
+const MAX_NESTING = 8; // tunnels inside tunnels: beyond this the packet is left alone
+
+interface FragKey {
+  parts: { off: number; data: Uint8Array }[];
+  total: number; // -1 until the last fragment is seen
+  bytes: number;
+  firstFrame: number;
+  header: Uint8Array;
+}
+
+export interface NetLimits {
+  /** Pending IPv4 fragment sets kept at once, and bytes held in them. */
+  readonly maxFragmentSets: number;
+  readonly maxFragmentBytes: number;
+}
+
+export const DEFAULT_NET_LIMITS: NetLimits = { maxFragmentSets: 256, maxFragmentBytes: 8 * 1024 * 1024 };
+
+/**
+ * Link → IP → TCP decoding. One instance per capture: it holds the IPv4 fragment table, which is
+ * bounded by `limits` (oldest set dropped and counted when full).
+ */
+export class PacketDecoder {
+  private readonly frags = new Map<string, FragKey>();
+  private fragBytes = 0;
+  fragmentsReassembled = 0;
+  fragmentsDropped = 0;
+
+  constructor(private readonly limits: NetLimits = DEFAULT_NET_LIMITS) {}
+
+  decode(frame: Frame): DecodeOutcome {
+    const d = frame.data;
+    switch (frame.linkType) {
+      case LINKTYPE.ETHERNET:
+        return this.ether(d, 0, frame, 0);
+      case LINKTYPE.RAW:
+      case LINKTYPE.RAW_BSD12:
+      case LINKTYPE.RAW_OPENBSD14:
+        return this.ipByVersion(d, 0, frame, 0);
+      case LINKTYPE.IPV4:
+        return this.ipv4(d, 0, frame, 0);
+      case LINKTYPE.IPV6:
+        return this.ipv6(d, 0, frame, 0);
+      case LINKTYPE.NULL:
+      case LINKTYPE.LOOP: {
+        if (d.length < 4) return malformed('loopback', 'shorter than its 4-byte header');
+        // NULL stores the address family in the writer's byte order; LOOP in network order.
+        const le = d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24);
+        const be = (d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!;
+        const af = frame.linkType === LINKTYPE.LOOP ? be : (d[0] !== 0 ? le : be);
+        if (af === 2) return this.ipv4(d, 4, frame, 0);
+        if (af === 24 || af === 28 || af === 30 || af === 10 || af === 23) return this.ipv6(d, 4, frame, 0);
+        return { kind: 'other', what: `loopback family ${af}` };
+      }
+      case LINKTYPE.LINUX_SLL: {
+        if (d.length < 16) return malformed('SLL', 'shorter than its 16-byte header');
+        return this.etherType((d[14]! << 8) | d[15]!, d, 16, frame, 0);
+      }
+      case LINKTYPE.LINUX_SLL2: {
+        if (d.length < 20) return malformed('SLL2', 'shorter than its 20-byte header');
+        return this.etherType((d[0]! << 8) | d[1]!, d, 20, frame, 0);
+      }
+      default:
+        return { kind: 'unknown-link', linkType: frame.linkType };
+    }
+  }
+
+  private ether(d: Uint8Array, o: number, frame: Frame, depth: number): DecodeOutcome {
+    if (d.length < o + 14) return malformed('Ethernet', 'shorter than its 14-byte header');
+    return this.etherType((d[o + 12]! << 8) | d[o + 13]!, d, o + 14, frame, depth);
+  }
+
+  private etherType(type: number, d: Uint8Array, o: number, frame: Frame, depth: number): DecodeOutcome {
+    // 802.1Q and stacked 802.1ad tags: each is 4 bytes, the inner EtherType follows.
+    let guard = 0;
+    while ((type === ETH_VLAN || type === ETH_QINQ || type === ETH_QINQ_OLD) && guard++ < MAX_NESTING) {
+      if (d.length < o + 4) return malformed('802.1Q', 'VLAN tag cut short');
+      type = (d[o + 2]! << 8) | d[o + 3]!;
+      o += 4;
+    }
+    switch (type) {
+      case ETH_IPV4:
+        return this.ipv4(d, o, frame, depth);
+      case ETH_IPV6:
+        return this.ipv6(d, o, frame, depth);
+      case ETH_PPPOE: {
+        if (d.length < o + 8) return malformed('PPPoE', 'header cut short');
+        const proto = (d[o + 6]! << 8) | d[o + 7]!;
+        if (proto === 0x0021) return this.ipv4(d, o + 8, frame, depth);
+        if (proto === 0x0057) return this.ipv6(d, o + 8, frame, depth);
+        return { kind: 'other', what: `PPP protocol 0x${proto.toString(16)}` };
+      }
+      case ETH_MPLS: {
+        let n = 0;
+        while (n++ < MAX_NESTING) {
+          if (d.length < o + 4) return malformed('MPLS', 'label stack cut short');
+          const bottom = d[o + 2]! & 1;
+          o += 4;
+          if (bottom) return this.ipByVersion(d, o, frame, depth);
+        }
+        return { kind: 'other', what: 'MPLS label stack too deep' };
+      }
+      default:
+        return { kind: 'other', what: `EtherType 0x${type.toString(16).padStart(4, '0')}` };
+    }
+  }
+
+  private ipByVersion(d: Uint8Array, o: number, frame: Frame, depth: number): DecodeOutcome {
+    if (d.length <= o) return malformed('IP', 'no IP header');
+    const v = d[o]! >> 4;
+    if (v === 4) return this.ipv4(d, o, frame, depth);
+    if (v === 6) return this.ipv6(d, o, frame, depth);
+    return { kind: 'other', what: `IP version ${v}` };
+  }
+
+  /** RFC 791 §3.1. */
+  private ipv4(d: Uint8Array, o: number, frame: Frame, depth: number): DecodeOutcome {
+    if (d.length < o + 20) return malformed('IPv4', 'shorter than its 20-byte header');
+    if (d[o]! >> 4 !== 4) return malformed('IPv4', `version field is ${d[o]! >> 4}`);
+    const ihl = (d[o]! & 0x0f) * 4;
+    if (ihl < 20) return malformed('IPv4', `header length ${ihl} below 20`);
+    if (d.length < o + ihl) return malformed('IPv4', 'header cut short');
+    let total = (d[o + 2]! << 8) | d[o + 3]!;
+    // TSO/offloaded captures write total length 0; trust the captured bytes then.
+    if (total === 0) total = d.length - o;
+    if (total < ihl) return malformed('IPv4', `total length ${total} below header length ${ihl}`);
+    const proto = d[o + 9]!;
+    const fragField = (d[o + 6]! << 8) | d[o + 7]!;
+    const moreFrags = (fragField & 0x2000) !== 0;
+    const fragOff = (fragField & 0x1fff) * 8;
+    const end = Math.min(d.length, o + total);
+    const missing = Math.max(0, o + total - d.length);
+    const src = d.subarray(o + 12, o + 16);
+    const dst = d.subarray(o + 16, o + 20);
+    if (moreFrags || fragOff > 0) {
+      const whole = this.defragment(d, o, ihl, end, fragOff, moreFrags, frame);
+      if (!whole) return { kind: 'fragment' };
+      return this.transport(proto, whole, 20, whole.length, 0, 4, whole.subarray(12, 16), whole.subarray(16, 20), frame, depth);
+    }
+    return this.transport(proto, d, o + ihl, end, missing, 4, src, dst, frame, depth);
+  }
+
+  /** RFC 8200 §4: walk extension headers to the upper layer. */
+  private ipv6(d: Uint8Array, o: number, frame: Frame, depth: number): DecodeOutcome {
+    if (d.length < o + 40) return malformed('IPv6', 'shorter than its 40-byte header');
+    if (d[o]! >> 4 !== 6) return malformed('IPv6', `version field is ${d[o]! >> 4}`);
+    const plen = (d[o + 4]! << 8) | d[o + 5]!;
+    let next = d[o + 6]!;
+    const src = d.subarray(o + 8, o + 24);
+    const dst = d.subarray(o + 24, o + 40);
+    // Payload length 0 means a jumbogram or TSO; trust the captured bytes then.
+    const end = plen === 0 ? d.length : Math.min(d.length, o + 40 + plen);
+    const missing = plen === 0 ? 0 : Math.max(0, o + 40 + plen - d.length);
+    let p = o + 40;
+    for (let i = 0; i < MAX_NESTING; i++) {
+      if (next === 0 || next === 43 || next === 60) {
+        if (end < p + 8) return malformed('IPv6', 'extension header cut short');
+        const len = (d[p + 1]! + 1) * 8;
+        next = d[p]!;
+        p += len;
+      } else if (next === 44) {
+        if (end < p + 8) return malformed('IPv6', 'fragment header cut short');
+        const off = ((d[p + 2]! << 8) | d[p + 3]!) & 0xfff8;
+        const more = d[p + 3]! & 1;
+        if (off !== 0 || more) return { kind: 'other', what: 'IPv6 fragment (not reassembled)' };
+        next = d[p]!;
+        p += 8;
+      } else if (next === 51) {
+        if (end < p + 8) return malformed('IPv6', 'AH header cut short');
+        const len = (d[p + 1]! + 2) * 4;
+        next = d[p]!;
+        p += len;
+      } else break;
+    }
+    if (p > end) return malformed('IPv6', 'extension headers run past the packet');
+    return this.transport(next, d, p, end, missing, 6, src, dst, frame, depth);
+  }
+
+  private transport(proto: number, d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, src: Uint8Array, dst: Uint8Array, frame: Frame, depth: number): DecodeOutcome {
+    if (proto === 6) return tcp(d, o, end, missing, v, src, dst);
+    // Tunnels whose inner packets tshark also unwraps: IPv4-in-IP, 6in4 (RFC 4213), IPv6-in-IPv6.
+    if ((proto === 4 || proto === 41) && depth < MAX_NESTING) {
+      const inner = d.subarray(0, end);
+      return proto === 4 ? this.ipv4(inner, o, frame, depth + 1) : this.ipv6(inner, o, frame, depth + 1);
+    }
+    if (proto === 17) return { kind: 'other', what: 'UDP' };
+    if (proto === 1 || proto === 58) return { kind: 'other', what: 'ICMP' };
+    return { kind: 'other', what: `IP protocol ${proto}` };
+  }
+
+  /**
+   * Bounded IPv4 reassembly (RFC 791 §3.2, RFC 815). Returns the whole datagram (a fresh buffer
+   * with a 20-byte header) when the last missing piece arrives.
+   */
+  private defragment(d: Uint8Array, o: number, ihl: number, end: number, off: number, more: boolean, frame: Frame): Uint8Array | undefined {
+    const key = `${d[o + 12]}.${d[o + 13]}.${d[o + 14]}.${d[o + 15]}>${d[o + 16]}.${d[o + 17]}.${d[o + 18]}.${d[o + 19]}/${(d[o + 4]! << 8) | d[o + 5]!}/${d[o + 9]}`;
+    let set = this.frags.get(key);
+    if (!set) {
+      if (this.frags.size >= this.limits.maxFragmentSets) this.evictOldest();
+      set = { parts: [], total: -1, bytes: 0, firstFrame: frame.number, header: d.slice(o, o + 20) };
+      this.frags.set(key, set);
+    }
+    const piece = d.slice(o + ihl, end);
+    if (this.fragBytes + piece.length > this.limits.maxFragmentBytes) {
+      this.evictOldest();
+      if (this.fragBytes + piece.length > this.limits.maxFragmentBytes) {
+        this.fragmentsDropped++;
+        return undefined;
+      }
+    }
+    set.parts.push({ off, data: piece });
+    set.bytes += piece.length;
+    this.fragBytes += piece.length;
+    if (!more) set.total = off + piece.length;
+    if (set.total < 0 || set.total > 65535) return undefined;
+    set.parts.sort((a, b) => a.off - b.off);
+    let covered = 0;
+    for (const p of set.parts) {
+      if (p.off > covered) return undefined;
+      covered = Math.max(covered, p.off + p.data.length);
+    }
+    if (covered < set.total) return undefined;
+    const whole = new Uint8Array(20 + set.total);
+    whole.set(set.header, 0);
+    whole[0] = 0x45;
+    for (const p of set.parts) whole.set(p.data.subarray(0, Math.max(0, set.total - p.off)), 20 + p.off);
+    this.frags.delete(key);
+    this.fragBytes -= set.bytes;
+    this.fragmentsReassembled++;
+    return whole;
+  }
+
+  private evictOldest(): void {
+    const first = this.frags.keys().next();
+    if (first.done) return;
+    const set = this.frags.get(first.value)!;
+    this.fragBytes -= set.bytes;
+    this.frags.delete(first.value);
+    this.fragmentsDropped++;
+  }
+}
+
+function malformed(layer: string, message: string): DecodeOutcome {
+  return { kind: 'malformed', layer, message };
+}
+
+/** RFC 9293 §3.1. */
+function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, src: Uint8Array, dst: Uint8Array): DecodeOutcome {
+  if (end < o + 20) return malformed('TCP', end > o ? 'header cut short' : 'no TCP header');
+  const off = (d[o + 12]! >> 4) * 4;
+  if (off < 20) return malformed('TCP', `data offset ${off} below 20`);
+  if (end < o + off) return malformed('TCP', `data offset ${off} runs past the packet`);
+  const seg: TcpSegment = {
+    ipVersion: v,
+    src,
+    dst,
+    srcPort: (d[o]! << 8) | d[o + 1]!,
+    dstPort: (d[o + 2]! << 8) | d[o + 3]!,
+    seq: ((d[o + 4]! << 24) >>> 0) + ((d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!),
+    ack: ((d[o + 8]! << 24) >>> 0) + ((d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!),
+    flags: d[o + 13]!,
+    window: (d[o + 14]! << 8) | d[o + 15]!,
+    payload: d.subarray(o + off, end),
+    payloadMissing: missing,
+    payloadOffset: o + off,
+  };
+  return { kind: 'tcp', seg };
+}
+
+export function formatIp(a: Uint8Array): string {
+  if (a.length === 4) return `${a[0]}.${a[1]}.${a[2]}.${a[3]}`;
+  // RFC 5952: lower case, leading zeros dropped, the longest run (≥2) of zero groups as '::'.
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((a[i]! << 8) | a[i + 1]!);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
