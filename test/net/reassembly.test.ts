@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/capture/types.js';
+import { PacketDecoder, TcpReassembler, type Connection, type Dir, type StreamConsumer, type DEFAULT_REASSEMBLY_LIMITS } from '../../src/net/index.js';
+import { ethernet, tcpPacketIp, type TcpOpts } from '../helpers/frames.js';
+
+interface Event {
+  kind: 'data' | 'gap' | 'end';
+  dir: Dir;
+  text?: string;
+  off?: number;
+  len?: number;
+  reason?: string;
+  frame: number;
+}
+
+function run(packets: TcpOpts[], limits?: typeof DEFAULT_REASSEMBLY_LIMITS) {
+  const events: Event[] = [];
+  const consumer: StreamConsumer = {
+    data(dir, data, off, frame) {
+      events.push({ kind: 'data', dir, text: Buffer.from(data).toString('latin1'), off, frame });
+    },
+    gap(dir, off, len, reason, frame) {
+      events.push({ kind: 'gap', dir, off, len, reason, frame });
+    },
+    end(dir, reason, frame) {
+      events.push({ kind: 'end', dir, reason, frame });
+    },
+  };
+  const dec = new PacketDecoder();
+  const r = new TcpReassembler(() => consumer, limits);
+  packets.forEach((p, i) => {
+    const frame: Frame = { number: i + 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data: ethernet(tcpPacketIp(p)), origLen: 0, fileOffset: 0 };
+    const out = dec.decode(frame);
+    if (out.kind !== 'tcp') throw new Error(`not tcp: ${out.kind}`);
+    r.segment(frame, out.seg);
+  });
+  r.finish();
+  const stream = (dir: Dir) => events.filter((e) => e.kind === 'data' && e.dir === dir).map((e) => e.text).join('');
+  return { events, stream, conns: r.connections };
+}
+
+const C = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443 };
+const S = { src: '10.0.0.2', dst: '10.0.0.1', sport: 443, dport: 40000 };
+
+function handshake(isnC: number, isnS: number): TcpOpts[] {
+  return [
+    { ...C, seq: isnC, flags: 'S' },
+    { ...S, seq: isnS, ack: isnC + 1, flags: 'SA' },
+    { ...C, seq: isnC + 1, ack: isnS + 1, flags: 'A' },
+  ];
+}
+
+describe('TCP reassembly', () => {
+  const cases: { name: string; isn?: number; segs: (isn: number) => TcpOpts[]; client: string; gaps?: number; retrans?: number }[] = [
+    { name: 'in order', segs: (i) => [{ ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }, { ...C, seq: i + 7, flags: 'PA', payload: 'world' }], client: 'hello world' },
+    { name: 'reordered', segs: (i) => [{ ...C, seq: i + 7, flags: 'PA', payload: 'world' }, { ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }], client: 'hello world' },
+    { name: 'retransmission', segs: (i) => [{ ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }, { ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }, { ...C, seq: i + 7, flags: 'PA', payload: 'world' }], client: 'hello world', retrans: 1 },
+    { name: 'overlap', segs: (i) => [{ ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }, { ...C, seq: i + 4, flags: 'PA', payload: 'lo world' }], client: 'hello world', retrans: 1 },
+    { name: 'overlap out of order', segs: (i) => [{ ...C, seq: i + 4, flags: 'PA', payload: 'lo wo' }, { ...C, seq: i + 8, flags: 'PA', payload: 'orld' }, { ...C, seq: i + 1, flags: 'PA', payload: 'hel' }], client: 'hello world' },
+    { name: 'wrap at 0xFFFFFFFF', isn: 0xfffffffa, segs: (i) => [{ ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }, { ...C, seq: (i + 7) >>> 0, flags: 'PA', payload: 'world' }], client: 'hello world' },
+    { name: 'wrap reordered', isn: 0xfffffffc, segs: (i) => [{ ...C, seq: (i + 7) >>> 0, flags: 'PA', payload: 'world' }, { ...C, seq: i + 1, flags: 'PA', payload: 'hello ' }], client: 'hello world' },
+    {
+      name: 'gap acknowledged by the peer',
+      segs: (i) => [
+        { ...C, seq: i + 1, flags: 'PA', payload: 'hello ' },
+        { ...C, seq: i + 12, flags: 'PA', payload: '!!' },
+        { ...S, seq: 1001, ack: i + 14, flags: 'A' },
+      ],
+      client: 'hello !!',
+      gaps: 1,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const isn = c.isn ?? 1000;
+      const { stream, conns, events } = run([...handshake(isn, 5000), ...c.segs(isn)]);
+      expect(stream(0)).toBe(c.client);
+      expect(conns).toHaveLength(1);
+      expect(conns[0]!.synSeen).toBe(true);
+      expect(conns[0]!.gapCount).toBe(c.gaps ?? 0);
+      if (c.retrans !== undefined) expect(conns[0]!.retransmissions).toBe(c.retrans);
+      // Offsets are contiguous apart from declared gaps.
+      let next = 0;
+      for (const e of events.filter((e) => e.dir === 0 && (e.kind === 'data' || e.kind === 'gap'))) {
+        expect(e.off).toBe(next);
+        next += e.kind === 'data' ? e.text!.length : e.len!;
+      }
+    });
+  }
+
+  it('reports the gap with size, position and frame, and never bridges it', () => {
+    const isn = 1000;
+    const { events } = run([
+      ...handshake(isn, 5000),
+      { ...C, seq: isn + 1, flags: 'PA', payload: 'abc' },
+      { ...C, seq: isn + 10, flags: 'PA', payload: 'xyz' }, // bytes 3..8 never captured
+      { ...S, seq: 5001, ack: isn + 13, flags: 'A' },
+    ]);
+    const gap = events.find((e) => e.kind === 'gap' && e.len! > 0)!;
+    expect(gap).toMatchObject({ dir: 0, off: 3, len: 6, reason: 'missing', frame: 6 });
+    const after = events.find((e) => e.kind === 'data' && e.text === 'xyz')!;
+    expect(after.off).toBe(9);
+    expect(after.frame).toBe(5);
+  });
+
+  it('starts mid-stream without a SYN and says so', () => {
+    const { events, conns, stream } = run([
+      { ...C, seq: 77777, ack: 1, flags: 'PA', payload: 'mid' },
+      { ...S, seq: 1, ack: 77780, flags: 'PA', payload: 'reply' },
+      { ...C, seq: 77780, ack: 6, flags: 'PA', payload: 'more' },
+    ]);
+    expect(conns[0]!.synSeen).toBe(false);
+    expect(conns[0]!.a).toEqual({ ip: '10.0.0.1', port: 40000 });
+    expect(events.filter((e) => e.reason === 'mid-stream-start').map((e) => e.dir).sort()).toEqual([0, 1]);
+    expect(stream(0)).toBe('midmore');
+    expect(stream(1)).toBe('reply');
+  });
+
+  it('holds back data behind a hole and delivers it at the end with an explicit gap', () => {
+    const isn = 10;
+    const { events, stream } = run([...handshake(isn, 5000), { ...C, seq: isn + 1, flags: 'PA', payload: 'aa' }, { ...C, seq: isn + 5, flags: 'PA', payload: 'bb' }]);
+    expect(stream(0)).toBe('aabb');
+    expect(events.find((e) => e.kind === 'gap' && e.len)).toMatchObject({ off: 2, len: 2 });
+    expect(events.at(-1)).toMatchObject({ kind: 'end', reason: 'capture-end' });
+  });
+
+  it('ends directions on FIN and RST, naming who closed', () => {
+    const isn = 100;
+    const { events, conns } = run([
+      ...handshake(isn, 5000),
+      { ...C, seq: isn + 1, flags: 'PA', payload: 'x' },
+      { ...S, seq: 5001, ack: isn + 2, flags: 'FA' },
+      { ...C, seq: isn + 2, ack: 5002, flags: 'R' },
+    ]);
+    expect(events.filter((e) => e.kind === 'end')).toEqual([
+      { kind: 'end', dir: 1, reason: 'fin', frame: 5 },
+      { kind: 'end', dir: 0, reason: 'rst', frame: 6 },
+    ]);
+    expect(conns[0]!.ends).toEqual([{ reason: 'rst', frame: 6 }, { reason: 'fin', frame: 5 }]);
+  });
+
+  it('a FIN waits for the data before it', () => {
+    const isn = 100;
+    const { events } = run([...handshake(isn, 5000), { ...C, seq: isn + 3, flags: 'FA', payload: 'cd' }, { ...C, seq: isn + 1, flags: 'PA', payload: 'ab' }]);
+    const kinds = events.filter((e) => e.dir === 0).map((e) => (e.kind === 'data' ? e.text : e.kind));
+    expect(kinds).toEqual(['ab', 'cd', 'end']);
+  });
+
+  it('caps held-back bytes and skips ahead with a buffer-limit gap', () => {
+    const isn = 0;
+    const segs: TcpOpts[] = [];
+    for (let k = 0; k < 10; k++) segs.push({ ...C, seq: isn + 1 + 100 + k * 10, flags: 'PA', payload: 'x'.repeat(10) });
+    const { events } = run([...handshake(isn, 5000), ...segs], { maxBufferedPerConnection: 50, maxBufferedTotal: 1000, maxGapRecords: 8 });
+    const gap = events.find((e) => e.kind === 'gap' && e.len);
+    expect(gap).toMatchObject({ reason: 'buffer-limit', off: 0, len: 100 });
+  });
+
+  it('a consumer that says ignore gets nothing more', () => {
+    let calls = 0;
+    const consumer: StreamConsumer = {
+      data() {
+        calls++;
+        return 'ignore';
+      },
+      gap() {},
+      end() {
+        calls++;
+      },
+    };
+    const dec = new PacketDecoder();
+    let conn: Connection | undefined;
+    const r = new TcpReassembler((c) => ((conn = c), consumer));
+    const pk: TcpOpts[] = [...handshake(1, 2), { ...C, seq: 2, flags: 'PA', payload: 'SSH-2.0-x' }, { ...C, seq: 11, flags: 'PA', payload: 'more' }, { ...C, seq: 15, flags: 'FA' }];
+    pk.forEach((p, i) => {
+      const f: Frame = { number: i + 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data: ethernet(tcpPacketIp(p)), origLen: 0, fileOffset: 0 };
+      const o = dec.decode(f);
+      if (o.kind === 'tcp') r.segment(f, o.seg);
+    });
+    r.finish();
+    expect(calls).toBe(1);
+    expect(conn!.ignored).toBe(true);
+    expect(conn!.ends[0]).toEqual({ reason: 'fin', frame: 6 });
+    expect(conn!.lastFrame).toBe(6);
+  });
+
+  it('a new SYN after RST on the same ports starts a new connection', () => {
+    const { conns } = run([...handshake(1, 2), { ...C, seq: 2, flags: 'R' }, ...handshake(9999, 8888)]);
+    expect(conns.map((c) => c.firstFrame)).toEqual([1, 5]);
+  });
+
+  it('SYN-ACK seen first still names the initiator', () => {
+    const { conns } = run([{ ...S, seq: 5000, ack: 11, flags: 'SA' }, { ...C, seq: 11, ack: 5001, flags: 'PA', payload: 'x' }]);
+    expect(conns[0]!.a).toEqual({ ip: '10.0.0.1', port: 40000 });
+  });
+});
