@@ -1,0 +1,137 @@
+// Deterministic synthetic capture for benchmarks: mostly full-size TLS application-data segments,
+// with thousands of real handshakes (replayed from a template capture) interleaved, as a long
+// Expressway tcpdump looks. Ethernet/IPv4/TCP, classic pcap, microsecond timestamps.
+import { openSync, writeSync, closeSync } from 'node:fs';
+
+const MSS = 1448;
+
+
+/** xorshift32: deterministic filler and choices. */
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+class PcapOut {
+  constructor(path) {
+    this.fd = openSync(path, 'w');
+    this.buf = Buffer.allocUnsafe(8 << 20);
+    this.pos = 0;
+    this.bytes = 0;
+    this.frames = 0;
+    const h = Buffer.alloc(24);
+    h.writeUInt32LE(0xa1b2c3d4, 0); h.writeUInt16LE(2, 4); h.writeUInt16LE(4, 6);
+    h.writeUInt32LE(262144, 16); h.writeUInt32LE(1, 20);
+    this.put(h);
+  }
+  put(b) {
+    if (this.pos + b.length > this.buf.length) this.flush();
+    b.copy(this.buf, this.pos);
+    this.pos += b.length;
+    this.bytes += b.length;
+  }
+  flush() {
+    writeSync(this.fd, this.buf, 0, this.pos);
+    this.pos = 0;
+  }
+  close() { this.flush(); closeSync(this.fd); }
+}
+
+/** Writes one Ethernet/IPv4/TCP frame (checksums left zero: offloaded, as many captures show). */
+function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 0, pLen = payload ? payload.length : 0) {
+  const len = 14 + 20 + 20 + pLen;
+  const rec = Buffer.allocUnsafe(16 + 54);
+  rec.writeUInt32LE(Math.floor(t / 1e6), 0);
+  rec.writeUInt32LE(t % 1e6, 4);
+  rec.writeUInt32LE(len, 8);
+  rec.writeUInt32LE(len, 12);
+  rec.fill(0, 16, 30);
+  rec[28] = 0x08; rec[29] = 0x00;
+  rec[30] = 0x45; rec[31] = 0;
+  rec.writeUInt16BE(40 + pLen, 32);
+  rec.writeUInt32BE(0x40000000, 34);
+  rec[38] = 64; rec[39] = 6; rec.writeUInt16BE(0, 40);
+  rec.writeUInt32BE(src, 42); rec.writeUInt32BE(dst, 46);
+  rec.writeUInt16BE(sport, 50); rec.writeUInt16BE(dport, 52);
+  rec.writeUInt32BE(seq >>> 0, 54); rec.writeUInt32BE(ack >>> 0, 58);
+  rec[62] = 0x50; rec[63] = flags; rec.writeUInt16BE(65535, 64); rec.writeUInt32BE(0, 66);
+  out.put(rec);
+  if (pLen) out.put(payload.subarray(pOff, pOff + pLen));
+  out.frames++;
+}
+
+/**
+ * @param template {{chunks: {dir: 0|1, bytes: Buffer}[]}} a real TLS handshake, both directions in order.
+ */
+export function generate(path, targetBytes, template, seed = 1) {
+  const rnd = rng(seed);
+  const out = new PcapOut(path);
+  // One 16 KiB TLS application-data record body, reused (the analyser must not look inside).
+  const appRecord = Buffer.allocUnsafe(5 + 16384);
+  appRecord[0] = 23; appRecord[1] = 3; appRecord[2] = 3; appRecord.writeUInt16BE(16384, 3);
+  for (let i = 5; i < appRecord.length; i++) appRecord[i] = rnd() & 0xff;
+  const appStream = Buffer.concat(Array.from({ length: 8 }, () => appRecord));
+
+  let t = Date.UTC(2026, 3, 14, 9, 0, 0) * 1000;
+  let handshakes = 0;
+  let connections = 0;
+  const active = [];
+  const CONCURRENT = 64;
+  const handshakeCerts = template.certificates;
+  while (out.bytes < targetBytes) {
+    while (active.length < CONCURRENT) {
+      const id = connections++;
+      const c = {
+        src: (10 << 24) | (106 << 16) | (80 << 8) | (1 + (id % 200)),
+        dst: (10 << 24) | (106 << 16) | (80 << 8) | 31,
+        sport: 25000 + (id % 30000),
+        dport: [5061, 7001, 443, 8443][id % 4],
+        cseq: rnd(), sseq: rnd(),
+        // Application bytes server → client for this connection: 16 KiB .. 528 KiB.
+        appLeft: 16384 + (rnd() % (1 << 19)),
+        appOff: 0,
+        phase: 0,
+      };
+      active.push(c);
+    }
+    const i = rnd() % active.length;
+    const c = active[i];
+    t += 20 + (rnd() % 200);
+    if (c.phase === 0) {
+      frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
+      frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
+      frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
+      c.cseq += 1; c.sseq += 1;
+      for (const ch of template.chunks) {
+        for (let o = 0; o < ch.bytes.length; o += MSS) {
+          const n = Math.min(MSS, ch.bytes.length - o);
+          if (ch.dir === 0) { frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x18, ch.bytes, o, n); c.cseq += n; }
+          else { frame(out, t, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq, 0x18, ch.bytes, o, n); c.sseq += n; }
+        }
+      }
+      handshakes++;
+      c.phase = 1;
+    } else if (c.appLeft > 0) {
+      // A burst of full-size segments server → client, then an ACK.
+      for (let k = 0; k < 8 && c.appLeft > 0; k++) {
+        const n = Math.min(MSS, c.appLeft);
+        const off = c.appOff % (appStream.length - MSS);
+        frame(out, t, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq, 0x10, appStream, off, n);
+        c.sseq += n; c.appOff += n; c.appLeft -= n;
+      }
+      frame(out, t + 1, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x10, null);
+    } else {
+      frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x11, null);
+      frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x11, null);
+      frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
+      active.splice(i, 1);
+    }
+  }
+  out.close();
+  return { bytes: out.bytes, frames: out.frames, handshakes, connections, certificatesExpected: handshakes * handshakeCerts };
+}
