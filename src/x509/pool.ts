@@ -1,0 +1,91 @@
+/**
+ * Certificates stored once per SHA-256 fingerprint (ARCHITECTURE.md); sessions and stores refer to
+ * them by id. Also the lookups chain building and store matching need: issuer+serial (how
+ * Expressway and RFC 5280 §4.1.2.2 identify a certificate), subject Name DER (issuer → subject
+ * matching, §6.1), and key identifier (§4.2.1.1/§4.2.1.2).
+ *
+ * Instances hold their own maps; there is no module-level state.
+ */
+import { createHash } from 'node:crypto';
+import { toHex } from '../bytes/index.js';
+import { parseCertificate } from './certificate.js';
+import type { CertInfo } from './types.js';
+
+/** The fingerprint, used as the id. */
+export type CertId = string;
+
+function nameKey(der: Uint8Array): string {
+  return toHex(der);
+}
+
+export class CertPool {
+  private readonly byId = new Map<CertId, CertInfo>();
+  private readonly byIssuerSerial = new Map<string, CertId[]>();
+  private readonly bySubject = new Map<string, CertId[]>();
+  private readonly bySki = new Map<string, CertId[]>();
+
+  /** Adds a decoded certificate; returns the canonical id (the first copy wins). */
+  add(cert: CertInfo): CertId {
+    const id = cert.sha256;
+    if (this.byId.has(id)) return id;
+    this.byId.set(id, cert);
+    if (cert.issuer && cert.serial !== undefined) push(this.byIssuerSerial, issuerSerialKey(cert.issuer.der, cert.serial), id);
+    if (cert.subject) push(this.bySubject, nameKey(cert.subject.der), id);
+    if (cert.subjectKeyId) push(this.bySki, cert.subjectKeyId, id);
+    return id;
+  }
+
+  /**
+   * Adds raw DER, decoding it only when its fingerprint is new: a capture repeats the same chain
+   * in every session, and hashing is far cheaper than decoding.
+   */
+  addDer(der: Uint8Array): CertId {
+    const id = createHash('sha256').update(der).digest('hex');
+    if (!this.byId.has(id)) this.add(parseCertificate(der));
+    return id;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: CertId): CertInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  byFingerprint(sha256: string): CertInfo | undefined {
+    return this.byId.get(sha256.toLowerCase().replace(/:/g, ''));
+  }
+
+  /**
+   * By issuer Name DER and serial hex. Serial may be given with or without its 00 pad byte; both
+   * forms are tried.
+   */
+  byIssuerAndSerial(issuerDer: Uint8Array, serialHex: string): CertInfo[] {
+    const s = serialHex.toLowerCase();
+    const ids = [...(this.byIssuerSerial.get(issuerSerialKey(issuerDer, s)) ?? []), ...(s.startsWith('00') ? [] : (this.byIssuerSerial.get(issuerSerialKey(issuerDer, '00' + s)) ?? []))];
+    return ids.map((id) => this.byId.get(id)!);
+  }
+
+  bySubjectDer(subjectDer: Uint8Array): CertInfo[] {
+    return (this.bySubject.get(nameKey(subjectDer)) ?? []).map((id) => this.byId.get(id)!);
+  }
+
+  bySubjectKeyId(ski: string): CertInfo[] {
+    return (this.bySki.get(ski.toLowerCase()) ?? []).map((id) => this.byId.get(id)!);
+  }
+
+  all(): CertInfo[] {
+    return [...this.byId.values()];
+  }
+}
+
+function issuerSerialKey(issuerDer: Uint8Array, serial: string): string {
+  return `${toHex(issuerDer)}/${serial}`;
+}
+
+function push(map: Map<string, CertId[]>, key: string, id: CertId): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
