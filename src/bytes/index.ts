@@ -2,3 +2,4 @@ export * from './result.js';
 export * from './reader.js';
 export * from './decode.js';
 export * from './hex.js';
+export * from './text.js';

@@ -1,0 +1,32 @@
+/**
+ * Terminal and document safety for strings that come from captures, certificates and file names.
+ * Control characters (C0, DEL, C1 — which covers ESC and so every ANSI/OSC sequence), bidi
+ * overrides and isolates (the "Trojan Source" characters), and other invisible format characters
+ * are shown escaped instead of being interpreted by the terminal or the reader's eye.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+
+export function safeText(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** True when `safeText` would change the string (for a "contains control characters" warning). */
+export function hasUnsafeText(s: string): boolean {
+  UNSAFE.lastIndex = 0;
+  const r = UNSAFE.test(s);
+  UNSAFE.lastIndex = 0;
+  return r;
+}
+
+/** Latin-1 bytes as text, for plaintext protocol snippets; unsafe characters escaped. */
+export function safeAscii(bytes: Uint8Array, max = 200): string {
+  let s = '';
+  for (let i = 0; i < Math.min(bytes.length, max); i++) s += String.fromCharCode(bytes[i]!);
+  return safeText(s) + (bytes.length > max ? '…' : '');
+}

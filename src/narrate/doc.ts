@@ -1,0 +1,79 @@
+/**
+ * The neutral document every output is made from (as @peculiar/x509's TextObject): narration builds
+ * it once; report/ serialises it as text, Markdown or JSON, and the TUI shows parts of it. Strings
+ * here may come from captures: serialisers neutralise them (safeText), never the builders.
+ */
+
+export type Severity = 'error' | 'warning' | 'info' | 'ok';
+
+export type Inline =
+  | string
+  | { readonly kind: 'strong' | 'em' | 'code'; readonly text: string }
+  /** Frame numbers that prove the sentence they sit in. */
+  | { readonly kind: 'frames'; readonly frames: readonly number[] }
+  | { readonly kind: 'severity'; readonly severity: Severity };
+
+export interface Finding {
+  readonly severity: Severity;
+  /** Rule id from DOMAIN.md (E1–E8, T1–T8, X1–X9) the finding rests on. */
+  readonly rule: string;
+  /** Further rules the explanation also uses. */
+  readonly alsoRules?: readonly string[];
+  /** The TLS session (TCP stream id) it concerns; undefined for store or capture-wide findings. */
+  readonly session?: number;
+  readonly frames: readonly number[];
+  readonly title: string;
+  readonly detail: string;
+  readonly fix?: string;
+  /** A short machine-readable code, stable across versions (e.g. "client-cert-lacks-clientauth"). */
+  readonly code: string;
+}
+
+export interface LadderStep {
+  readonly from: 'left' | 'right';
+  readonly label: string;
+  readonly frame: number;
+  readonly note?: string;
+  readonly tone?: 'ok' | 'bad' | 'warn' | 'muted';
+}
+
+export type Block =
+  | { readonly kind: 'section'; readonly title: string; readonly id?: string; readonly blocks: readonly Block[] }
+  | { readonly kind: 'paragraph'; readonly content: readonly Inline[] }
+  | { readonly kind: 'list'; readonly items: readonly (readonly Inline[])[] }
+  | { readonly kind: 'kv'; readonly pairs: readonly (readonly [string, readonly Inline[]])[] }
+  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly (readonly Inline[])[])[] }
+  | { readonly kind: 'findings'; readonly findings: readonly Finding[] }
+  | { readonly kind: 'ladder'; readonly left: string; readonly right: string; readonly steps: readonly LadderStep[] }
+  | { readonly kind: 'code'; readonly text: string };
+
+export interface Doc {
+  readonly title: string;
+  readonly blocks: readonly Block[];
+}
+
+/** Inline text of a run, without markup (for widths, JSON, plain logs). */
+export function plain(content: readonly Inline[]): string {
+  return content
+    .map((i) => {
+      if (typeof i === 'string') return i;
+      if (i.kind === 'frames') return framesText(i.frames);
+      if (i.kind === 'severity') return i.severity;
+      return i.text;
+    })
+    .join('');
+}
+
+/** "frame 12", "frames 12, 15", "frames 12–20" for runs. */
+export function framesText(frames: readonly number[]): string {
+  const sorted = [...new Set(frames)].sort((a, b) => a - b);
+  if (sorted.length === 0) return '';
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : j > i ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]}`);
+    i = j + 1;
+  }
+  return `${sorted.length === 1 ? 'frame' : 'frames'} ${parts.join(', ')}`;
+}

@@ -1,0 +1,129 @@
+import { safeText } from '../bytes/text.js';
+import { framesText, type Block, type Doc, type Finding, type Inline, type Severity } from '../narrate/doc.js';
+
+export interface TextOptions {
+  /** ANSI colour (the CLI decides: a TTY and no NO_COLOR). */
+  readonly color: boolean;
+  readonly width?: number;
+}
+
+const SGR = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', blue: '\x1b[34m', cyan: '\x1b[36m' };
+
+/** Symbols that carry the meaning without colour (monochrome terminals, NO_COLOR, pasted text). */
+export const SEVERITY_SYMBOL: Record<Severity, string> = { error: '✖', warning: '▲', info: 'ℹ', ok: '✔' };
+const SEVERITY_COLOR: Record<Severity, string> = { error: SGR.red, warning: SGR.yellow, info: SGR.blue, ok: SGR.green };
+
+export function renderText(doc: Doc, opts: TextOptions): string {
+  const c = (code: string, s: string) => (opts.color ? `${code}${s}${SGR.reset}` : s);
+  const inline = (content: readonly Inline[]): string =>
+    content
+      .map((i) => {
+        if (typeof i === 'string') return safeText(i);
+        switch (i.kind) {
+          case 'strong':
+            return c(SGR.bold, safeText(i.text));
+          case 'em':
+            return safeText(i.text);
+          case 'code':
+            return c(SGR.cyan, safeText(i.text));
+          case 'frames':
+            return c(SGR.dim, `(${framesText(i.frames)})`);
+          case 'severity':
+            return c(SEVERITY_COLOR[i.severity], SEVERITY_SYMBOL[i.severity]);
+        }
+      })
+      .join('');
+
+  const out: string[] = [];
+  const heading = (title: string, depth: number) => {
+    const t = safeText(title);
+    if (depth === 0) out.push(c(SGR.bold, t), c(SGR.bold, '═'.repeat(Math.min(t.length, 78))));
+    else if (depth === 1) out.push('', c(SGR.bold, t), '─'.repeat(Math.min(t.length, 78)));
+    else out.push('', c(SGR.bold, t));
+  };
+  const finding = (f: Finding, indent: string) => {
+    const sev = c(SEVERITY_COLOR[f.severity], `${SEVERITY_SYMBOL[f.severity]} ${f.severity.toUpperCase()}`);
+    const frames = f.frames.length ? ` ${c(SGR.dim, `(${framesText(f.frames)})`)}` : '';
+    out.push(`${indent}${sev} [${f.rule}] ${safeText(f.title)}${frames}`);
+    for (const line of wrap(safeText(f.detail), (opts.width ?? 100) - indent.length - 4)) out.push(`${indent}    ${line}`);
+    if (f.fix) {
+      const fixLines = wrap(safeText(f.fix), (opts.width ?? 100) - indent.length - 9);
+      fixLines.forEach((line, k) => out.push(`${indent}    ${k === 0 ? c(SGR.green, 'Fix:') : '    '} ${line}`));
+    }
+  };
+  const block = (b: Block, depth: number) => {
+    switch (b.kind) {
+      case 'section':
+        heading(b.title, depth);
+        for (const x of b.blocks) block(x, depth + 1);
+        break;
+      case 'paragraph':
+        out.push('', ...wrap(inline(b.content), opts.width ?? 100));
+        break;
+      case 'list':
+        for (const item of b.items) out.push(`  • ${inline(item)}`);
+        break;
+      case 'kv': {
+        const w = Math.max(...b.pairs.map(([k]) => k.length), 0);
+        for (const [k, v] of b.pairs) out.push(`  ${safeText(k).padEnd(w)}  ${inline(v)}`);
+        break;
+      }
+      case 'table': {
+        const cells = b.rows.map((r) => r.map((cell) => inline(cell)));
+        const widths = b.columns.map((h, i) => Math.max(visibleLength(h), ...cells.map((r) => visibleLength(r[i] ?? ''))));
+        const line = (r: string[]) => '  ' + r.map((x, i) => x + ' '.repeat(Math.max(0, widths[i]! - visibleLength(x)))).join('  ').trimEnd();
+        out.push(line(b.columns.map((h) => c(SGR.bold, safeText(h)))));
+        out.push('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
+        for (const r of cells) out.push(line(r));
+        break;
+      }
+      case 'findings':
+        for (const f of b.findings) finding(f, '  ');
+        break;
+      case 'ladder':
+        out.push(...ladder(b.left, b.right, b.steps, c));
+        break;
+      case 'code':
+        for (const l of b.text.split('\n')) out.push(`    ${safeText(l)}`);
+        break;
+    }
+  };
+  heading(doc.title, 0);
+  for (const b of doc.blocks) block(b, 1);
+  return out.join('\n') + '\n';
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+function visibleLength(s: string): number {
+  return [...s.replace(ANSI, '')].length;
+}
+
+function wrap(text: string, width: number): string[] {
+  if (width < 20) width = 20;
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    if (cur && visibleLength(cur) + 1 + visibleLength(word) > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+function ladder(left: string, right: string, steps: readonly { from: 'left' | 'right'; label: string; frame: number; note?: string; tone?: string }[], c: (code: string, s: string) => string): string[] {
+  const W = 44;
+  const l = safeText(left);
+  const r = safeText(right);
+  const out = ['', `  ${'frame'.padStart(6)}  ${l}${' '.repeat(Math.max(1, W - l.length))}${r}`];
+  for (const s of steps) {
+    const label = safeText(s.label);
+    const body = label.length > W - 6 ? label.slice(0, W - 7) + '…' : label;
+    const fill = W - 4 - body.length;
+    const arrow = s.from === 'left' ? `|─ ${body} ${'─'.repeat(Math.max(1, fill - 1))}▶|` : `|◀${'─'.repeat(Math.max(1, fill - 1))} ${body} ─|`;
+    const tone = s.tone === 'bad' ? SGR.red : s.tone === 'warn' ? SGR.yellow : s.tone === 'muted' ? SGR.dim : '';
+    out.push(`  ${String(s.frame).padStart(6)}  ${tone ? c(tone, arrow) : arrow}${s.note ? `  ${c(SGR.dim, safeText(s.note))}` : ''}`);
+  }
+  return out;
+}
