@@ -1,0 +1,1030 @@
+/**
+ * One TCP connection's TLS, fed by the reassembler through the StreamConsumer contract. Per
+ * direction: find where TLS starts (offset 0, after a STARTTLS preamble, or a record boundary in a
+ * capture that began mid-stream), reassemble records across segments and handshake messages
+ * across records, decode them, and drive the pure state machine.
+ *
+ * Cost model: handshake bytes are copied (bounded by the limits); application data is never
+ * copied or buffered, only its record headers are read, and only for a few records after the
+ * handshake, after which data() answers 'ignore' and the reassembler stops delivering.
+ */
+import { copyBytes } from '../bytes/index.js';
+import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
+import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
+import { ContentType, handshakeTypeName } from './names.js';
+import { classifyStart, findTlsStart, namePreamble } from './preamble.js';
+import { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt } from './record.js';
+import {
+  ccsIsCompat,
+  finalOutcome,
+  handshakeDone,
+  initialState,
+  silentRejection,
+  transition,
+  type EndRef,
+  type HandshakeState,
+  type Outcome,
+  type Pair,
+  type SilentRejection,
+  type TlsEvent,
+} from './state.js';
+import {
+  DEFAULT_TLS_LIMITS,
+  type AlertMessage,
+  type Anomaly,
+  type AnomalyCode,
+  type ChangeCipherSpecMessage,
+  type DecodeContext,
+  type EncryptedRecordMessage,
+  type EventRef,
+  type HandshakeMessage,
+  type NotTlsReason,
+  type Preamble,
+  type TlsLimits,
+  type TlsMessage,
+} from './types.js';
+
+/** A protected record handed to a decryptor. `body` is valid only during the call. */
+export interface ProtectedRecord {
+  readonly dir: Dir;
+  readonly contentType: number;
+  readonly recordVersion: number;
+  readonly body: Uint8Array;
+  readonly frame: number;
+  readonly frames: readonly number[];
+  readonly streamOffset: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+}
+
+/** What a decryptor gives back: the inner content type (RFC 8446 §5.2) and the plaintext. */
+export interface Plaintext {
+  readonly contentType: number;
+  readonly data: Uint8Array;
+}
+
+export interface HelloSecrets {
+  readonly clientRandom?: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  readonly version: number;
+  readonly cipherSuite: number;
+}
+
+/**
+ * The seam for key-log decryption. Without one, protected records are only counted and listed;
+ * with one, their bodies are buffered (bounded by the record maximum) during the handshake and
+ * any handshake plaintext it returns is reassembled and decoded like a plaintext message.
+ */
+export interface TlsDecryptor {
+  /** Called once the ServerHello (not a HelloRetryRequest) is known. */
+  hello?(info: HelloSecrets): void;
+  decrypt(record: ProtectedRecord): Plaintext | undefined;
+  /** Keep delivering protected records beyond the usual budget (e.g. post-handshake auth). */
+  wantsMore?(): boolean;
+}
+
+export interface TlsConnectionOptions {
+  readonly limits?: Partial<TlsLimits>;
+  readonly decryptor?: TlsDecryptor;
+}
+
+export interface TlsSummary {
+  /** True once TLS records were recognised in either direction. */
+  readonly isTls: boolean;
+  readonly notTls?: NotTlsReason;
+  /** Direction of the TLS client (rule T1); undefined when no hello was seen. */
+  readonly clientDir?: Dir;
+  readonly roleSource?: HandshakeState['roleSource'];
+  readonly version?: number;
+  readonly offeredMaxVersion?: number;
+  readonly cipherSuite?: number;
+  readonly keyExchange?: HandshakeState['keyExchange'];
+  readonly tls13: boolean;
+  readonly helloRetry: boolean;
+  readonly preamble?: Preamble;
+  /** The direction's TLS start was found after a gap (capture began mid-stream, or loss). */
+  readonly midStream: Pair<boolean>;
+  readonly messages: readonly TlsMessage[];
+  /** Messages not listed because of `maxMessages` (they still drove the state machine). */
+  readonly droppedMessages: number;
+  readonly outcome: Outcome;
+  readonly silentRejection?: SilentRejection;
+  readonly lastFromClient?: EventRef;
+  readonly lastFromServer?: EventRef;
+  readonly ended: Pair<EndRef | undefined>;
+  readonly certificateRequested: boolean;
+  readonly clientCertificates?: number;
+  readonly serverCertificates?: number;
+  readonly renegotiations: number;
+  readonly anomalies: readonly Anomaly[];
+  /** The frame at which the connection stopped being of interest, and why. */
+  readonly setAside?: { readonly frame: number; readonly why: 'not-tls' | 'handshake-over' | 'lost' };
+  readonly state: HandshakeState;
+}
+
+type Mode = 'start' | 'scan' | 'records' | 'lost';
+
+interface ScanChunk {
+  at: number;
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+}
+
+const PREAMBLE_HEAD = 2048;
+const MAX_RESYNCS = 3;
+const SMALL_BODY = 64;
+
+/** Per-direction parsing state. Mutable, owned by one TlsConnection. */
+class Direction {
+  mode: Mode = 'start';
+  expected = 0;
+  sawGapBeforeStart = false;
+  midStream = false;
+  notTls: NotTlsReason | undefined;
+  resyncs = 0;
+  // Scan buffer (pre-TLS plaintext, or resynchronisation): a bounded copy.
+  scan: Uint8Array | undefined;
+  scanLen = 0;
+  scanBase = 0;
+  scanPos = 0;
+  scanChunks: ScanChunk[] = [];
+  scanClassified = false;
+  head: Uint8Array | undefined;
+  preambleBytes = 0;
+  // Record layer.
+  hdr = new Uint8Array(5);
+  hdrLen = 0;
+  hdrOffset = 0;
+  recType = 0;
+  recVersion = 0;
+  recLength = 0;
+  recRemaining = 0;
+  recFrames: number[] = [];
+  recBody: Uint8Array | undefined;
+  recBodyLen = 0;
+  /** Records in this direction are protected from now on (after CCS, or TLS 1.3 after ServerHello). */
+  protected = false;
+  // Handshake reassembly.
+  hs = new Handshake();
+  hsDecrypted = new Handshake();
+  hsLost = false;
+
+  constructor(readonly dir: Dir) {}
+}
+
+/** Handshake message reassembly across records (RFC 5246 §6.2.1: messages may span records). */
+class Handshake {
+  hdr = new Uint8Array(4);
+  hdrLen = 0;
+  length = 0;
+  remaining = 0;
+  chunks: Uint8Array[] = [];
+  kept = 0;
+  over = false;
+  gapped = false;
+  frames: number[] = [];
+  startOffset = 0;
+  recordVersion = 0;
+
+  reset(): void {
+    this.hdrLen = 0;
+    this.length = 0;
+    this.remaining = 0;
+    this.chunks = [];
+    this.kept = 0;
+    this.over = false;
+    this.gapped = false;
+    this.frames = [];
+  }
+
+  get partial(): boolean {
+    return this.hdrLen > 0;
+  }
+
+  addFrame(frame: number): void {
+    if (this.frames[this.frames.length - 1] !== frame) this.frames.push(frame);
+  }
+}
+
+export class TlsConnection implements StreamConsumer {
+  readonly limits: TlsLimits;
+  private readonly decryptor: TlsDecryptor | undefined;
+  private readonly dirs: readonly [Direction, Direction] = [new Direction(0), new Direction(1)];
+  private st: HandshakeState = initialState();
+  private readonly list: TlsMessage[] = [];
+  private dropped = 0;
+  private ignored: TlsSummary['setAside'];
+  private tlsSeen = false;
+  private clientRandom: Uint8Array | undefined;
+  /** Records read since the handshake was over (or since a TLS 1.3 ServerHello). */
+  private recordsAfter = 0;
+  private recordsWithoutHandshake = 0;
+  private lastFrame = 0;
+  private lastTs: [number, number] = [0, 0];
+
+  constructor(options: TlsConnectionOptions = {}) {
+    this.limits = { ...DEFAULT_TLS_LIMITS, ...options.limits };
+    this.decryptor = options.decryptor;
+  }
+
+  get state(): HandshakeState {
+    return this.st;
+  }
+
+  get messages(): readonly TlsMessage[] {
+    return this.list;
+  }
+
+  /** True once set aside: the reassembler was told 'ignore'. */
+  get done(): boolean {
+    return this.ignored !== undefined;
+  }
+
+  // ---- StreamConsumer -------------------------------------------------------------------------
+
+  data(dir: Dir, data: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore' {
+    if (this.ignored) return 'ignore';
+    this.lastFrame = frame;
+    this.lastTs = [tsSec, tsNsec];
+    const d = this.dirs[dir];
+    let bytes = data;
+    let off = streamOffset;
+    if (off > d.expected) this.onGap(d, d.expected, off - d.expected, frame);
+    if (off + bytes.length <= d.expected) return this.interest(frame);
+    if (off < d.expected) {
+      bytes = bytes.subarray(d.expected - off);
+      off = d.expected;
+    }
+    d.expected = off + bytes.length;
+    if (bytes.length === 0) return this.interest(frame);
+    switch (d.mode) {
+      case 'records':
+        this.feedRecords(d, bytes, off, frame, tsSec, tsNsec);
+        break;
+      case 'start': {
+        if (!d.sawGapBeforeStart && off === 0) {
+          const c = classifyStart(bytes, this.limits.maxRecordLength);
+          if (c === 'tls') {
+            d.mode = 'records';
+            this.tlsSeen = true;
+            this.feedRecords(d, bytes, off, frame, tsSec, tsNsec);
+            break;
+          }
+          if (c !== 'scan' && c !== 'more' && c !== 'sslv2') {
+            this.setNotTls(d, c, frame);
+            break;
+          }
+        }
+        d.mode = 'scan';
+        d.scanBase = off;
+        d.midStream = d.sawGapBeforeStart || off !== 0;
+        this.scanAppend(d, bytes, frame, tsSec, tsNsec);
+        break;
+      }
+      case 'scan':
+        this.scanAppend(d, bytes, frame, tsSec, tsNsec);
+        break;
+      case 'lost':
+        break;
+    }
+    return this.interest(frame);
+  }
+
+  gap(dir: Dir, streamOffset: number, length: number, _reason: GapReason, frame: number): void | 'ignore' {
+    if (this.ignored) return 'ignore';
+    this.lastFrame = frame;
+    const d = this.dirs[dir];
+    let off = streamOffset;
+    let len = length;
+    if (off + len <= d.expected) return this.interest(frame);
+    if (off < d.expected) {
+      len -= d.expected - off;
+      off = d.expected;
+    }
+    if (off > d.expected) {
+      len += off - d.expected;
+      off = d.expected;
+    }
+    this.onGap(d, off, len, frame);
+    return this.interest(frame);
+  }
+
+  end(dir: Dir, reason: EndReason, frame: number): void {
+    if (this.ignored) return;
+    const d = this.dirs[dir];
+    this.flushPartial(d, d.hs, frame, false);
+    this.event({ kind: 'end', dir, reason, frame });
+  }
+
+  // ---- Results --------------------------------------------------------------------------------
+
+  summary(): TlsSummary {
+    const s = this.st;
+    const [d0, d1] = this.dirs;
+    const preBytes: [number, number] = [d0.preambleBytes, d1.preambleBytes];
+    let preamble: Preamble | undefined;
+    if (preBytes[0] + preBytes[1] > 0) {
+      preamble = {
+        protocol: namePreamble(d0.head ?? new Uint8Array(0), d1.head ?? new Uint8Array(0)),
+        bytes: preBytes[0] + preBytes[1],
+        bytesByDir: preBytes,
+      };
+    }
+    const outcome = this.tlsSeen ? finalOutcome(s) : { kind: 'not-tls' as const, reason: d0.notTls ?? d1.notTls ?? ('no-tls-record' as const) };
+    const finalState: HandshakeState = { ...s, outcome };
+    const rej = silentRejection(finalState);
+    const notTls = this.tlsSeen ? undefined : (d0.notTls ?? d1.notTls ?? 'no-tls-record');
+    const lastFromClient = s.clientDir === undefined ? undefined : s.last[s.clientDir];
+    const lastFromServer = s.clientDir === undefined ? undefined : s.last[s.clientDir === 0 ? 1 : 0];
+    return {
+      isTls: this.tlsSeen,
+      tls13: s.tls13,
+      helloRetry: s.helloRetry,
+      midStream: [d0.midStream, d1.midStream],
+      messages: this.list,
+      droppedMessages: this.dropped,
+      outcome,
+      ended: s.ended,
+      certificateRequested: s.certificateRequested,
+      renegotiations: s.renegotiations,
+      anomalies: s.anomalies,
+      state: finalState,
+      ...(notTls !== undefined && { notTls }),
+      ...(s.clientDir !== undefined && { clientDir: s.clientDir }),
+      ...(s.roleSource !== undefined && { roleSource: s.roleSource }),
+      ...(s.version !== undefined && { version: s.version }),
+      ...(s.offeredMaxVersion !== undefined && { offeredMaxVersion: s.offeredMaxVersion }),
+      ...(s.cipherSuite !== undefined && { cipherSuite: s.cipherSuite }),
+      ...(s.keyExchange !== undefined && { keyExchange: s.keyExchange }),
+      ...(preamble !== undefined && { preamble }),
+      ...(rej !== undefined && { silentRejection: rej }),
+      ...(lastFromClient !== undefined && { lastFromClient }),
+      ...(lastFromServer !== undefined && { lastFromServer }),
+      ...(s.clientCertificates !== undefined && { clientCertificates: s.clientCertificates }),
+      ...(s.serverCertificates !== undefined && { serverCertificates: s.serverCertificates }),
+      ...(this.ignored !== undefined && { setAside: this.ignored }),
+    };
+  }
+
+  // ---- Interest -------------------------------------------------------------------------------
+
+  private interest(frame: number): void | 'ignore' {
+    if (this.ignored) return 'ignore';
+    const [d0, d1] = this.dirs;
+    const hopeless = (d: Direction): boolean => d.notTls !== undefined || d.mode === 'lost';
+    if (!this.tlsSeen && (d0.notTls === 'ssh' || d0.notTls === 'http' || d0.notTls === 'sip' || d1.notTls === 'ssh' || d1.notTls === 'http' || d1.notTls === 'sip')) {
+      return this.setAside(frame, 'not-tls');
+    }
+    if (!this.tlsSeen && hopeless(d0) && hopeless(d1)) return this.setAside(frame, 'not-tls');
+    if (!this.tlsSeen && (hopeless(d0) || hopeless(d1)) && (d0.mode === 'start' || d1.mode === 'start')) {
+      // One side spoke at length without TLS and the other has said nothing: not TLS.
+      return this.setAside(frame, 'not-tls');
+    }
+    if (this.tlsSeen && hopeless(d0) && hopeless(d1)) return this.setAside(frame, 'lost');
+    if (this.decryptor?.wantsMore?.()) return;
+    const s = this.st;
+    if (handshakeDone(s) && this.recordsAfter >= this.limits.recordsAfterHandshake) return this.setAside(frame, 'handshake-over');
+    if (s.tls13 && this.recordsAfter >= this.limits.recordsAfterTls13Hello) return this.setAside(frame, 'handshake-over');
+    const terminal = s.outcome.kind === 'alert' || s.outcome.kind === 'closed' || s.outcome.kind === 'reset';
+    if (terminal && this.recordsAfter >= this.limits.recordsAfterHandshake) return this.setAside(frame, 'handshake-over');
+    if (s.handshakeMessages === 0 && this.recordsWithoutHandshake >= this.limits.recordsAfterTls13Hello) {
+      return this.setAside(frame, 'handshake-over');
+    }
+  }
+
+  private setAside(frame: number, why: 'not-tls' | 'handshake-over' | 'lost'): 'ignore' {
+    this.ignored = { frame, why };
+    // Nothing more will be delivered: release buffers now.
+    for (const d of this.dirs) {
+      d.scan = undefined;
+      d.scanChunks = [];
+      d.recBody = undefined;
+      d.hs.reset();
+      d.hsDecrypted.reset();
+    }
+    return 'ignore';
+  }
+
+  private setNotTls(d: Direction, reason: NotTlsReason, frame: number): void {
+    d.notTls = reason;
+    d.mode = 'lost';
+    d.scan = undefined;
+    d.scanChunks = [];
+    if (!this.tlsSeen) this.event({ kind: 'not-tls', reason });
+    void frame;
+  }
+
+  // ---- Events and anomalies -------------------------------------------------------------------
+
+  private event(e: TlsEvent): void {
+    const before = this.st;
+    this.st = transition(this.st, e);
+    if (e.kind === 'handshake' || e.kind === 'change-cipher-spec' || e.kind === 'encrypted' || e.kind === 'alert') {
+      if (handshakeDone(before) || before.tls13 || before.outcome.kind === 'alert' || before.outcome.kind === 'closed' || before.outcome.kind === 'reset') this.recordsAfter++;
+    }
+  }
+
+  private anomaly(code: AnomalyCode, dir: Dir, frame: number, message: string): void {
+    this.event({ kind: 'anomaly', anomaly: { code, dir, frame, message } });
+  }
+
+  private push(m: TlsMessage): boolean {
+    if (this.list.length >= this.limits.maxMessages) {
+      if (this.dropped === 0) this.anomaly('too-many-messages', m.dir, m.frame, `more than ${this.limits.maxMessages} messages; later ones are not listed`);
+      this.dropped++;
+      return false;
+    }
+    this.list.push(m);
+    return true;
+  }
+
+  private nextIndex(): number | undefined {
+    return this.list.length < this.limits.maxMessages ? this.list.length : undefined;
+  }
+
+  // ---- Scanning for the TLS start -------------------------------------------------------------
+
+  private scanAppend(d: Direction, bytes: Uint8Array, frame: number, tsSec: number, tsNsec: number): void {
+    const cap = this.limits.preambleScanBytes;
+    const room = cap - d.scanLen;
+    const take = Math.min(room, bytes.length);
+    if (take > 0) {
+      if (!d.scan || d.scan.length < d.scanLen + take) {
+        const size = Math.min(cap, Math.max(d.scanLen + take, (d.scan?.length ?? 0) * 2, 1024));
+        const grown = new Uint8Array(size);
+        if (d.scan) grown.set(d.scan.subarray(0, d.scanLen));
+        d.scan = grown;
+      }
+      d.scan.set(bytes.subarray(0, take), d.scanLen);
+      d.scanChunks.push({ at: d.scanLen, frame, tsSec, tsNsec });
+      d.scanLen += take;
+    }
+    this.scanRun(d, frame);
+    if (d.mode === 'scan' && d.scanLen >= cap) {
+      // The bounded prefix held no TLS start.
+      if (this.tlsSeen || d.midStream) {
+        this.anomaly('record-desync', d.dir, frame, `no TLS record boundary found in ${cap} bytes`);
+        d.mode = 'lost';
+        d.scan = undefined;
+        d.scanChunks = [];
+      } else this.setNotTls(d, 'no-tls-record', frame);
+    }
+  }
+
+  private scanRun(d: Direction, frame: number): void {
+    const buf = d.scan;
+    if (!buf) return;
+    const streamStart = !d.midStream && d.scanBase === 0;
+    if (streamStart && !d.scanClassified) {
+      const c = classifyStart(buf.subarray(0, d.scanLen), this.limits.maxRecordLength);
+      // Undecided text still gets scanned: a hello may follow a short preamble (PostgreSQL's 'S').
+      if (c === 'more' && (buf[0]! & 0x80 || (buf[0]! >= 20 && buf[0]! <= 24))) return;
+      if (c !== 'more') d.scanClassified = true;
+      if (c === 'sslv2') {
+        const total = (((buf[0]! & 0x7f) << 8) | buf[1]!) + 2;
+        if (d.scanLen < total) {
+          d.scanClassified = false;
+          return;
+        }
+        this.tlsSeen = true;
+        this.onSslv2Hello(d, buf.subarray(0, total));
+        this.replayScan(d, total);
+        return;
+      }
+      if (c === 'tls') {
+        this.tlsSeen = true;
+        this.replayScan(d, 0);
+        return;
+      }
+      if (c !== 'scan' && c !== 'more') {
+        this.setNotTls(d, c, frame);
+        return;
+      }
+    }
+    // An SSLv2 hello can only open a connection; anywhere else it is not looked for.
+    if (streamStart && d.scanPos === 0 && sslv2HelloAt(buf, 0, d.scanLen) === 'more') return;
+    const found = findTlsStart(buf, d.scanPos, d.scanLen, this.limits.maxRecordLength);
+    if ('resumeAt' in found) {
+      d.scanPos = found.resumeAt;
+      return;
+    }
+    this.tlsSeen = true;
+    if (streamStart && d.resyncs === 0) {
+      d.preambleBytes = found.offset;
+      d.head = copyBytes(buf.subarray(0, Math.min(found.offset, PREAMBLE_HEAD)));
+    }
+    this.replayScan(d, found.offset);
+  }
+
+  /** Switches to record mode and feeds the scan buffer from `from` on, with the frames that carried it. */
+  private replayScan(d: Direction, from: number): void {
+    const buf = d.scan!;
+    const chunks = d.scanChunks;
+    const len = d.scanLen;
+    const base = d.scanBase;
+    d.scan = undefined;
+    d.scanChunks = [];
+    d.scanLen = 0;
+    d.scanPos = 0;
+    d.mode = 'records';
+    d.hdrLen = 0;
+    d.recRemaining = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i]!;
+      const end = i + 1 < chunks.length ? chunks[i + 1]!.at : len;
+      const s = Math.max(c.at, from);
+      if (s >= end) continue;
+      if (d.mode !== 'records') {
+        // A new desync inside the replayed bytes: hand the rest back to the scanner.
+        this.scanAppend(d, buf.subarray(s, end), c.frame, c.tsSec, c.tsNsec);
+        continue;
+      }
+      this.feedRecords(d, buf.subarray(s, end), base + s, c.frame, c.tsSec, c.tsNsec);
+    }
+  }
+
+  private startResync(d: Direction, streamOffset: number, frame: number): void {
+    if (d.resyncs >= MAX_RESYNCS) {
+      d.mode = 'lost';
+      this.anomaly('record-desync', d.dir, frame, 'record boundary lost too many times; direction abandoned');
+      return;
+    }
+    d.resyncs++;
+    d.mode = 'scan';
+    d.scan = undefined;
+    d.scanChunks = [];
+    d.scanLen = 0;
+    d.scanPos = 0;
+    d.scanBase = streamOffset;
+    d.scanClassified = true;
+    d.hdrLen = 0;
+    d.recRemaining = 0;
+    this.loseHandshake(d, frame);
+  }
+
+  // ---- Gaps -----------------------------------------------------------------------------------
+
+  private onGap(d: Direction, off: number, len: number, frame: number): void {
+    d.expected = off + len;
+    switch (d.mode) {
+      case 'start':
+        d.sawGapBeforeStart = true;
+        return;
+      case 'scan':
+        if (d.scanLen === 0) {
+          d.midStream = true;
+          d.scanBase = off + len;
+          return;
+        }
+        // The bytes before the gap cannot join the bytes after it: start the scan again.
+        if (!this.tlsSeen && d.scanBase === 0 && !d.midStream && d.head === undefined) {
+          d.head = copyBytes(d.scan!.subarray(0, Math.min(d.scanLen, PREAMBLE_HEAD)));
+        }
+        d.scan = undefined;
+        d.scanChunks = [];
+        d.scanLen = 0;
+        d.scanPos = 0;
+        d.scanBase = off + len;
+        d.midStream = true;
+        d.scanClassified = true;
+        return;
+      case 'lost':
+        return;
+      case 'records':
+        break;
+    }
+    if (d.hdrLen === 0 && d.recRemaining === 0) {
+      this.gapAnomaly(d, frame, 'bytes missing at a record boundary');
+      this.startResync(d, off + len, frame);
+      return;
+    }
+    if (d.hdrLen > 0 || len >= d.recRemaining) {
+      this.gapAnomaly(d, frame, 'bytes missing across a record boundary');
+      this.startResync(d, off + len, frame);
+      return;
+    }
+    // The gap lies inside one record body: the record layer stays in step.
+    d.recRemaining -= len;
+    if (d.recBody) d.recBody = undefined;
+    if (d.recType === ContentType.Handshake && !d.protected) this.gapInHandshake(d, d.hs, len, frame);
+  }
+
+  private gapAnomaly(d: Direction, frame: number, what: string): void {
+    if (this.st.outcome.kind === 'in-progress' && this.st.handshakeMessages > 0) this.anomaly('gap-in-record', d.dir, frame, what);
+  }
+
+  private gapInHandshake(d: Direction, h: Handshake, len: number, frame: number): void {
+    if (d.hsLost) return;
+    if (h.hdrLen === 4 && len <= h.remaining) {
+      // Stay in step: the message is kept up to the gap and marked incomplete.
+      h.remaining -= len;
+      h.gapped = true;
+      this.anomaly('gap-in-handshake', d.dir, frame, `${len} bytes missing inside ${handshakeTypeName(h.hdr[0]!)}`);
+      if (h.remaining === 0) this.completeMessage(d, h, frame, this.lastTs[0], this.lastTs[1], false);
+      return;
+    }
+    this.anomaly('gap-in-handshake', d.dir, frame, `${len} bytes missing in the handshake stream`);
+    this.loseHandshake(d, frame);
+  }
+
+  /** Handshake message boundaries are no longer known in this direction. */
+  private loseHandshake(d: Direction, frame: number): void {
+    if (d.hs.partial) this.flushPartial(d, d.hs, frame, true);
+    d.hs.reset();
+    // Boundaries come back only if a record starts with a message: assume the next handshake record does.
+    d.hsLost = false;
+  }
+
+  // ---- Records --------------------------------------------------------------------------------
+
+  private feedRecords(d: Direction, bytes: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
+    let i = 0;
+    const n = bytes.length;
+    while (i < n) {
+      if (d.mode !== 'records') {
+        // A desync switched to scanning: the rest of this segment goes to the scanner.
+        if (d.mode === 'scan') this.scanAppend(d, bytes.subarray(i), frame, tsSec, tsNsec);
+        return;
+      }
+      if (d.recRemaining === 0) {
+        // Header, possibly split across segments.
+        if (d.hdrLen === 0) {
+          d.hdrOffset = streamOffset + i;
+          if (n - i >= 5) {
+            if (!this.startRecord(d, bytes, i, frame)) continue;
+            i += 5;
+            if (d.recRemaining === 0) this.endRecord(d, frame, tsSec, tsNsec);
+            continue;
+          }
+        }
+        const take = Math.min(5 - d.hdrLen, n - i);
+        d.hdr.set(bytes.subarray(i, i + take), d.hdrLen);
+        d.hdrLen += take;
+        i += take;
+        if (d.hdrLen < 5) return;
+        d.hdrLen = 0;
+        if (!this.startRecord(d, d.hdr, 0, frame)) {
+          // Re-scan from the bad header on; its bytes are still in `d.hdr`.
+          const rest = bytes.subarray(i);
+          if ((d.mode as Mode) === 'scan') {
+            this.scanAppend(d, d.hdr.slice(), frame, tsSec, tsNsec);
+            if (rest.length && (d.mode as Mode) === 'scan') this.scanAppend(d, rest, frame, tsSec, tsNsec);
+          }
+          return;
+        }
+        if (d.recRemaining === 0) this.endRecord(d, frame, tsSec, tsNsec);
+        continue;
+      }
+      const take = Math.min(d.recRemaining, n - i);
+      this.recordBody(d, bytes.subarray(i, i + take), streamOffset + i, frame, tsSec, tsNsec);
+      d.recRemaining -= take;
+      i += take;
+      if (d.recRemaining === 0) this.endRecord(d, frame, tsSec, tsNsec);
+    }
+  }
+
+  /**
+   * Validates and opens a record at buf[at]. On an implausible header switches the direction to
+   * scanning (resynchronisation) and returns false; the caller hands the remaining bytes over.
+   */
+  private startRecord(d: Direction, buf: Uint8Array, at: number, frame: number): boolean {
+    const max = this.limits.maxRecordLength;
+    if (!plausibleRecordHeader(buf, at, max)) {
+      const t = buf[at]!;
+      const versionOk = buf[at + 1] === 3 && buf[at + 2]! <= 4;
+      if (t >= 20 && t <= 24 && versionOk) {
+        // RFC 5246 §6.2.3: a record over 2^14 + 2048 is a record_overflow; never buffered.
+        this.anomaly('record-too-long', d.dir, frame, `record claims ${recordLengthAt(buf, at)} bytes, more than ${max}`);
+      } else this.anomaly('record-desync', d.dir, frame, 'bytes where a record header was expected are not one');
+      const off = d.hdrOffset;
+      this.startResync(d, off, frame);
+      if (buf !== d.hdr) {
+        // The header bytes are in the caller's segment: it will hand them to the scanner from `at`.
+      }
+      return false;
+    }
+    d.recType = buf[at]!;
+    d.recVersion = (buf[at + 1]! << 8) | buf[at + 2]!;
+    d.recLength = recordLengthAt(buf, at);
+    d.recRemaining = d.recLength;
+    d.recFrames = [frame];
+    d.recBody = undefined;
+    d.recBodyLen = 0;
+    if (this.st.handshakeMessages === 0) this.recordsWithoutHandshake++;
+    const t = d.recType;
+    const needBody =
+      t === ContentType.ChangeCipherSpec ||
+      (t === ContentType.Alert && this.alertIsPlaintext(d)) ||
+      (this.decryptor !== undefined && (d.protected || (this.st.tls13 && t === ContentType.ApplicationData)) && t !== ContentType.Heartbeat);
+    if (needBody) d.recBody = new Uint8Array(t === ContentType.ChangeCipherSpec || t === ContentType.Alert ? Math.min(d.recLength, SMALL_BODY) : d.recLength);
+    if (t === ContentType.Handshake && !d.protected && d.hs.partial) {
+      d.hs.recordVersion ||= d.recVersion;
+    }
+    return true;
+  }
+
+  /**
+   * TLS ≤ 1.2 alerts after CCS are encrypted (rule T6). TLS 1.3 protects alerts inside
+   * application_data records (RFC 8446 §5.2), so an alert-type record there is always plaintext.
+   */
+  private alertIsPlaintext(d: Direction): boolean {
+    return !d.protected || this.st.tls13;
+  }
+
+  private recordBody(d: Direction, chunk: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
+    if (d.recFrames[d.recFrames.length - 1] !== frame) d.recFrames.push(frame);
+    if (d.recType === ContentType.Handshake && !d.protected) {
+      this.feedHandshake(d, d.hs, chunk, streamOffset, frame, tsSec, tsNsec, false);
+      return;
+    }
+    if (d.recBody) {
+      const take = Math.min(chunk.length, d.recBody.length - d.recBodyLen);
+      if (take > 0) d.recBody.set(chunk.subarray(0, take), d.recBodyLen);
+      d.recBodyLen += take;
+    }
+    // Application data and protected records without a decryptor: nothing is copied.
+  }
+
+  private endRecord(d: Direction, frame: number, tsSec: number, tsNsec: number): void {
+    const t = d.recType;
+    const base = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion };
+    if (t === ContentType.Handshake && !d.protected) {
+      if (d.recLength === 0) this.anomaly('malformed-message', d.dir, frame, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
+      return;
+    }
+    if (t === ContentType.ChangeCipherSpec) {
+      const body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
+      const res = decodeChangeCipherSpec(body);
+      if (!res.ok) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
+      if (d.hs.partial) this.anomaly('interleaved-record', d.dir, frame, 'ChangeCipherSpec inside a handshake message');
+      const index = this.nextIndex();
+      const m: ChangeCipherSpecMessage = { ...base, index: index ?? -1, kind: 'change-cipher-spec', bytes: copyBytes(body), fields: res.ok ? res.value.fields : [] };
+      this.push(m);
+      // RFC 5246 §7.1: records after CCS use the new keys. In TLS 1.3 CCS is only for middleboxes (RFC 8446 §D.4).
+      if (!ccsIsCompat(this.st)) d.protected = true;
+      this.event({ kind: 'change-cipher-spec', dir: d.dir, frame, tsSec, tsNsec, ...(index !== undefined && { index }) });
+      d.recBody = undefined;
+      return;
+    }
+    if (t === ContentType.Alert && this.alertIsPlaintext(d)) {
+      const body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
+      const res = decodeAlert(body);
+      if (!res.ok || d.recLength !== 2) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
+      this.emitAlert(d, base, d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
+      d.recBody = undefined;
+      return;
+    }
+    // Protected record (or plaintext application data / heartbeat).
+    if (this.decryptor && d.recBody && d.recBodyLen === d.recLength) {
+      const plain = this.decryptor.decrypt({ ...base, contentType: t, body: d.recBody });
+      d.recBody = undefined;
+      if (plain) {
+        this.onPlaintext(d, plain, base.streamOffset, frame, tsSec, tsNsec);
+        return;
+      }
+    }
+    d.recBody = undefined;
+    if (t === ContentType.Alert) {
+      this.emitAlert(d, base, d.recLength, new Uint8Array(0), undefined, [], true);
+      return;
+    }
+    const kind: EncryptedRecordMessage['kind'] =
+      t === ContentType.Handshake ? 'encrypted-handshake' : t === ContentType.Heartbeat ? 'heartbeat' : 'application-data';
+    const index = this.nextIndex();
+    const m: EncryptedRecordMessage = { ...base, index: index ?? -1, kind, contentType: t, length: d.recLength };
+    this.push(m);
+    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: t, length: d.recLength, ...(index !== undefined && { index }) });
+  }
+
+  private emitAlert(
+    d: Direction,
+    base: { dir: Dir; frame: number; frames: readonly number[]; tsSec: number; tsNsec: number; streamOffset: number; recordVersion: number },
+    length: number,
+    body: Uint8Array,
+    decoded: { level: number; description: number } | undefined,
+    fields: AlertMessage['fields'],
+    encrypted: boolean,
+  ): void {
+    const index = this.nextIndex();
+    const m: AlertMessage = {
+      ...base,
+      index: index ?? -1,
+      kind: 'alert',
+      encrypted,
+      length,
+      bytes: copyBytes(body),
+      fields,
+      ...(decoded !== undefined && { level: decoded.level, description: decoded.description }),
+    };
+    this.push(m);
+    this.event({
+      kind: 'alert',
+      dir: d.dir,
+      frame: base.frame,
+      tsSec: base.tsSec,
+      tsNsec: base.tsNsec,
+      encrypted,
+      length,
+      ...(decoded !== undefined && { level: decoded.level, description: decoded.description }),
+      ...(index !== undefined && { index }),
+    });
+  }
+
+  /** Plaintext from the decryptor: handshake bytes join the decrypted reassembler; alerts are decoded. */
+  private onPlaintext(d: Direction, p: Plaintext, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
+    if (p.contentType === ContentType.Handshake) {
+      this.feedHandshake(d, d.hsDecrypted, p.data, streamOffset, frame, tsSec, tsNsec, true);
+      return;
+    }
+    if (p.contentType === ContentType.Alert) {
+      const res = decodeAlert(p.data);
+      const base = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset, recordVersion: d.recVersion };
+      this.emitAlert(d, base, p.data.length, p.data, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
+      return;
+    }
+    const index = this.nextIndex();
+    this.push({ dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset, recordVersion: d.recVersion, index: index ?? -1, kind: 'application-data', contentType: p.contentType, length: p.data.length });
+    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: p.contentType, length: p.data.length, ...(index !== undefined && { index }) });
+  }
+
+  // ---- Handshake messages ---------------------------------------------------------------------
+
+  private feedHandshake(
+    d: Direction,
+    h: Handshake,
+    chunk: Uint8Array,
+    streamOffset: number,
+    frame: number,
+    tsSec: number,
+    tsNsec: number,
+    decrypted: boolean,
+  ): void {
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (h.hdrLen < 4) {
+        if (h.hdrLen === 0) {
+          h.startOffset = streamOffset + i;
+          h.recordVersion = d.recVersion;
+          h.frames = [];
+        }
+        h.addFrame(frame);
+        const take = Math.min(4 - h.hdrLen, n - i);
+        h.hdr.set(chunk.subarray(i, i + take), h.hdrLen);
+        h.hdrLen += take;
+        i += take;
+        if (h.hdrLen < 4) return;
+        h.length = (h.hdr[1]! << 16) | (h.hdr[2]! << 8) | h.hdr[3]!;
+        h.remaining = h.length;
+        h.chunks = [h.hdr.slice()];
+        h.kept = 4;
+        if (4 + h.length > this.limits.maxMessageBytes) {
+          // Never allocate what a hostile length claims: keep a bounded prefix, count the rest.
+          h.over = true;
+          this.anomaly('message-too-long', d.dir, frame, `${handshakeTypeName(h.hdr[0]!)} claims ${h.length} bytes, more than the ${this.limits.maxMessageBytes} kept`);
+        }
+        if (h.remaining === 0) this.completeMessage(d, h, frame, tsSec, tsNsec, decrypted);
+        continue;
+      }
+      h.addFrame(frame);
+      const take = Math.min(h.remaining, n - i);
+      if (!h.gapped) {
+        const keep = Math.min(take, this.limits.maxMessageBytes - h.kept);
+        if (keep > 0) {
+          h.chunks.push(copyBytes(chunk.subarray(i, i + keep)));
+          h.kept += keep;
+        }
+      }
+      h.remaining -= take;
+      i += take;
+      if (h.remaining === 0) this.completeMessage(d, h, frame, tsSec, tsNsec, decrypted);
+    }
+  }
+
+  private decodeContext(): DecodeContext {
+    const s = this.st;
+    return {
+      limits: this.limits,
+      ...(s.version !== undefined && { version: s.version }),
+      ...(s.keyExchange !== undefined && { keyExchange: s.keyExchange }),
+    };
+  }
+
+  /** A message whose bytes stop early (end of stream, lost boundary): listed truncated, flagged. */
+  private flushPartial(d: Direction, h: Handshake, frame: number, lost: boolean): void {
+    if (!h.partial) return;
+    if (h.hdrLen < 4) {
+      this.anomaly('truncated-message', d.dir, frame, 'handshake header cut short');
+      h.reset();
+      return;
+    }
+    this.anomaly('truncated-message', d.dir, frame, `${handshakeTypeName(h.hdr[0]!)} ${lost ? 'lost its boundary' : 'cut by the end of the stream'} after ${h.length - h.remaining} of ${h.length} bytes`);
+    h.gapped = true;
+    this.completeMessage(d, h, frame, this.lastTs[0], this.lastTs[1], false);
+  }
+
+  private completeMessage(d: Direction, h: Handshake, frame: number, tsSec: number, tsNsec: number, decrypted: boolean): void {
+    const bytes = concat(h.chunks, h.kept);
+    const type = h.hdr[0]!;
+    const truncated = h.over || h.gapped;
+    const ctx = this.decodeContext();
+    const res = decodeHandshake(bytes, ctx);
+    const index = this.nextIndex();
+    const m: HandshakeMessage = {
+      kind: 'handshake',
+      index: index ?? -1,
+      dir: d.dir,
+      type,
+      length: h.length,
+      frame,
+      frames: h.frames,
+      tsSec,
+      tsNsec,
+      streamOffset: h.startOffset,
+      recordVersion: h.recordVersion,
+      bytes,
+      truncated,
+      fields: res.ok ? res.value.fields : [],
+      ...(res.ok && { body: res.value.body }),
+      ...(!res.ok && { error: res.error }),
+      ...(decrypted && { decrypted: true }),
+    };
+    if (!res.ok && !(truncated && res.error.kind === 'truncated')) {
+      this.anomaly(res.error.kind === 'truncated' ? 'truncated-message' : 'malformed-message', d.dir, frame, `${handshakeTypeName(type)}: ${res.error.message}`);
+    }
+    if (res.ok && res.value.body.kind === 'certificate') {
+      const c = res.value.body;
+      if (c.omitted > 0) this.anomaly('too-many-certificates', d.dir, frame, `${c.certificates.length + c.omitted} certificates, ${c.certificates.length} kept`);
+    }
+    h.reset();
+    this.push(m);
+    if (res.ok && res.value.body.kind === 'client-hello') this.clientRandom = res.value.body.random;
+    const before = this.st;
+    this.event({ kind: 'handshake', dir: d.dir, type, frame, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }) });
+    const body = res.ok ? res.value.body : undefined;
+    if (body?.kind === 'server-hello' && body.helloRetryRequest && this.st.clientDir !== undefined) {
+      // The client answers with a plaintext ClientHello even if it sent a compatibility CCS.
+      this.dirs[this.st.clientDir].protected = false;
+    }
+    if (body?.kind === 'server-hello' && !body.helloRetryRequest) {
+      if (body.version === TLS13 && !before.tls13) {
+        // RFC 8446 §2: everything after ServerHello is protected, in both directions.
+        for (const x of this.dirs) x.protected = true;
+      }
+      this.decryptor?.hello?.({
+        serverRandom: body.random,
+        version: body.version,
+        cipherSuite: body.cipherSuite,
+        ...(this.clientRandom !== undefined && { clientRandom: this.clientRandom }),
+      });
+    }
+  }
+
+  private onSslv2Hello(d: Direction, record: Uint8Array): void {
+    const first = d.scanChunks[0];
+    const frame = first?.frame ?? this.lastFrame;
+    const tsSec = first?.tsSec ?? 0;
+    const tsNsec = first?.tsNsec ?? 0;
+    const frames: number[] = [];
+    for (const c of d.scanChunks) if (c.at < record.length && frames[frames.length - 1] !== c.frame) frames.push(c.frame);
+    const res = decodeSslv2ClientHello(record);
+    const index = this.nextIndex();
+    const completedIn = frames[frames.length - 1] ?? frame;
+    const m: HandshakeMessage = {
+      kind: 'handshake',
+      index: index ?? -1,
+      dir: d.dir,
+      type: 1,
+      length: record.length - 2,
+      frame: completedIn,
+      frames,
+      tsSec,
+      tsNsec,
+      streamOffset: 0,
+      recordVersion: 0x0002,
+      bytes: copyBytes(record),
+      truncated: false,
+      fields: res.ok ? res.value.fields : [],
+      sslv2: true,
+      ...(res.ok && { body: res.value.body }),
+      ...(!res.ok && { error: res.error }),
+    };
+    if (!res.ok) this.anomaly('malformed-message', d.dir, completedIn, `SSLv2 ClientHello: ${res.error.message}`);
+    this.push(m);
+    if (res.ok) this.clientRandom = res.value.body.random;
+    this.event({ kind: 'handshake', dir: d.dir, type: 1, frame: completedIn, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }) });
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]!.length === total) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c.subarray(0, total - p), p);
+    p += c.length;
+    if (p >= total) break;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import { toHex } from '../bytes/index.js';
+import type { Field } from './types.js';
+
+/** Builds a Field; `children` omitted when empty so trees stay small. */
+export function field(
+  label: string,
+  offset: number,
+  length: number,
+  value?: string,
+  code?: number,
+  children?: readonly Field[],
+): Field {
+  const f: { -readonly [K in keyof Field]: Field[K] } = { label, offset, length };
+  if (value !== undefined) f.value = value;
+  if (code !== undefined) f.code = code;
+  if (children !== undefined && children.length > 0) f.children = children;
+  return f;
+}
+
+/**
+ * Capture bytes as display text: printable ASCII kept, everything else as \xNN, so a hostile
+ * name can never inject terminal escapes or line breaks into a report.
+ */
+export function printable(bytes: Uint8Array, max = 256): string {
+  let out = '';
+  const n = Math.min(bytes.length, max);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  if (bytes.length > max) out += '…';
+  return out;
+}
+
+/** Escapes control characters in already-decoded text (e.g. UTF-8 names) for display. */
+export function escapeText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Short hex for display: long values are elided in the middle. */
+export function shortHex(bytes: Uint8Array, max = 32): string {
+  if (bytes.length <= max) return toHex(bytes);
+  return `${toHex(bytes.subarray(0, max / 2))}…${toHex(bytes.subarray(bytes.length - max / 2))} (${bytes.length} bytes)`;
+}

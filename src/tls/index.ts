@@ -1,0 +1,35 @@
+/**
+ * The TLS dissection stage: record layer, handshake reassembly, message decoders, alerts and the
+ * pure handshake state machine. Imports only src/bytes and the StreamConsumer types of src/net.
+ */
+export * from './types.js';
+export * from './names.js';
+export { decodeHandshake, decodeSslv2ClientHello, HELLO_RETRY_REQUEST_RANDOM } from './messages.js';
+export { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, helloRecordAt, sslv2HelloAt, type AlertBody } from './record.js';
+export { classifyStart, findTlsStart, namePreamble, type TlsStart } from './preamble.js';
+export { distinguishedNameText } from './dn.js';
+export {
+  transition,
+  initialState,
+  finalOutcome,
+  handshakeDone,
+  silentRejection,
+  ccsIsCompat,
+  roleOf,
+  type TlsEvent,
+  type HandshakeState,
+  type Outcome,
+  type AlertRef,
+  type EndRef,
+  type Pair,
+  type SilentRejection,
+} from './state.js';
+export {
+  TlsConnection,
+  type TlsConnectionOptions,
+  type TlsDecryptor,
+  type ProtectedRecord,
+  type Plaintext,
+  type HelloSecrets,
+  type TlsSummary,
+} from './connection.js';
