@@ -2,10 +2,15 @@
  * DER → CertInfo (RFC 5280 §4.1). Never throws: every failure becomes a CertInfo with `error` set
  * that still carries the bytes and fingerprints, so a session can say "the peer sent something
  * that is not a certificate" and still match it by hash.
+ *
+ * Three layers, cheapest first: a size cap and an iterative depth/element pre-scan (hostile input
+ * is refused before anything recursive sees it); our bounded DER walker, which reads every field
+ * byte-exact (serial content octets, Name DER) and caps every list; and pkijs, behind its
+ * boundary, as the RFC 5280 schema check.
  */
 import { createHash } from 'node:crypto';
 import { ByteReader, copyBytes, toHex } from '../bytes/index.js';
-import { TAG, type Tlv, bitLength, childrenOf, decodeOid, expectTag, readOid, readTlv, ReaderMissing, walk } from './der.js';
+import { TAG, type Tlv, bitLength, childrenOf, decodeOid, decodeTime, expectTag, readOid, readTlv, ReaderMissing, walk } from './der.js';
 import { hasUnsafeText } from './display.js';
 import {
   NO_EKU,
@@ -21,7 +26,7 @@ import {
 } from './extensions.js';
 import { decodeName } from './names.js';
 import { CURVE_BITS, CURVE_NAMES, EXTENSION_NAMES, OID, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids.js';
-import { decodeWithPkijs } from './pkijs-boundary.js';
+import { checkWithPkijs } from './pkijs-boundary.js';
 import type { CertInfo, DistinguishedName, ExtensionSummary, PublicKeyInfo, SignatureAlgorithm } from './types.js';
 
 /**
@@ -32,6 +37,8 @@ export const MAX_CERT_BYTES = 4 * 1024 * 1024;
 /** Deepest constructed nesting a certificate needs is about 10 (a directoryName in a SAN); refuse hostile towers early. */
 export const MAX_DER_DEPTH = 32;
 export const MAX_DER_ELEMENTS = 400_000;
+/** Real certificates carry about ten extensions. */
+export const MAX_EXTENSIONS = 100;
 
 export function fingerprints(der: Uint8Array): { sha256: string; sha1: string } {
   return {
@@ -128,10 +135,15 @@ interface TbsParts {
   outerAlg: { oid: string; parameters?: Uint8Array };
   innerAlgRaw: Uint8Array;
   outerAlgRaw: Uint8Array;
+  version: number;
   serial: Uint8Array;
   issuer: Tlv;
   subject: Tlv;
   spki: Tlv;
+  notBefore: Date;
+  notAfter: Date;
+  extensions: { oid: string; critical: boolean; value: Uint8Array }[];
+  extensionsTotal: number;
 }
 
 /** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (§4.1.1). */
@@ -145,24 +157,56 @@ function splitCertificate(der: Uint8Array): TbsParts {
   const sigBits = expectTag(sigTlv, TAG.BIT_STRING, 'signatureValue').value;
   const f = childrenOf(tbsSeq, 12).items;
   let i = 0;
-  if (f[0]?.tag === 0xa0) i = 1; // [0] EXPLICIT Version DEFAULT v1 (§4.1.2.1)
+  let version = 0;
+  if (f[0]?.tag === 0xa0) {
+    // [0] EXPLICIT Version DEFAULT v1 (§4.1.2.1)
+    const v = childrenOf(f[0], 1).items[0];
+    const n = expectTag(v, TAG.INTEGER, 'version').value;
+    version = n.length === 1 ? n[0]! : -1;
+    if (version < 0 || version > 2) throw new ReaderMissing('version is not v1, v2 or v3');
+    i = 1;
+  }
   const serial = expectTag(f[i], TAG.INTEGER, 'serialNumber').value;
   const innerAlg = expectTag(f[i + 1], TAG.SEQUENCE, 'signature');
   const issuer = expectTag(f[i + 2], TAG.SEQUENCE, 'issuer');
-  expectTag(f[i + 3], TAG.SEQUENCE, 'validity');
+  const validity = childrenOf(expectTag(f[i + 3], TAG.SEQUENCE, 'validity'), 2).items;
   const subject = expectTag(f[i + 4], TAG.SEQUENCE, 'subject');
   const spki = expectTag(f[i + 5], TAG.SEQUENCE, 'subjectPublicKeyInfo');
   if (serial.length === 0) throw new ReaderMissing('serialNumber is empty');
+  // §4.1.2.9: extensions are [3] EXPLICIT, after the optional unique identifiers [1] and [2].
+  const extensions: { oid: string; critical: boolean; value: Uint8Array }[] = [];
+  let extensionsTotal = 0;
+  const extField = f.slice(i + 6).find((t) => t.tag === 0xa3);
+  if (extField) {
+    const list = childrenOf(expectTag(childrenOf(extField, 1).items[0], TAG.SEQUENCE, 'extensions'), MAX_EXTENSIONS);
+    extensionsTotal = list.total;
+    for (const e of list.items) {
+      const parts = childrenOf(expectTag(e, TAG.SEQUENCE, 'Extension'), 3).items;
+      const extOid = readOid(parts[0], 'extnID');
+      let j = 1;
+      let critical = false;
+      if (parts[1]?.tag === TAG.BOOLEAN) {
+        critical = parts[1].value.length === 1 && parts[1].value[0] !== 0;
+        j = 2;
+      }
+      extensions.push({ oid: extOid, critical, value: expectTag(parts[j], TAG.OCTET_STRING, 'extnValue').value });
+    }
+  }
   return {
     tbs: tbsSeq,
     signature: sigBits.subarray(1),
     outerAlg,
     innerAlgRaw: innerAlg.raw,
     outerAlgRaw: outerAlgTlv!.raw,
+    version,
     serial,
     issuer,
     subject,
     spki,
+    notBefore: decodeTime(validity[0], 'notBefore'),
+    notAfter: decodeTime(validity[1], 'notAfter'),
+    extensions,
+    extensionsTotal,
   };
 }
 
@@ -188,11 +232,22 @@ export function parseCertificate(input: Uint8Array): CertInfo {
   }
   const parts = walk(() => splitCertificate(der), 'certificate');
   if (!parts.ok) return failed(der, parts.error.message, warnings, fp);
-  const frame = decodeWithPkijs(der);
-  if (!frame.ok) return failed(der, frame.error.message, warnings, fp);
-
   const p = parts.value;
-  const f = frame.value;
+  // The schema check: a 'limit' (asn1js node budget) means it was skipped, not that it failed.
+  const schema = checkWithPkijs(der);
+  if (!schema.ok) {
+    if (schema.error.kind !== 'limit') return failed(der, schema.error.message, warnings, fp);
+    warnings.push(`${schema.error.message}; decoded by the bounded walker only, without the full schema check`);
+  } else if (
+    schema.value.version !== p.version ||
+    schema.value.notBefore.getTime() !== p.notBefore.getTime() ||
+    schema.value.notAfter.getTime() !== p.notAfter.getTime()
+  ) {
+    warnings.push('the schema checker reads the version or validity differently; the DER walker was used');
+  }
+  if (p.extensionsTotal > p.extensions.length) {
+    warnings.push(`${p.extensionsTotal} extensions; only the first ${p.extensions.length} were decoded`);
+  }
   const decoded = walk(() => {
     const subject = decodeName(p.subject, 'subject', warnings);
     const issuer = decodeName(p.issuer, 'issuer', warnings);
@@ -221,7 +276,7 @@ export function parseCertificate(input: Uint8Array): CertInfo {
   const summaries: ExtensionSummary[] = [];
   const seen = new Set<string>();
   let eku = NO_EKU;
-  for (const ext of f.extensions) {
+  for (const ext of p.extensions) {
     const name = EXTENSION_NAMES[ext.oid];
     // §4.2: a certificate MUST NOT include more than one instance of an extension. The first wins.
     if (seen.has(ext.oid)) {
@@ -280,16 +335,16 @@ export function parseCertificate(input: Uint8Array): CertInfo {
     sha256: fp.sha256,
     sha1: fp.sha1,
     warnings,
-    version: f.version + 1,
+    version: p.version + 1,
     serial,
     serialDisplay: serialForDisplay(serial),
     subject,
     issuer,
     validity: {
-      notBefore: f.notBefore,
-      notAfter: f.notAfter,
-      notBeforeIso: f.notBefore.toISOString(),
-      notAfterIso: f.notAfter.toISOString(),
+      notBefore: p.notBefore,
+      notAfter: p.notAfter,
+      notBeforeIso: p.notBefore.toISOString(),
+      notAfterIso: p.notAfter.toISOString(),
     },
     publicKey,
     signatureAlgorithm,

@@ -207,6 +207,38 @@ export function decodeString(tag: number, v: Uint8Array): { text: string; lossy:
   }
 }
 
+/**
+ * UTCTime / GeneralizedTime (RFC 5280 §4.1.2.5). UTCTime years 50–99 are 19xx, 00–49 are 20xx
+ * (§4.1.2.5.1). RFC 5280 requires the Z form with seconds; older certificates omit seconds or use
+ * an offset, so those are accepted too rather than losing the certificate's dates.
+ */
+export function decodeTime(t: Tlv | undefined, what: string): Date {
+  if (!t || (t.tag !== TAG.UTCTime && t.tag !== TAG.GeneralizedTime)) throw new ReaderMissing(`${what}: not a time`);
+  const s = latin1.decode(t.value);
+  const utc = t.tag === TAG.UTCTime;
+  const m = utc
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?()(Z|[+-]\d{4})$/.exec(s)
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d{1,9}))?(Z|[+-]\d{4})?$/.exec(s);
+  if (!m) throw new ReaderMissing(`${what}: bad time string`);
+  let year = Number(m[1]);
+  if (utc) year += year >= 50 ? 1900 : 2000;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6] ?? '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    throw new ReaderMissing(`${what}: time out of range`);
+  }
+  const ms = Math.floor(Number(`0.${m[7] || '0'}`) * 1000);
+  const zone = m[8] ?? 'Z';
+  let offset = 0;
+  if (zone !== 'Z') offset = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  const d = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000);
+  if (Number.isNaN(d.getTime())) throw new ReaderMissing(`${what}: time out of range`);
+  return d;
+}
+
 export function hex(v: Uint8Array): string {
   return toHex(v);
 }
