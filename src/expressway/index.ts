@@ -1,0 +1,7 @@
+// The input side of the Expressway stage: bundles, archives, xconf/xstat dumps, logs, services table.
+export * from './problems.js';
+export * from './tar.js';
+export * from './bundle.js';
+export * from './xconf.js';
+export * from './logs.js';
+export * from './services.js';
