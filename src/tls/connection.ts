@@ -165,6 +165,8 @@ class Direction {
   recBodyLen = 0;
   /** Records in this direction are protected from now on (after CCS, or TLS 1.3 after ServerHello). */
   protected = false;
+  /** Whether the record being read was protected when it started (a ServerHello inside it changes `protected`). */
+  recProtected = false;
   // Handshake reassembly.
   hs = new Handshake();
   hsDecrypted = new Handshake();
@@ -607,7 +609,7 @@ export class TlsConnection implements StreamConsumer {
     // The gap lies inside one record body: the record layer stays in step.
     d.recRemaining -= len;
     if (d.recBody) d.recBody = undefined;
-    if (d.recType === ContentType.Handshake && !d.protected) this.gapInHandshake(d, d.hs, len, frame);
+    if (d.recType === ContentType.Handshake && !d.recProtected) this.gapInHandshake(d, d.hs, len, frame);
   }
 
   private gapAnomaly(d: Direction, frame: number, what: string): void {
@@ -711,14 +713,15 @@ export class TlsConnection implements StreamConsumer {
     d.recFrames = [frame];
     d.recBody = undefined;
     d.recBodyLen = 0;
+    d.recProtected = d.protected;
     if (this.st.handshakeMessages === 0) this.recordsWithoutHandshake++;
     const t = d.recType;
     const needBody =
       t === ContentType.ChangeCipherSpec ||
       (t === ContentType.Alert && this.alertIsPlaintext(d)) ||
-      (this.decryptor !== undefined && (d.protected || (this.st.tls13 && t === ContentType.ApplicationData)) && t !== ContentType.Heartbeat);
+      (this.decryptor !== undefined && (d.recProtected || (this.st.tls13 && t === ContentType.ApplicationData)) && t !== ContentType.Heartbeat);
     if (needBody) d.recBody = new Uint8Array(t === ContentType.ChangeCipherSpec || t === ContentType.Alert ? Math.min(d.recLength, SMALL_BODY) : d.recLength);
-    if (t === ContentType.Handshake && !d.protected && d.hs.partial) {
+    if (t === ContentType.Handshake && !d.recProtected && d.hs.partial) {
       d.hs.recordVersion ||= d.recVersion;
     }
     return true;
@@ -729,12 +732,12 @@ export class TlsConnection implements StreamConsumer {
    * application_data records (RFC 8446 §5.2), so an alert-type record there is always plaintext.
    */
   private alertIsPlaintext(d: Direction): boolean {
-    return !d.protected || this.st.tls13;
+    return !d.recProtected || this.st.tls13;
   }
 
   private recordBody(d: Direction, chunk: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
     if (d.recFrames[d.recFrames.length - 1] !== frame) d.recFrames.push(frame);
-    if (d.recType === ContentType.Handshake && !d.protected) {
+    if (d.recType === ContentType.Handshake && !d.recProtected) {
       this.feedHandshake(d, d.hs, chunk, streamOffset, frame, tsSec, tsNsec, false);
       return;
     }
@@ -749,7 +752,7 @@ export class TlsConnection implements StreamConsumer {
   private endRecord(d: Direction, frame: number, tsSec: number, tsNsec: number): void {
     const t = d.recType;
     const base = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion };
-    if (t === ContentType.Handshake && !d.protected) {
+    if (t === ContentType.Handshake && !d.recProtected) {
       if (d.recLength === 0) this.anomaly('malformed-message', d.dir, frame, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
       return;
     }

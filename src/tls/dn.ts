@@ -4,7 +4,6 @@
  * extension (RFC 8446 §4.2.4). The x509 stage owns real name handling; this exists so the tls
  * stage can show something without depending on it. Never throws; undefined when unreadable.
  */
-import { escapeText } from './fields.js';
 
 const ATTRIBUTE_NAMES = new Map<string, string>([
   ['2.5.4.3', 'CN'],
@@ -92,7 +91,9 @@ function escapeValue(s: string): string {
   let out = s.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
   if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
   if (out.endsWith(' ') && out.length > 0) out = `${out.slice(0, -1)}\\ `;
-  return escapeText(out);
+  // Then control characters as \xNN, for display safety (this adds no RFC 4514 specials).
+  // eslint-disable-next-line no-control-regex
+  return out.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function hexOf(bytes: Uint8Array): string {

@@ -347,8 +347,11 @@ export function ccsIsCompat(s: HandshakeState): boolean {
   return s.tls13 || s.helloRetry || (s.version === undefined && (s.offeredMaxVersion ?? 0) >= 0x0304);
 }
 
+/**
+ * RFC 5077 §3.4: a server accepting a ticket echoes the client's session ID, so an offered ticket
+ * decides; otherwise the session ID was the cache key (RFC 5246 §7.4.1.2).
+ */
 function resumedHow(s: HandshakeState): 'session-id' | 'ticket' | 'psk' {
-  if (s.sessionIdEcho) return 'session-id';
   return s.clientOfferedTicket ? 'ticket' : 'session-id';
 }
 
