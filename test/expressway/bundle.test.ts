@@ -244,3 +244,32 @@ describe('stripPrivateKeys', () => {
     expect(input.every((b) => b === 0)).toBe(true);
   });
 });
+
+describe('mutated archives', () => {
+  it('never throw: flipped bytes, truncations and duplicated blocks in .tar and .tar.gz', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { listTarGz } = await import('../../src/expressway/tar.js');
+    const base = tarBytes([...entries('edge/', edgeFiles()), ...entries('core/', coreFiles())]);
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 60; i++) {
+      let bytes = Buffer.from(base);
+      const mode = i % 3;
+      if (mode === 0) for (let k = 0; k < 1 + rnd(8); k++) bytes[rnd(bytes.length)] = rnd(256);
+      else if (mode === 1) bytes = bytes.subarray(0, rnd(bytes.length));
+      else {
+        const at = rnd(bytes.length / 512) * 512;
+        bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at, at + 1024), bytes.subarray(at)]);
+      }
+      const p = join(dir, `m${i}${i % 2 ? '.tar.gz' : '.tar'}`);
+      writeFileSync(p, i % 2 ? gzipSync(bytes) : bytes);
+      const listing = await listTarGz(p);
+      expect(Array.isArray(listing.entries)).toBe(true);
+      const set = await openBundle(p);
+      for (const b of set.bundles) for (const c of b.captures) await readAll(c.open()).catch((e: unknown) => expect(e).toBeInstanceOf(Error));
+    }
+  });
+});
