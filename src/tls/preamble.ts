@@ -42,6 +42,9 @@ export function classifyStart(buf: Uint8Array, maxRecord: number): 'tls' | 'sslv
   if (b0 >= 20 && b0 <= 24) {
     if (buf.length < 5) return 'more';
     if (plausibleRecordHeader(buf, 0, maxRecord)) return 'tls';
+    // Type and version say TLS but the length is over the maximum: still TLS, so that the record
+    // layer reports the oversized record (RFC 5246 §6.2.3) instead of quietly scanning past it.
+    if (buf[1] === 3 && buf[2]! <= 4) return 'tls';
     return 'scan';
   }
   if (b0 & 0x80) {
