@@ -129,7 +129,8 @@ function sameKey(a: CertInfo, b: CertInfo): boolean {
 /** Builds the path from `leaf` upward. Bounded by MAX_CHAIN_LENGTH and loop detection. Never throws. */
 export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLength = MAX_CHAIN_LENGTH): ChainResult {
   const trusted = (candidates.trusted ?? []).filter((c) => !c.error);
-  const presented = (candidates.presented ?? []).filter((c) => c.sha256 !== leaf.sha256);
+  // The leaf stays a candidate: a CA that names it as issuer must be seen as a loop.
+  const presented = [...(candidates.presented ?? []), leaf];
   const notes: string[] = [];
   const chain: CertInfo[] = [leaf];
   const links: ChainLink[] = [];

@@ -102,11 +102,13 @@ export interface CertParts {
   issuer?: Uint8Array;
   extensions?: Uint8Array[];
   spki?: Uint8Array;
+  /** Signature algorithm OID; an unknown one makes the signature 'unsupported' rather than 'invalid'. */
+  sigAlgOid?: string;
 }
 
 /** A structurally valid certificate with a dummy signature (for decoding tests, not for chains). */
 export function makeCert(p: CertParts = {}): Uint8Array {
-  const sigAlg = seq(oid('1.2.840.113549.1.1.11'), bytes(0x05, 0x00));
+  const sigAlg = seq(oid(p.sigAlgOid ?? '1.2.840.113549.1.1.11'), bytes(0x05, 0x00));
   const cn = name(['2.5.4.3', utf8('hand made')]);
   const spki = p.spki ?? cert('leaf-noeku.pem').publicKey!.spki;
   const tbs = seq(

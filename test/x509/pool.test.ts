@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { CertPool, parseCertificate } from '../../src/x509/index.js';
+import { cert } from './helpers.js';
+
+describe('CertPool', () => {
+  it('de-duplicates by SHA-256 and answers the lookups chain building and store matching use', () => {
+    const pool = new CertPool();
+    const leaf = cert('leaf-client-under-serverauth.pem');
+    const int = cert('int-serverauth.pem');
+    const id1 = pool.add(leaf);
+    const id2 = pool.add(parseCertificate(leaf.der)); // same bytes, new object
+    expect(id1).toBe(leaf.sha256);
+    expect(id2).toBe(id1);
+    expect(pool.addDer(int.der)).toBe(int.sha256);
+    expect(pool.addDer(int.der)).toBe(int.sha256);
+    expect(pool.size).toBe(2);
+    expect(pool.get(id1)).toBe(leaf);
+    expect(pool.byFingerprint(leaf.sha256.toUpperCase())).toBe(leaf);
+    expect(pool.byIssuerAndSerial(leaf.issuer!.der, '46df76aa0000000029')).toEqual([leaf]);
+    expect(pool.bySubjectDer(leaf.issuer!.der).map((c) => c.sha256)).toEqual([int.sha256]);
+    expect(pool.bySubjectKeyId(leaf.authorityKeyId!.keyIdentifier!).map((c) => c.sha256)).toEqual([int.sha256]);
+  });
+
+  it('finds a padded serial with or without its 00 byte', () => {
+    const pool = new CertPool();
+    const c = cert('leaf-serial-pad.pem');
+    pool.add(c);
+    expect(pool.byIssuerAndSerial(c.issuer!.der, 'c6df76aa0000000029')).toEqual([c]);
+    expect(pool.byIssuerAndSerial(c.issuer!.der, '00C6DF76AA0000000029')).toEqual([c]);
+  });
+
+  it('keeps undecodable certificates by fingerprint only', () => {
+    const pool = new CertPool();
+    const id = pool.addDer(new Uint8Array([1, 2, 3]));
+    expect(pool.get(id)!.error).toBeDefined();
+    expect(pool.all()).toHaveLength(1);
+  });
+});
