@@ -464,8 +464,8 @@ export interface SilentRejection {
 /**
  * Rule T8: a TLS server that closes (FIN or RST, no alert) after the client's Certificate /
  * CertificateVerify / Finished and before its own Finished most likely rejected the client
- * certificate without saying why. The mirror case (client closes after the server's certificate
- * flight without a ClientKeyExchange) most likely rejected the server certificate.
+ * certificate without saying why. The mirror case (client closes after the server's
+ * ServerHelloDone without a ClientKeyExchange) most likely rejected the server certificate.
  */
 export function silentRejection(s: HandshakeState): SilentRejection | undefined {
   const o = s.outcome;
@@ -476,7 +476,7 @@ export function silentRejection(s: HandshakeState): SilentRejection | undefined 
     const after = s.last[s.clientDir];
     return { by: 'server', end, reason: 'server-closed-after-client-certificate', ...(after !== undefined && { after }) };
   }
-  if (end.by === 'client' && s.serverCertificates !== undefined && s.stage[s.clientDir] < 3 && s.stage[serverDir] >= SERVER_HELLO_DONE) {
+  if (end.by === 'client' && s.stage[s.clientDir] < 3 && s.stage[serverDir] >= SERVER_HELLO_DONE && s.serverCertificates !== 0) {
     const after = s.last[serverDir];
     return { by: 'client', end, reason: 'client-closed-after-server-certificate', ...(after !== undefined && { after }) };
   }
