@@ -98,6 +98,14 @@ export function loadCertificates(bytes: Uint8Array, sourceName: string): LoadedC
 
   let blocks = 0;
   let sawArmour = false;
+  // Line numbers for messages, counted incrementally (a file can hold thousands of blocks).
+  let lineNo = 1;
+  let countedTo = 0;
+  const lineAt = (index: number): number => {
+    for (let i = text.indexOf('\n', countedTo); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) lineNo++;
+    countedTo = Math.max(countedTo, index);
+    return lineNo;
+  };
   BEGIN.lastIndex = 0;
   for (let m = BEGIN.exec(text); m; m = BEGIN.exec(text)) {
     sawArmour = true;
@@ -109,7 +117,7 @@ export function loadCertificates(bytes: Uint8Array, sourceName: string): LoadedC
     const bodyStart = m.index + m[0].length;
     const endMarker = `-----END ${label}-----`;
     const end = text.indexOf(endMarker, bodyStart);
-    const lineNo = text.slice(0, m.index).split('\n').length;
+    const line = lineAt(m.index);
     if (isKeyLabel(label)) {
       // Counted, never decoded or kept. A key block without END swallows nothing after it but is still a key.
       privateKeysSkipped++;
@@ -117,22 +125,22 @@ export function loadCertificates(bytes: Uint8Array, sourceName: string): LoadedC
       continue;
     }
     if (end < 0) {
-      problems.push(`${sourceName}: "${label}" block at line ${lineNo} has no END line`);
+      problems.push(`${sourceName}: "${label}" block at line ${line} has no END line`);
       continue;
     }
     BEGIN.lastIndex = end + endMarker.length;
     if (!CERT_LABELS.has(label)) {
-      problems.push(`${sourceName}: skipped a "${label}" block at line ${lineNo} (not a certificate)`);
+      problems.push(`${sourceName}: skipped a "${label}" block at line ${line} (not a certificate)`);
       continue;
     }
     const der = decodeBase64Strict(text.slice(bodyStart, end));
     if (!der) {
-      problems.push(`${sourceName}: certificate block at line ${lineNo} is not valid base64`);
+      problems.push(`${sourceName}: certificate block at line ${line} is not valid base64`);
       continue;
     }
     // TRUSTED CERTIFICATE (OpenSSL) is a certificate followed by trust settings: keep the first TLV.
     const first = label === 'TRUSTED CERTIFICATE' ? (splitDer(der)?.[0] ?? der) : der;
-    add(first, `certificate block at line ${lineNo}`);
+    add(first, `certificate block at line ${line}`);
   }
   if (!sawArmour) problems.push(`${sourceName}: no PEM certificate block and not a DER certificate`);
   else if (certificates.length === 0 && privateKeysSkipped === 0 && problems.length === 0) {
