@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
+import { analyzeCapture } from '../analysis/index.js';
+import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -38,6 +40,29 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         if (opts.format === 'json') all.push(...r.connections.map((c) => ({ file, ...flowJson(c) })));
         else io.out(formatFlowsText(r, file));
         for (const p of r.capture.problems) if (p.severity === 'fatal' && opts.format === 'json') io.err(`ekuscope: ${file}: ${p.message}\n`);
+      }
+      if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+    });
+
+  program
+    .command('certs')
+    .description('every certificate seen: session, frame, sender, position in the chain, subject, issuer, serial, EKU')
+    .argument('<files...>', 'capture files')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
+    .action(async (files: string[], opts: { format: string; export?: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
+      const all: CertRow[] = [];
+      for (const file of files) {
+        const a = await analyzeCapture(file);
+        const rows = certRows(a);
+        all.push(...rows);
+        if (opts.format === 'text') io.out(`${a.source}: ${rows.length} certificates in ${a.sessions.length} TLS sessions\n` + formatCertsText(rows));
+        for (const p of a.capture.problems) io.err(`ekuscope: ${a.source}: ${p.message}\n`);
+        if (opts.export) {
+          const names = exportCerts(a, rows, opts.export);
+          io.err(`ekuscope: wrote ${names.length} PEM files to ${opts.export}\n`);
+        }
       }
       if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
     });

@@ -163,6 +163,11 @@ class Direction {
   recFrames: number[] = [];
   recBody: Uint8Array | undefined;
   recBodyLen = 0;
+  /**
+   * Plaintext handshake messages that completed inside the record being read. Wireshark reports a
+   * message as "reassembled in" the frame where its record completes, so their frame is set then.
+   */
+  recMessages: { frame: number; frames: number[] }[] = [];
   /** Records in this direction are protected from now on (after CCS, or TLS 1.3 after ServerHello). */
   protected = false;
   /** Whether the record being read was protected when it started (a ServerHello inside it changes `protected`). */
@@ -711,6 +716,7 @@ export class TlsConnection implements StreamConsumer {
     d.recLength = recordLengthAt(buf, at);
     d.recRemaining = d.recLength;
     d.recFrames = [frame];
+    d.recMessages.length = 0;
     d.recBody = undefined;
     d.recBodyLen = 0;
     d.recProtected = d.protected;
@@ -751,6 +757,11 @@ export class TlsConnection implements StreamConsumer {
 
   private endRecord(d: Direction, frame: number, tsSec: number, tsNsec: number): void {
     const t = d.recType;
+    for (const m of d.recMessages) {
+      m.frame = frame;
+      if (m.frames[m.frames.length - 1] !== frame) m.frames.push(frame);
+    }
+    d.recMessages.length = 0;
     const base = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion };
     if (t === ContentType.Handshake && !d.recProtected) {
       if (d.recLength === 0) this.anomaly('malformed-message', d.dir, frame, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
@@ -962,6 +973,7 @@ export class TlsConnection implements StreamConsumer {
     }
     h.reset();
     this.push(m);
+    if (!decrypted && d.recRemaining > 0) d.recMessages.push(m as unknown as { frame: number; frames: number[] });
     if (res.ok && res.value.body.kind === 'client-hello') this.clientRandom = res.value.body.random;
     const before = this.st;
     this.event({ kind: 'handshake', dir: d.dir, type, frame, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }) });

@@ -298,7 +298,7 @@ export class TcpReassembler {
         ds.nextSeq = (ds.nextSeq + seg.payloadMissing) >>> 0;
         if (l.conn.ignored) return;
       }
-      this.drain(l, dir);
+      this.drain(l, dir, frame.number);
       return;
     }
     // Ahead of what we have: hold a copy (the frame's bytes die with the frame), within limits.
@@ -324,7 +324,12 @@ export class TcpReassembler {
     this.deliver(l, dir, data, off, frame, tsSec, tsNsec);
   }
 
-  private drain(l: Live, dir: Dir): void {
+  /**
+   * Delivers held segments that are now in order. When a segment filled the hole (`filledBy`),
+   * the held bytes are delivered as of that frame: it is where they became readable, which is
+   * what Wireshark reports as "reassembled in". After a declared gap they keep their own frame.
+   */
+  private drain(l: Live, dir: Dir, filledBy?: number): void {
     const ds = l.dirs[dir];
     while (ds.pending.length > 0 && !l.conn.ignored) {
       const p = ds.pending[0]!;
@@ -332,7 +337,7 @@ export class TcpReassembler {
       ds.pending.shift();
       ds.pendingBytes -= p.data.length;
       this.bufferedTotal -= p.data.length;
-      if (p.off + p.data.length > ds.next) this.advance(l, dir, p.data.subarray(ds.next - p.off), p.frame, p.tsSec, p.tsNsec);
+      if (p.off + p.data.length > ds.next) this.advance(l, dir, p.data.subarray(ds.next - p.off), Math.max(p.frame, filledBy ?? 0), p.tsSec, p.tsNsec);
       else l.conn.retransmissions++;
     }
     if (!l.conn.ignored && ds.finOffset >= 0 && ds.next >= ds.finOffset && !ds.ended) this.closeDir(l, dir, 'fin', ds.finFrame);

@@ -1,0 +1,140 @@
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import type { Connection, Dir } from '../net/index.js';
+import { TlsConnection, type TlsConnectionOptions, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import { CertPool, parseName } from '../x509/index.js';
+import { scanCapture, type ScanOptions } from './frames.js';
+import type { AlertInfo, Analysis, CertRef, CertificateMessageInfo, CertificateRequestInfo, Session } from './model.js';
+
+export interface AnalyzeOptions extends ScanOptions {
+  /** Name used in output for the input; defaults to the file's base name. */
+  sourceName?: string;
+  tlsLimits?: Partial<TlsLimits>;
+  /** A pool shared across several captures (one report over several files). */
+  pool?: CertPool;
+  /** Per-connection decryptor factory (key logs); undefined = no decryption. */
+  decryptorFor?(conn: Connection): TlsDecryptor | undefined;
+}
+
+/**
+ * The streaming pipeline: frames → TCP streams → TLS handshakes → sessions. Every TCP connection
+ * gets a TLS dissector; connections that are not TLS, and TLS connections whose handshake is over,
+ * are set aside by the dissector and cost one lookup per packet from then on.
+ */
+export async function analyzeCapture(input: string | Readable, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  const t0 = performance.now();
+  const tls = new Map<number, TlsConnection>();
+  const scan = await scanCapture(
+    input,
+    (conn) => {
+      const o: TlsConnectionOptions = { limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) };
+      const t = new TlsConnection(o);
+      tls.set(conn.id, t);
+      return t;
+    },
+    opts,
+  );
+  const pool = opts.pool ?? new CertPool();
+  const sessions: Session[] = [];
+  let x509Ms = 0;
+  const parsedBefore = pool.size;
+  let certificateCount = 0;
+  let certificateRequestCount = 0;
+  for (const conn of scan.connections) {
+    const t = tls.get(conn.id);
+    if (!t) continue;
+    const summary = t.summary();
+    if (!summary.isTls) continue;
+    const x0 = performance.now();
+    const s = buildSession(conn, summary, pool);
+    x509Ms += performance.now() - x0;
+    certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
+    if (s.certificateRequest) certificateRequestCount++;
+    sessions.push(s);
+  }
+  tls.clear();
+  return {
+    source: opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream'),
+    capture: scan.capture,
+    connections: scan.connections,
+    sessions,
+    pool,
+    stats: scan.stats,
+    certificateCount,
+    certificateRequestCount,
+    timing: { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore },
+  };
+}
+
+function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknown' {
+  if (summary.clientDir === undefined) return 'unknown';
+  return dir === summary.clientDir ? 'client' : 'server';
+}
+
+export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool): Session {
+  const clientDir = summary.clientDir;
+  const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
+  const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
+  const certificateMessages: CertificateMessageInfo[] = [];
+  const alerts: AlertInfo[] = [];
+  let certificateRequest: CertificateRequestInfo | undefined;
+  let sni: string | undefined;
+  let decrypted = false;
+  for (const m of summary.messages) {
+    if (m.kind === 'alert') {
+      alerts.push({ from: roleOfDir(summary, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index });
+      continue;
+    }
+    if (m.kind !== 'handshake' || !m.body) continue;
+    if (m.decrypted) decrypted = true;
+    const body = m.body;
+    if (body.kind === 'client-hello' && sni === undefined) sni = body.serverName;
+    else if (body.kind === 'certificate') {
+      const from = roleOfDir(summary, m.dir);
+      const refs: CertRef[] = body.certificates.map((c, index) => ({ id: pool.addDer(c.der), index, frame: m.frame, messageIndex: m.index }));
+      certificateMessages.push({
+        from: from === 'unknown' ? (m.dir === 0 ? 'client' : 'server') : from,
+        frame: m.frame,
+        frames: m.frames,
+        messageIndex: m.index,
+        certificates: refs,
+        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated,
+        truncated: body.truncated || m.truncated,
+        decrypted: m.decrypted === true,
+      });
+    } else if (body.kind === 'certificate-request' && !certificateRequest) {
+      certificateRequest = {
+        frame: m.frame,
+        messageIndex: m.index,
+        form: body.form,
+        certificateTypes: body.certificateTypes,
+        signatureAlgorithms: body.signatureAlgorithms,
+        caNames: body.certificateAuthorities.map((dn) => {
+          const der = Uint8Array.prototype.slice.call(dn.der);
+          const p = parseName(der);
+          return { der, text: p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})` };
+        }),
+        decrypted: m.decrypted === true,
+      };
+    }
+  }
+  const first = (role: 'client' | 'server') => certificateMessages.find((c) => c.from === role);
+  const clientMsg = first('client');
+  return {
+    id: conn.id,
+    connection: conn,
+    tls: summary,
+    client,
+    server,
+    clientDir,
+    sni,
+    certificateMessages,
+    serverCertificates: first('server')?.certificates ?? [],
+    clientCertificates: clientMsg?.certificates ?? [],
+    clientCertificateEmpty: clientMsg?.empty ?? false,
+    certificateRequest,
+    alerts,
+    decrypted,
+  };
+}

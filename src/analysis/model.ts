@@ -1,0 +1,97 @@
+import type { CaptureSummary } from '../capture/index.js';
+import type { Connection, Dir, Endpoint } from '../net/index.js';
+import type { CertificateRequestMsg, Role, TlsSummary } from '../tls/index.js';
+import type { CertId, CertPool } from '../x509/index.js';
+import type { DecodeStats } from './frames.js';
+
+/** A certificate as one session carried it; the certificate itself lives once in the pool. */
+export interface CertRef {
+  readonly id: CertId;
+  /** 0 = leaf. */
+  readonly index: number;
+  /** Frame where its Certificate message completed. */
+  readonly frame: number;
+  /** Index of the Certificate message in the session's message list. */
+  readonly messageIndex: number;
+}
+
+export interface CertificateMessageInfo {
+  readonly from: Role;
+  readonly frame: number;
+  readonly frames: readonly number[];
+  readonly messageIndex: number;
+  readonly certificates: readonly CertRef[];
+  /** The list was empty (a client with nothing suitable, rule T3). */
+  readonly empty: boolean;
+  readonly truncated: boolean;
+  readonly decrypted: boolean;
+}
+
+export interface CaName {
+  readonly der: Uint8Array;
+  /** RFC 4514 string, or a note when the DER is not a valid Name. */
+  readonly text: string;
+}
+
+export interface CertificateRequestInfo {
+  readonly frame: number;
+  readonly messageIndex: number;
+  readonly form: CertificateRequestMsg['form'];
+  readonly certificateTypes: readonly number[];
+  readonly signatureAlgorithms?: readonly number[];
+  readonly caNames: readonly CaName[];
+  readonly decrypted: boolean;
+}
+
+export interface AlertInfo {
+  readonly from: Role | 'unknown';
+  readonly dir: Dir;
+  readonly frame: number;
+  readonly level?: number;
+  readonly description?: number;
+  readonly encrypted: boolean;
+  readonly length: number;
+  readonly messageIndex: number;
+}
+
+/** One TLS connection, with roles, certificates and outcome, every fact tied to frames. */
+export interface Session {
+  /** The TCP stream id (as tshark numbers tcp.stream). */
+  readonly id: number;
+  readonly connection: Connection;
+  readonly tls: TlsSummary;
+  /** TLS roles (rule T1); undefined when no hello was seen. */
+  readonly client?: Endpoint;
+  readonly server?: Endpoint;
+  readonly clientDir?: Dir;
+  readonly sni?: string;
+  readonly certificateMessages: readonly CertificateMessageInfo[];
+  /** First Certificate message from each side (the one the explanation is about). */
+  readonly serverCertificates: readonly CertRef[];
+  readonly clientCertificates: readonly CertRef[];
+  /** The client answered a CertificateRequest with an empty Certificate (T3). */
+  readonly clientCertificateEmpty: boolean;
+  readonly certificateRequest?: CertificateRequestInfo;
+  readonly alerts: readonly AlertInfo[];
+  /** Messages were decrypted with a key log. */
+  readonly decrypted: boolean;
+}
+
+export interface AnalysisTiming {
+  readonly totalMs: number;
+  readonly x509Ms: number;
+  readonly certificatesParsed: number;
+}
+
+export interface Analysis {
+  /** How the input is named in output (a file name, never a full path of the machine that ran it). */
+  readonly source: string;
+  readonly capture: CaptureSummary;
+  readonly connections: readonly Connection[];
+  readonly sessions: readonly Session[];
+  readonly pool: CertPool;
+  readonly stats: DecodeStats;
+  readonly certificateCount: number;
+  readonly certificateRequestCount: number;
+  readonly timing: AnalysisTiming;
+}
