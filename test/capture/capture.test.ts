@@ -107,7 +107,7 @@ describe('pcapng', () => {
     const { got, summary } = await frames(p);
     expect(summary.problems).toEqual([]);
     expect(got.map((g) => g.link)).toEqual([1, 101]);
-    expect(summary.linkTypes.sort()).toEqual([1, 101]);
+    expect([...summary.linkTypes].sort()).toEqual([1, 101]);
   });
 
   it('the two block lengths must agree', async () => {
