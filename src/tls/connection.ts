@@ -37,6 +37,7 @@ import {
   type DecodeContext,
   type EncryptedRecordMessage,
   type EventRef,
+  type Field,
   type HandshakeMessage,
   type NotTlsReason,
   type Preamble,
@@ -959,11 +960,12 @@ export class TlsConnection implements StreamConsumer {
       recordVersion: h.recordVersion,
       bytes,
       truncated,
-      fields: res.ok ? res.value.fields : [],
+      fields: [],
       ...(res.ok && { body: res.value.body }),
       ...(!res.ok && { error: res.error }),
       ...(decrypted && { decrypted: true }),
     };
+    lazyFields(m, bytes, ctx);
     if (!res.ok && !(truncated && res.error.kind === 'truncated')) {
       this.anomaly(res.error.kind === 'truncated' ? 'truncated-message' : 'malformed-message', d.dir, frame, `${handshakeTypeName(type)}: ${res.error.message}`);
     }
@@ -1042,4 +1044,22 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
     if (p >= total) break;
   }
   return out;
+}
+
+/**
+ * The field tree (for the detail pane) is rebuilt from the kept bytes the first time it is read:
+ * holding a tree of small objects for every message of every session would dominate memory on
+ * long captures, and only the messages a person opens need one.
+ */
+function lazyFields(m: HandshakeMessage, bytes: Uint8Array, ctx: DecodeContext): void {
+  Object.defineProperty(m, 'fields', {
+    enumerable: true,
+    configurable: true,
+    get(): readonly Field[] {
+      const r = decodeHandshake(bytes, ctx);
+      const fields = r.ok ? r.value.fields : [];
+      Object.defineProperty(m, 'fields', { value: fields, enumerable: true });
+      return fields;
+    },
+  });
 }
