@@ -1,6 +1,6 @@
 import type { CaptureSummary } from '../capture/index.js';
 import type { Connection, Dir, Endpoint } from '../net/index.js';
-import type { CertificateRequestMsg, Role, TlsSummary } from '../tls/index.js';
+import type { CertificateRequestMsg, NotTlsReason, Role, TlsSummary } from '../tls/index.js';
 import type { CertId, CertPool } from '../x509/index.js';
 import type { DecodeStats } from './frames.js';
 
@@ -77,6 +77,13 @@ export interface Session {
   readonly decrypted: boolean;
 }
 
+/** A TCP connection whose bytes were recognised as another protocol (e.g. "SSH-2.0" on 2222, rule X5). */
+export interface NonTlsStream {
+  readonly id: number;
+  readonly connection: Connection;
+  readonly reason: NotTlsReason;
+}
+
 export interface AnalysisTiming {
   readonly totalMs: number;
   readonly x509Ms: number;
@@ -89,6 +96,8 @@ export interface Analysis {
   readonly capture: CaptureSummary;
   readonly connections: readonly Connection[];
   readonly sessions: readonly Session[];
+  /** Connections the TLS stage recognised as another protocol (not listed as sessions). */
+  readonly nonTls: readonly NonTlsStream[];
   readonly pool: CertPool;
   readonly stats: DecodeStats;
   readonly certificateCount: number;
