@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import type { Connection, Dir } from '../net/index.js';
-import { TlsConnection, type TlsConnectionOptions, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import type { Connection, Dir, StreamConsumer } from '../net/index.js';
+import { TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
@@ -24,32 +24,27 @@ export interface AnalyzeOptions extends ScanOptions {
  */
 export async function analyzeCapture(input: string | Readable, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const t0 = performance.now();
-  const tls = new Map<number, TlsConnection>();
-  const scan = await scanCapture(
-    input,
-    (conn) => {
-      const o: TlsConnectionOptions = { limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) };
-      const t = new TlsConnection(o);
-      tls.set(conn.id, t);
-      return t;
-    },
-    opts,
-  );
   const pool = opts.pool ?? new CertPool();
+  const parsedBefore = pool.size;
+  const live = new Map<number, TlsConnection>();
   const sessions: Session[] = [];
   const nonTls: NonTlsStream[] = [];
   let x509Ms = 0;
-  const parsedBefore = pool.size;
   let certificateCount = 0;
   let certificateRequestCount = 0;
-  for (const conn of scan.connections) {
-    const t = tls.get(conn.id);
-    if (!t) continue;
+
+  // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
+  // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
+  // still reach the Connection object the session points to (FIN/RST frames).
+  const finalize = (conn: Connection) => {
+    const t = live.get(conn.id);
+    if (!t) return;
+    live.delete(conn.id);
     const summary = t.summary();
     if (!summary.isTls) {
       // Kept so that rules can say what a port carried instead (X5: SSH or TLS on 2222).
       if (summary.notTls !== undefined) nonTls.push({ id: conn.id, connection: conn, reason: summary.notTls });
-      continue;
+      return;
     }
     const x0 = performance.now();
     const s = buildSession(conn, summary, pool);
@@ -57,8 +52,33 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;
     sessions.push(s);
-  }
-  tls.clear();
+  };
+
+  const scan = await scanCapture(
+    input,
+    (conn): StreamConsumer => {
+      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) });
+      live.set(conn.id, t);
+      return {
+        data(dir, data, off, frame, tsSec, tsNsec) {
+          const r = t.data(dir, data, off, frame, tsSec, tsNsec);
+          if (r === 'ignore') finalize(conn);
+          return r;
+        },
+        gap(dir, off, len, reason, frame) {
+          const r = t.gap(dir, off, len, reason, frame);
+          if (r === 'ignore') finalize(conn);
+          return r;
+        },
+        end(dir, reason, frame) {
+          t.end(dir, reason, frame);
+        },
+      };
+    },
+    opts,
+  );
+  for (const conn of scan.connections) finalize(conn);
+  sessions.sort((a, b) => a.id - b.id);
   return {
     source: opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream'),
     capture: scan.capture,
