@@ -141,7 +141,9 @@ export function readPcap(
         tsNsec: ts.nsec,
         linkType,
         interfaceId: 0,
-        data: p.data,
+        // A plain Uint8Array view: slicing a Buffer builds a FastBuffer each time, which costs far
+        // more than a typed-array view when every packet is sliced several times downstream.
+        data: new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.length),
         origLen: h.originalLength,
         fileOffset: offset,
       };

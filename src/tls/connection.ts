@@ -1052,14 +1052,17 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
  * long captures, and only the messages a person opens need one.
  */
 function lazyFields(m: HandshakeMessage, bytes: Uint8Array, ctx: DecodeContext): void {
-  Object.defineProperty(m, 'fields', {
-    enumerable: true,
-    configurable: true,
-    get(): readonly Field[] {
+  Object.defineProperty(m, 'fields', { enumerable: true, configurable: true, get: fieldsGetter(m, bytes, ctx) });
+}
+
+function fieldsGetter(m: HandshakeMessage, bytes: Uint8Array, ctx: DecodeContext): () => readonly Field[] {
+  let cached: readonly Field[] | undefined;
+  return () => {
+    if (cached === undefined) {
       const r = decodeHandshake(bytes, ctx);
-      const fields = r.ok ? r.value.fields : [];
-      Object.defineProperty(m, 'fields', { value: fields, enumerable: true });
-      return fields;
-    },
-  });
+      cached = r.ok ? r.value.fields : [];
+    }
+    void m;
+    return cached;
+  };
 }
