@@ -4,6 +4,7 @@ import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
+import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -65,6 +66,36 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         }
       }
       if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+    });
+
+  program
+    .command('whatif')
+    .description('predict, service by service, what works with these certificates and checking modes (see README: whatif)')
+    .argument('[bundles...]', 'Expressway diagnostic bundles (folders, .tar.gz); C and E told apart by their traversal zone')
+    .option('--condition <id>', 'start from a condition of the Cisco document: 1, 2, 2.1, 3 or 4')
+    .option('--c-client <spec>', "Expressway-C client store, e.g. eku=serverAuth,clientAuth,issuer=private, or copy")
+    .option('--c-server <spec>', 'Expressway-C server store')
+    .option('--e-client <spec>', 'Expressway-E client store')
+    .option('--e-server <spec>', 'Expressway-E server store, e.g. eku=serverAuth,issuer=public')
+    .option('--c-checking <mode>', 'Expressway-C SIP TLS EKU checking: On or Off')
+    .option('--e-checking <mode>', 'Expressway-E SIP TLS EKU checking: On or Off')
+    .option('--c-bundle <path>', 'the bundle of Expressway-C')
+    .option('--e-bundle <path>', 'the bundle of Expressway-E')
+    .option('--remote-checking <yes|no|unknown>', 'Webex and B2B remotes check clientAuth')
+    .option('--remote-trusts-private <yes|no|unknown>', 'Webex and B2B remotes trust the private CA')
+    .option('--cucm-checking <yes|no|unknown>', "CUCM checks clientAuth on Expressway-C's certificate")
+    .option('--neighbor-checking <mode>', "the neighbor Expressway's checking mode (default On)")
+    .option('--peer-cert <spec>', 'the certificate far ends present when they connect in')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .action(async (bundles: string[], opts: WhatIfOptions) => {
+      try {
+        const r = await runWhatIf(bundles, opts, io === stdio && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+        for (const w of r.warnings) io.err(`ekuscope: ${w}\n`);
+        io.out(r.text);
+        if (r.anyFails) code = EXIT.FINDINGS;
+      } catch (e) {
+        throw e instanceof WhatIfUsageError ? new UsageError(e.message) : e;
+      }
     });
 
   try {
