@@ -69,6 +69,8 @@ export interface HelloSecrets {
   readonly serverRandom: Uint8Array;
   readonly version: number;
   readonly cipherSuite: number;
+  /** The direction the ClientHello came from (the ServerHello's opposite): whose keys protect which records. */
+  readonly clientDir?: Dir;
 }
 
 /**
@@ -820,6 +822,7 @@ export class TlsConnection implements StreamConsumer {
     decoded: { level: number; description: number } | undefined,
     fields: AlertMessage['fields'],
     encrypted: boolean,
+    decrypted = false,
   ): void {
     const index = this.nextIndex();
     const m: AlertMessage = {
@@ -830,6 +833,7 @@ export class TlsConnection implements StreamConsumer {
       length,
       bytes: copyBytes(body),
       fields,
+      ...(decrypted && { decrypted: true }),
       ...(decoded !== undefined && { level: decoded.level, description: decoded.description }),
     };
     this.push(m);
@@ -855,7 +859,7 @@ export class TlsConnection implements StreamConsumer {
     if (p.contentType === ContentType.Alert) {
       const res = decodeAlert(p.data);
       const base = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset, recordVersion: d.recVersion };
-      this.emitAlert(d, base, p.data.length, p.data, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
+      this.emitAlert(d, base, p.data.length, p.data, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false, true);
       return;
     }
     const index = this.nextIndex();
@@ -993,6 +997,7 @@ export class TlsConnection implements StreamConsumer {
         serverRandom: body.random,
         version: body.version,
         cipherSuite: body.cipherSuite,
+        clientDir: d.dir === 0 ? 1 : 0,
         ...(this.clientRandom !== undefined && { clientRandom: this.clientRandom }),
       });
     }

@@ -255,6 +255,8 @@ export interface AlertMessage extends MessageBase {
   /** Record body, a copy, only when plaintext. */
   readonly bytes: Uint8Array;
   readonly fields: readonly Field[];
+  /** Read through the decryptor seam (a key log): `encrypted` is then false. */
+  readonly decrypted?: boolean;
 }
 
 export interface EncryptedRecordMessage extends MessageBase {
