@@ -6,6 +6,8 @@ import { TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } fro
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
+import { CaptureKeys, type KeyLog } from './keylog.js';
+import type { DecryptionReport } from '../tls/decrypt/index.js';
 
 export interface AnalyzeOptions extends ScanOptions {
   /** Name used in output for the input; defaults to the file's base name. */
@@ -15,6 +17,11 @@ export interface AnalyzeOptions extends ScanOptions {
   pool?: CertPool;
   /** Per-connection decryptor factory (key logs); undefined = no decryption. */
   decryptorFor?(conn: Connection): TlsDecryptor | undefined;
+  /**
+   * Key log files (KeyLog.fromFiles) shared by every capture of a run. Decryption Secrets Blocks in
+   * a pcapng capture are used with or without it. Ignored for connections `decryptorFor` serves.
+   */
+  keyLog?: KeyLog;
 }
 
 /**
@@ -32,6 +39,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   let x509Ms = 0;
   let certificateCount = 0;
   let certificateRequestCount = 0;
+  const keys = new CaptureKeys(opts.keyLog, opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream'));
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -41,13 +49,14 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     if (!t) return;
     live.delete(conn.id);
     const summary = t.summary();
+    const decryption = keys.takeReport(conn.id);
     if (!summary.isTls) {
       // Kept so that rules can say what a port carried instead (X5: SSH or TLS on 2222).
       if (summary.notTls !== undefined) nonTls.push({ id: conn.id, connection: conn, reason: summary.notTls });
       return;
     }
     const x0 = performance.now();
-    const s = buildSession(conn, summary, pool);
+    const s = buildSession(conn, summary, pool, decryption);
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;
@@ -57,7 +66,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const scan = await scanCapture(
     input,
     (conn): StreamConsumer => {
-      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) });
+      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) ?? keys.decryptorFor(conn) });
       live.set(conn.id, t);
       return {
         data(dir, data, off, frame, tsSec, tsNsec) {
@@ -75,10 +84,13 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
         },
       };
     },
-    opts,
+    { ...opts, onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)) },
   );
   for (const conn of scan.connections) finalize(conn);
   sessions.sort((a, b) => a.id - b.id);
+  // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
+  if (typeof input === 'string' && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog() });
+  const keyLog = keys.summary();
   return {
     source: opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream'),
     capture: scan.capture,
@@ -89,6 +101,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     stats: scan.stats,
     certificateCount,
     certificateRequestCount,
+    ...((keyLog.secrets > 0 || keyLog.notes.length > 0) && { keyLog }),
     timing: { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore },
   };
 }
@@ -98,7 +111,7 @@ function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknow
   return dir === summary.clientDir ? 'client' : 'server';
 }
 
-export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool): Session {
+export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport): Session {
   const clientDir = summary.clientDir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
@@ -109,7 +122,8 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
   let decrypted = false;
   for (const m of summary.messages) {
     if (m.kind === 'alert') {
-      alerts.push({ from: roleOfDir(summary, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index });
+      alerts.push({ from: roleOfDir(summary, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }) });
+      if (m.decrypted) decrypted = true;
       continue;
     }
     if (m.kind !== 'handshake' || !m.body) continue;
@@ -162,5 +176,6 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
     certificateRequest,
     alerts,
     decrypted,
+    ...(decryption !== undefined && { decryption }),
   };
 }

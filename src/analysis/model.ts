@@ -3,6 +3,8 @@ import type { Connection, Dir, Endpoint } from '../net/index.js';
 import type { CertificateRequestMsg, NotTlsReason, Role, TlsSummary } from '../tls/index.js';
 import type { CertId, CertPool } from '../x509/index.js';
 import type { DecodeStats } from './frames.js';
+import type { DecryptionReport } from '../tls/decrypt/index.js';
+import type { KeyLogSummary } from './keylog.js';
 
 /** A certificate as one session carried it; the certificate itself lives once in the pool. */
 export interface CertRef {
@@ -52,6 +54,8 @@ export interface AlertInfo {
   readonly encrypted: boolean;
   readonly length: number;
   readonly messageIndex: number;
+  /** Read with a key log (then `encrypted` is false). */
+  readonly decrypted?: boolean;
 }
 
 /** One TLS connection, with roles, certificates and outcome, every fact tied to frames. */
@@ -75,6 +79,8 @@ export interface Session {
   readonly alerts: readonly AlertInfo[];
   /** Messages were decrypted with a key log. */
   readonly decrypted: boolean;
+  /** How key-log decryption went, when any key was available for the capture. */
+  readonly decryption?: DecryptionReport;
 }
 
 /** A TCP connection whose bytes were recognised as another protocol (e.g. "SSH-2.0" on 2222, rule X5). */
@@ -102,5 +108,7 @@ export interface Analysis {
   readonly stats: DecodeStats;
   readonly certificateCount: number;
   readonly certificateRequestCount: number;
+  /** Key log secrets used for this capture (files and its Decryption Secrets Blocks), when there were any. */
+  readonly keyLog?: KeyLogSummary;
   readonly timing: AnalysisTiming;
 }

@@ -4,6 +4,7 @@ import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
+import { collect, decryptionNotes, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 
 /** Exit codes, documented in the README. */
@@ -51,11 +52,15 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .argument('<files...>', 'capture files')
     .option('--format <format>', 'text or json', 'text')
     .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
-    .action(async (files: string[], opts: { format: string; export?: string }) => {
+    .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 renegotiations and alerts; repeatable', collect, [])
+    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[] }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
+      const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
+      for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
       const all: CertRow[] = [];
       for (const file of files) {
-        const a = await analyzeCapture(file);
+        const a = await analyzeCapture(file, { keyLog });
+        for (const n of decryptionNotes(a, keyLog !== undefined)) io.err(`ekuscope: ${a.source}: ${n}\n`);
         const rows = certRows(a);
         all.push(...rows);
         if (opts.format === 'text') io.out(`${a.source}: ${rows.length} certificates in ${a.sessions.length} TLS sessions\n` + formatCertsText(rows));

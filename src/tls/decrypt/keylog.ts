@@ -168,14 +168,14 @@ export class KeyStore {
 
   constructor(private readonly parent?: KeyStore) {}
 
-  /** Adds one secret; a later secret for the same random and label replaces the earlier one. Returns false when it changed nothing. */
+  /** Adds one secret; a later secret for the same random and label replaces the earlier one. Returns false when this store or a parent already had it. */
   add(label: SecretLabel, clientRandom: Uint8Array, secret: Uint8Array): boolean {
     const k = toHex(clientRandom);
     const cur = this.byRandom.get(k) ?? {};
     const f = FIELD[label];
-    const old = cur[f];
-    if (old && old.length === secret.length && old.every((b, i) => b === secret[i])) return false;
-    if (!old) this.entries++;
+    const known = this.get(clientRandom)?.[f];
+    if (known && known.length === secret.length && known.every((b, i) => b === secret[i])) return false;
+    if (!cur[f]) this.entries++;
     this.byRandom.set(k, { ...cur, [f]: Uint8Array.prototype.slice.call(secret) });
     return true;
   }

@@ -1,0 +1,44 @@
+/**
+ * --keylog for the commands that analyse captures: loading the files once per run, and the
+ * one-line notes about key logs and decryption that go to standard error.
+ */
+import { safeText } from '../bytes/index.js';
+import { KeyLog, KeyLogFileError, type Analysis, type KeyLogNote } from '../analysis/index.js';
+
+/** Commander's collector for a repeatable option. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Loads --keylog files; undefined when none were given. An unreadable file is a usage error. */
+export function loadKeyLogs(paths: readonly string[] | undefined, usageError: (message: string) => Error): KeyLog | undefined {
+  if (!paths || paths.length === 0) return undefined;
+  try {
+    return KeyLog.fromFiles(paths);
+  } catch (e) {
+    if (e instanceof KeyLogFileError) throw usageError(e.message);
+    throw e;
+  }
+}
+
+export function keyLogNoteText(n: KeyLogNote): string {
+  return `${safeText(n.source)}${n.line !== undefined ? ` line ${n.line}` : ''}: ${n.message}`;
+}
+
+/**
+ * What a user of --keylog (or of a pcapng with secrets) needs to hear: unusable secrets blocks,
+ * sessions whose decryption failed or could not be tried, and a key log that matched nothing.
+ */
+export function decryptionNotes(a: Analysis, keyLogGiven: boolean): string[] {
+  const out: string[] = [];
+  for (const n of a.keyLog?.notes ?? []) out.push(keyLogNoteText(n));
+  let matched = 0;
+  for (const s of a.sessions) {
+    const d = s.decryption;
+    if (!d) continue;
+    if (d.status !== 'no-keys' && d.status !== 'no-hello' && d.status !== 'no-client-random') matched++;
+    if ((d.status === 'failed' || d.status === 'unsupported' || (d.status === 'decrypted' && d.note)) && d.note) out.push(`session #${s.id}: ${d.note}`);
+  }
+  if ((keyLogGiven || (a.keyLog?.secretsBlocks ?? 0) > 0) && matched === 0 && a.sessions.length > 0) {
+    out.push(`no TLS session in this capture has secrets in the key log (${a.keyLog?.secrets ?? 0} secrets available)`);
+  }
+  return out;
+}
