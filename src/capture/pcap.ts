@@ -152,11 +152,11 @@ export function readPcap(
     });
     parser.on('error', (e: Error) => {
       if (stopped) return;
-      stop({ severity: 'fatal', message: `pcap: ${e.message}`, fileOffset: 0, frame: frames });
+      stop({ severity: 'fatal', message: `pcap: ${e.message} at byte offset ${offset} after ${frames} frames`, fileOffset: offset, frame: frames });
     });
     stream.on('error', (e: Error) => {
       if (stopped) return;
-      stop({ severity: 'fatal', message: `read error after ${frames} frames: ${e.message}`, fileOffset: offset, frame: frames });
+      stop({ severity: 'fatal', message: `read error at byte offset ${offset} after ${frames} frames: ${e.message}`, fileOffset: offset, frame: frames });
     });
     parser.on('end', finish);
   });

@@ -269,7 +269,7 @@ export async function readPcapng(
       if (stop) break;
     }
   } catch (e) {
-    problems.push({ severity: 'fatal', message: `read error after ${frames} frames: ${(e as Error).message}`, fileOffset, frame: frames });
+    problems.push({ severity: 'fatal', message: `read error at byte offset ${fileOffset} after ${frames} frames: ${(e as Error).message}`, fileOffset, frame: frames });
     stop = true;
   }
   if (!stop && avail() > 0) {

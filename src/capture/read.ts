@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { describeMagic, openSource, type OpenedSource } from './source.js';
+import { describeGzipError, describeMagic, openSource, type OpenedSource } from './source.js';
 import { PCAP_MAGIC_NS_BE, PCAP_MAGIC_NS_LE, PCAP_MAGIC_US_BE, PCAP_MAGIC_US_LE, readPcap, rewriteNanosecondMagic } from './pcap.js';
 import { readPcapng, type PcapngHooks } from './pcapng.js';
-import type { CaptureFormat, CaptureSummary, Frame } from './types.js';
+import type { CaptureFormat, CaptureProblem, CaptureSummary, Frame } from './types.js';
 import { peek } from './source.js';
 
 export interface ReadOptions extends PcapngHooks {
@@ -40,6 +40,8 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
   const format = sniffFormat(src.head);
   if (!format) {
     src.stream.destroy();
+    const gz = src.gzipError?.();
+    if (gz && src.head.length < 4) throw new CaptureFormatError(`cannot read: ${describeGzipError(gz)}, before any capture data`);
     throw new CaptureFormatError(`not a capture: it looks like ${describeMagic(src.head)}${src.gzip ? ' (inside gzip)' : ''}`);
   }
   let stream = src.stream;
@@ -49,14 +51,15 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
   }
   if (format === 'pcapng') {
     const r = await readPcapng(stream, onFrame, opts);
-    return { format, gzip: src.gzip, frames: r.frames, truncatedFrames: r.truncatedFrames, linkTypes: r.linkTypes, problems: r.problems, bytesRead: r.bytesRead, firstTs: r.firstTs, lastTs: r.lastTs };
+    return { format, gzip: src.gzip, frames: r.frames, truncatedFrames: r.truncatedFrames, linkTypes: r.linkTypes, problems: withGzipError(src, r.problems, r.frames), bytesRead: r.bytesRead, firstTs: r.firstTs, lastTs: r.lastTs };
   }
   if (format === 'pcap-ns') {
     stream = (await peek(stream, 24, rewriteNanosecondMagic)).stream;
   }
   if (src.head.length < 24) {
     stream.destroy();
-    return { format, gzip: src.gzip, frames: 0, truncatedFrames: 0, linkTypes: [], bytesRead: src.head.length, problems: [{ severity: 'fatal', message: `the file ends inside the 24-byte pcap header (${src.head.length} bytes)`, fileOffset: 0 }] };
+    const problems: CaptureProblem[] = [{ severity: 'fatal', message: `the file ends inside the 24-byte pcap header (${src.head.length} bytes)`, fileOffset: 0 }];
+    return { format, gzip: src.gzip, frames: 0, truncatedFrames: 0, linkTypes: [], bytesRead: src.head.length, problems: withGzipError(src, problems, 0) };
   }
   const r = await readPcap(stream, format === 'pcap-ns', onFrame);
   return {
@@ -65,9 +68,16 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
     frames: r.frames,
     truncatedFrames: r.truncatedFrames,
     linkTypes: r.linkType >= 0 ? [r.linkType] : [],
-    problems: r.problems,
+    problems: withGzipError(src, r.problems, r.frames),
     bytesRead: r.bytesRead,
     firstTs: r.firstTs,
     lastTs: r.lastTs,
   };
+}
+
+/** A gzip error ended the decompressed stream early: say so first, with where it happened. */
+function withGzipError(src: OpenedSource, problems: readonly CaptureProblem[], frames: number): CaptureProblem[] {
+  const gz = src.gzipError?.();
+  if (!gz) return [...problems];
+  return [{ severity: gz.kind === 'checksum' ? 'warning' : 'fatal', message: describeGzipError(gz, frames), fileOffset: gz.at, frame: frames }, ...problems];
 }

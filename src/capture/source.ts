@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 /** Read size for capture files: large chunks keep per-chunk overhead negligible at GB sizes. */
@@ -49,6 +49,112 @@ export interface OpenedSource {
   readonly totalBytes?: number;
   /** Raw (on-disk) bytes consumed so far. */
   rawBytesRead(): number;
+  /**
+   * gzip only: the decompression error that ended the stream early (cut short, corrupt), or
+   * undefined. It is not thrown through the stream, which would discard decompressed bytes not
+   * yet read: the stream ends normally after the last good byte and the reader reports this.
+   */
+  gzipError?(): GzipError | undefined;
+}
+
+export interface GzipError {
+  /** 'cut-short' when the compressed stream ends inside a member; 'checksum' when only the trailer check failed. */
+  readonly kind: 'cut-short' | 'checksum' | 'corrupt' | 'read';
+  readonly message: string;
+  /** Decompressed bytes delivered before the error: where the capture data stops. */
+  readonly at: number;
+  /** Compressed bytes read. */
+  readonly compressedAt: number;
+}
+
+/** One line for a gzip error: what happened and where. */
+export function describeGzipError(g: GzipError, frames?: number): string {
+  const where = `at byte offset ${g.at} of the decompressed capture (${g.compressedAt} compressed bytes read)${frames !== undefined ? `, after ${frames} frames` : ''}`;
+  if (g.kind === 'cut-short') return `the gzip stream is cut short ${where}: the rest of the capture is missing`;
+  if (g.kind === 'read') return `read error (${g.message}) ${where}`;
+  if (g.kind === 'checksum') return `the gzip stream is corrupt (${g.message}) ${where}: every byte was read, but the data may be damaged`;
+  return `the gzip stream is corrupt (${g.message}) ${where}: nothing after it can be read`;
+}
+
+/**
+ * Holds the last 8 compressed bytes back until the end, so that the gzip trailer (CRC-32 and size,
+ * RFC 1952 §2.3.1) reaches zlib in a write of its own: a checksum error then loses no output (zlib
+ * drops the output of the call that fails).
+ */
+class HoldTrailer extends Transform {
+  private tail: Buffer = Buffer.alloc(0);
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const all = this.tail.length + chunk.length;
+    if (all <= 8) {
+      this.tail = Buffer.concat([this.tail, chunk]);
+      return cb();
+    }
+    if (chunk.length >= 8) {
+      if (this.tail.length) this.push(this.tail);
+      this.push(chunk.subarray(0, chunk.length - 8));
+      this.tail = Buffer.from(chunk.subarray(chunk.length - 8));
+    } else {
+      const joined = Buffer.concat([this.tail, chunk]);
+      this.push(joined.subarray(0, joined.length - 8));
+      this.tail = Buffer.from(joined.subarray(joined.length - 8));
+    }
+    cb();
+  }
+  override _flush(cb: TransformCallback): void {
+    if (this.tail.length) this.push(this.tail);
+    cb();
+  }
+}
+
+/**
+ * Decompressed chunks, delivered as zlib emits them (with backpressure). A zlib error ends the
+ * sequence after the last good chunk and is recorded, never thrown (see OpenedSource.gzipError).
+ */
+async function* gunzipChunks(compressed: Readable, onError: (e: Error & { code?: string }, at: number) => void): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: CHUNK_SIZE });
+  const hold = new HoldTrailer();
+  compressed.on('error', (e) => gunzip.destroy(e));
+  compressed.pipe(hold).pipe(gunzip);
+  const queue: Buffer[] = [];
+  let done = false;
+  let at = 0;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  gunzip.on('data', (c: Buffer) => {
+    queue.push(c);
+    if (queue.length >= 2) gunzip.pause();
+    signal();
+  });
+  gunzip.on('end', () => {
+    done = true;
+    signal();
+  });
+  gunzip.on('error', (e: Error & { code?: string }) => {
+    if (!done) onError(e, at);
+    done = true;
+    signal();
+  });
+  try {
+    for (;;) {
+      const c = queue.shift();
+      if (c) {
+        at += c.length;
+        if (queue.length < 2) gunzip.resume();
+        yield c;
+        continue;
+      }
+      if (done) return;
+      await new Promise<void>((r) => (wake = r));
+    }
+  } finally {
+    gunzip.destroy();
+    hold.destroy();
+    compressed.destroy();
+  }
 }
 
 /**
@@ -71,12 +177,15 @@ export async function openSource(input: string | Readable, sizeHint?: number): P
   const first = await peek(raw, 4);
   const rawBytesRead = () => rawRead;
   if (first.head.length >= 2 && first.head[0] === 0x1f && first.head[1] === 0x8b) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_SIZE });
-    // Errors on the compressed side surface through the gunzip stream's iterator.
-    first.stream.on('error', (e) => gunzip.destroy(e));
-    first.stream.pipe(gunzip);
-    const inner = await peek(gunzip, 24);
-    return { stream: inner.stream, head: inner.head, gzip: true, totalBytes, rawBytesRead };
+    let error: GzipError | undefined;
+    const chunks = gunzipChunks(first.stream, (e, at) => {
+      // Z_BUF_ERROR at the end is zlib's "unexpected end of file": the compressed data stops early.
+      const zlib = typeof e.code === 'string' && e.code.startsWith('Z_');
+      const kind = !zlib ? 'read' : e.code === 'Z_BUF_ERROR' ? 'cut-short' : /incorrect (data|length) check/.test(e.message) ? 'checksum' : 'corrupt';
+      error = { kind, message: e.message, at, compressedAt: rawRead };
+    });
+    const inner = await peek(chunks, 24);
+    return { stream: inner.stream, head: inner.head, gzip: true, totalBytes, rawBytesRead, gzipError: () => error };
   }
   const again = await peek(first.stream, 24);
   return { stream: again.stream, head: again.head, gzip: false, totalBytes, rawBytesRead };
