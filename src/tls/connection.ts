@@ -729,7 +729,9 @@ export class TlsConnection implements StreamConsumer {
       t === ContentType.ChangeCipherSpec ||
       (t === ContentType.Alert && this.alertIsPlaintext(d)) ||
       (this.decryptor !== undefined && (d.recProtected || (this.st.tls13 && t === ContentType.ApplicationData)) && t !== ContentType.Heartbeat);
-    if (needBody) d.recBody = new Uint8Array(t === ContentType.ChangeCipherSpec || t === ContentType.Alert ? Math.min(d.recLength, SMALL_BODY) : d.recLength);
+    // Plaintext CCS and alerts are tiny; a protected alert (CBC padding, a SHA-384 MAC) is read whole for the decryptor.
+    const small = t === ContentType.ChangeCipherSpec || (t === ContentType.Alert && this.alertIsPlaintext(d));
+    if (needBody) d.recBody = new Uint8Array(small ? Math.min(d.recLength, SMALL_BODY) : d.recLength);
     if (t === ContentType.Handshake && !d.recProtected && d.hs.partial) {
       d.hs.recordVersion ||= d.recVersion;
     }
