@@ -6,6 +6,7 @@ import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { collect, decryptionNotes, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
+import { lessonText, LessonUsageError, type LessonOptions } from './lesson.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -100,6 +101,24 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         if (r.anyFails) code = EXIT.FINDINGS;
       } catch (e) {
         throw e instanceof WhatIfUsageError ? new UsageError(e.message) : e;
+      }
+    });
+
+  program
+    .command('lesson')
+    .description('guided walkthroughs over the captures in captures/; without NAME, the list (see README: lesson)')
+    .argument('[name]', 'the lesson to run')
+    .option('--print', 'write the whole lesson as Markdown (for a wiki), no terminal needed')
+    .option('--format <format>', 'with --print or for the list: markdown or text')
+    .option('--captures <dir>', 'the captures folder (default: the one shipped with ekuscope)')
+    .action(async (name: string | undefined, opts: LessonOptions) => {
+      try {
+        const r = await lessonText(name, opts, io === stdio && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+        io.out(r.text);
+        for (const p of r.problems) io.err(`ekuscope: ${p}\n`);
+        if (r.problems.length) code = EXIT.FINDINGS;
+      } catch (e) {
+        throw e instanceof LessonUsageError ? new UsageError(e.message) : e;
       }
     });
 
