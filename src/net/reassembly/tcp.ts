@@ -11,6 +11,12 @@ export interface ReassemblyLimits {
   readonly maxGapRecords: number;
 }
 
+/**
+ * What one held segment counts against the limits at least: its bookkeeping costs memory and
+ * insertion time whatever its size, so a flood of one-byte segments cannot hold millions of entries.
+ */
+export const HELD_SEGMENT_MIN_COST = 512;
+
 export const DEFAULT_REASSEMBLY_LIMITS: ReassemblyLimits = {
   maxBufferedPerConnection: 4 * 1024 * 1024,
   maxBufferedTotal: 64 * 1024 * 1024,
@@ -59,6 +65,8 @@ export interface Connection {
 interface Pending {
   off: number;
   data: Uint8Array;
+  /** Counted against the limits: the length, at least HELD_SEGMENT_MIN_COST. */
+  cost: number;
   frame: number;
   tsSec: number;
   tsNsec: number;
@@ -304,14 +312,18 @@ export class TcpReassembler {
     // Ahead of what we have: hold a copy (the frame's bytes die with the frame), within limits.
     l.conn.outOfOrder++;
     if (payload.length > 0) {
-      const p: Pending = { off, data: payload.slice(), frame: frame.number, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
+      const p: Pending = { off, data: payload.slice(), cost: Math.max(payload.length, HELD_SEGMENT_MIN_COST), frame: frame.number, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
       insertSorted(ds.pending, p);
-      ds.pendingBytes += p.data.length;
-      this.bufferedTotal += p.data.length;
+      ds.pendingBytes += p.cost;
+      this.bufferedTotal += p.cost;
     }
-    const held = l.dirs[0].pendingBytes + l.dirs[1].pendingBytes;
-    if (held > this.limits.maxBufferedPerConnection || this.bufferedTotal > this.limits.maxBufferedTotal) {
-      this.skipToPending(l, dir, 'buffer-limit', frame.number);
+    // Skip ahead until this connection is back within the limits (each step releases at least one
+    // held segment; one step is not enough when small segments are held in front of a large one).
+    const other = l.dirs[1 - dir]!;
+    while (!l.conn.ignored && (ds.pending.length > 0 || other.pending.length > 0)) {
+      const held = l.dirs[0].pendingBytes + l.dirs[1].pendingBytes;
+      if (held <= this.limits.maxBufferedPerConnection && this.bufferedTotal <= this.limits.maxBufferedTotal) break;
+      this.skipToPending(l, ds.pending.length > 0 ? dir : ((1 - dir) as Dir), 'buffer-limit', frame.number);
     }
   }
 
@@ -335,8 +347,8 @@ export class TcpReassembler {
       const p = ds.pending[0]!;
       if (p.off > ds.next) break;
       ds.pending.shift();
-      ds.pendingBytes -= p.data.length;
-      this.bufferedTotal -= p.data.length;
+      ds.pendingBytes -= p.cost;
+      this.bufferedTotal -= p.cost;
       if (p.off + p.data.length > ds.next) this.advance(l, dir, p.data.subarray(ds.next - p.off), Math.max(p.frame, filledBy ?? 0), p.tsSec, p.tsNsec);
       else l.conn.retransmissions++;
     }
@@ -387,10 +399,16 @@ export class TcpReassembler {
   }
 }
 
+/** Inserts after any entry at the same offset (binary search: segments may arrive in any order). */
 function insertSorted(list: Pending[], p: Pending): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]!.off > p.off) i--;
-  list.splice(i, 0, p);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.off > p.off) hi = mid;
+    else lo = mid + 1;
+  }
+  list.splice(lo, 0, p);
 }
 
 function cmpBytes(a: Uint8Array, b: Uint8Array): number {
