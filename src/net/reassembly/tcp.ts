@@ -277,6 +277,9 @@ export class TcpReassembler {
 
   private data(l: Live, dir: Dir, seg: TcpSegment, frame: Frame): void {
     const ds = l.dirs[dir];
+    // After FIN or RST nothing more is delivered in this direction, so nothing may be held for it:
+    // held bytes would never be released and would count against every connection's limit.
+    if (ds.ended) return;
     const payload = seg.payload;
     if (ds.nextSeq < 0) {
       // No SYN seen for this direction: the capture started mid-connection.
