@@ -4,6 +4,8 @@ import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
+import { writeFile } from 'node:fs/promises';
+import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonText, LessonUsageError, type LessonOptions } from './lesson.js';
@@ -14,12 +16,26 @@ export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
 interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Colour allowed on stdout: a terminal, and NO_COLOR unset or empty (https://no-color.org). */
+  readonly color?: boolean;
 }
 
 const stdio: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
+  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
 };
+
+const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
+
+interface ReportCliOptions {
+  format: string;
+  store: string[];
+  expressway: string[];
+  keylog: string[];
+  redact?: boolean;
+  out?: string;
+}
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let code: number = EXIT.OK;
@@ -102,6 +118,65 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       } catch (e) {
         throw e instanceof WhatIfUsageError ? new UsageError(e.message) : e;
       }
+    });
+
+  const finishReport = async (r: ReportResult, o: ReportCliOptions): Promise<number> => {
+    if (r.errors.length) {
+      for (const e of r.errors) io.err(`ekuscope: ${e}\n`);
+      return EXIT.USAGE;
+    }
+    if (o.out) {
+      try {
+        await writeFile(o.out, r.text);
+      } catch (e) {
+        io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return EXIT.USAGE;
+      }
+    } else io.out(r.text);
+    return r.exitCode;
+  };
+
+  program
+    .command('report')
+    .description('explains every TLS handshake: roles, certificate stores, EKU needed and present, why it ended as it did, and the fix')
+    .argument('<paths...>', 'capture files, Expressway diagnostic bundles (folder, .tar.gz), or a folder of such cases (e.g. captures/)')
+    .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'text')
+    .option('--store <role=FILE>', 'a certificate store: client=FILE, server=FILE or ca=FILE|DIR (repeatable)', repeatable, [])
+    .option('--expressway <IP[=NAME]>', 'an Expressway address in the capture, e.g. 10.106.80.31=Expressway-E (repeatable)', repeatable, [])
+    .option('--keylog <FILE>', 'a TLS key log (SSLKEYLOGFILE format) for decryption (repeatable)', repeatable, [])
+    .option('--redact', 'replace addresses and host names consistently (for tickets that leave the company)')
+    .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured)')
+    .action(async (paths: string[], o: ReportCliOptions) => {
+      const r = await runReport(paths, {
+        format: o.format as ReportFormat,
+        stores: o.store,
+        expressway: o.expressway,
+        keylogs: o.keylog,
+        redact: o.redact === true,
+        color: !o.out && io.color === true,
+        generator: 'ekuscope 0.1.0',
+      });
+      code = await finishReport(r, o);
+    });
+
+  program
+    .command('check-store')
+    .description('audits certificate stores without a capture: which certificate loses which service when the peer checks clientAuth, EKU traps in CA certificates, expiry, client store = server store')
+    .argument('[paths...]', 'bundle folders or archives, or client_/server_/ca_*.pem files')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .option('--store <role=FILE>', 'client=FILE, server=FILE or ca=FILE|DIR (repeatable)', repeatable, [])
+    .option('--expressway <IP[=NAME]>', 'name a box (repeatable)', repeatable, [])
+    .option('--redact', 'replace addresses and host names consistently')
+    .option('--out <FILE>', 'write to FILE instead of standard output')
+    .action(async (paths: string[], o: ReportCliOptions) => {
+      const r = await runCheckStore(paths, {
+        format: o.format as ReportFormat,
+        stores: o.store,
+        expressway: o.expressway,
+        redact: o.redact === true,
+        color: !o.out && io.color === true,
+      });
+      code = await finishReport(r, { ...o, keylog: [] });
     });
 
   program

@@ -5,3 +5,6 @@ export * from './bundle.js';
 export * from './xconf.js';
 export * from './logs.js';
 export * from './services.js';
+export * from './stores.js';
+export * from './context.js';
+export * from './rules.js';

@@ -14,6 +14,7 @@ export const SEVERITY_SYMBOL: Record<Severity, string> = { error: '✖', warning
 const SEVERITY_COLOR: Record<Severity, string> = { error: SGR.red, warning: SGR.yellow, info: SGR.blue, ok: SGR.green };
 
 export function renderText(doc: Doc, opts: TextOptions): string {
+  const width = opts.width ?? 100;
   const c = (code: string, s: string) => (opts.color ? `${code}${s}${SGR.reset}` : s);
   const inline = (content: readonly Inline[]): string =>
     content
@@ -61,20 +62,29 @@ export function renderText(doc: Doc, opts: TextOptions): string {
         out.push('', ...wrap(inline(b.content), opts.width ?? 100));
         break;
       case 'list':
-        for (const item of b.items) out.push(`  • ${inline(item)}`);
+        for (const item of b.items) wrap(inline(item), width - 4).forEach((l, k) => out.push(`${k === 0 ? '  • ' : '    '}${l}`));
         break;
       case 'kv': {
         const w = Math.max(...b.pairs.map(([k]) => k.length), 0);
-        for (const [k, v] of b.pairs) out.push(`  ${safeText(k).padEnd(w)}  ${inline(v)}`);
+        for (const [k, v] of b.pairs) wrap(inline(v), Math.max(30, width - w - 4)).forEach((l, i) => out.push(`  ${(i === 0 ? safeText(k) : '').padEnd(w)}  ${l}`));
         break;
       }
       case 'table': {
         const cells = b.rows.map((r) => r.map((cell) => inline(cell)));
         const widths = b.columns.map((h, i) => Math.max(visibleLength(h), ...cells.map((r) => visibleLength(r[i] ?? ''))));
+        // A table wider than the page wraps its last column (the long "why" or "verdict" text).
+        const last = widths.length - 1;
+        const before = widths.slice(0, last).reduce((a, x) => a + x + 2, 2);
+        if (last > 0 && before + widths[last]! > width) widths[last] = Math.max(24, width - before);
         const line = (r: string[]) => '  ' + r.map((x, i) => x + ' '.repeat(Math.max(0, widths[i]! - visibleLength(x)))).join('  ').trimEnd();
+        const rowLines = (r: string[]): string[] => {
+          const tail = last > 0 ? wrap(r[last] ?? '', widths[last]!) : [];
+          if (tail.length <= 1) return [line(r)];
+          return tail.map((t, k) => line([...(k === 0 ? r.slice(0, last) : r.slice(0, last).map(() => '')), t]));
+        };
         out.push(line(b.columns.map((h) => c(SGR.bold, safeText(h)))));
         out.push('  ' + widths.map((w) => '─'.repeat(w)).join('  '));
-        for (const r of cells) out.push(line(r));
+        for (const r of cells) out.push(...rowLines(r));
         break;
       }
       case 'findings':

@@ -1,0 +1,314 @@
+/**
+ * The composition root of `ekuscope report` and `ekuscope check-store`: finds the cases in the paths
+ * given (a capture, a bundle folder or archive, or a folder of scenario folders), opens bundles,
+ * loads stores, runs the analysis, explains, redacts if asked, and renders.
+ *
+ * `runReport` is the programmatic entry point (the benchmark's 'report' mode uses it): it returns the
+ * rendered text and the exit code instead of writing anywhere.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { analyzeCapture, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
+import { CaptureFormatError } from '../capture/index.js';
+import {
+  buildContext,
+  classifyBundleFileName,
+  openBundle,
+  parseExpresswayOption,
+  parseStoreOption,
+  storesFromBundle,
+  storesFromFiles,
+  type Bundle,
+  type BoxStores,
+  type GivenExpressway,
+  type StoreOption,
+} from '../expressway/index.js';
+import { explain, type ReportCase } from '../narrate/explain.js';
+import { explainStores } from '../narrate/stores.js';
+import { redactExplanation } from '../narrate/redact.js';
+import type { Explanation } from '../narrate/explanation.js';
+import { renderCsv } from '../report/csv.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderText } from '../report/text.js';
+
+export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv'];
+
+/**
+ * Key-log decryption hook. The TLS stage's decryptor (src/tls/decrypt) plugs in here: given the key
+ * log files, it returns the per-connection factory analyzeCapture takes as `decryptorFor`, plus
+ * notes for the report (files read, sessions without keys). Until it is wired, key logs are noted as
+ * not used and TLS 1.3 contents stay "inferred, not observed" (T7).
+ */
+export type DecryptionHook = (keylogs: readonly string[]) => Promise<{ decryptorFor?: AnalyzeOptions['decryptorFor']; notes: string[] }>;
+
+export interface ReportOptions {
+  readonly format?: ReportFormat;
+  /** `client=FILE`, `server=FILE`, `ca=FILE|DIR`. */
+  readonly stores?: readonly string[];
+  /** `IP` or `IP=NAME`. */
+  readonly expressway?: readonly string[];
+  readonly redact?: boolean;
+  readonly keylogs?: readonly string[];
+  readonly decryption?: DecryptionHook;
+  /** ANSI colour in text output (the caller decides: a TTY and no NO_COLOR). */
+  readonly color?: boolean;
+  readonly width?: number;
+  /** No output text is kept (benchmark): only counts and the exit code. */
+  readonly quiet?: boolean;
+  readonly generator?: string;
+}
+
+export interface ReportResult {
+  readonly sessions: number;
+  readonly exitCode: 0 | 1 | 2;
+  readonly text: string;
+  readonly explanation?: Explanation;
+  /** Usage or input errors (exit code 2), one sentence each. */
+  readonly errors: readonly string[];
+}
+
+export class InputError extends Error {}
+
+const CAPTURE_EXT = /\.(pcap|pcapng|cap|dmp)(\.gz)?$/i;
+const ARCHIVE_EXT = /\.(tar\.gz|tgz|tar)$/i;
+const KEYLOG_NAME = /(keylog|sslkeys?).*\.(txt|log|keys)$|\.keylog$/i;
+const MAX_CASES = 500;
+
+interface CaseSpec {
+  readonly name: string;
+  /** Folder or archive opened as a bundle. */
+  readonly bundlePath?: string;
+  /** Plain capture files (not inside a bundle). */
+  readonly captures: readonly string[];
+  readonly keylogs: readonly string[];
+  /** Two boxes' captures of the same handshakes: tell them apart once (bundles only). */
+  readonly dedupe: boolean;
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A folder of one box's bundle files, or of per-box subfolders named after the host tags. */
+async function describeFolder(dir: string): Promise<{ bundleHere: boolean; boxDirs: string[]; captures: string[]; keylogs: string[]; subdirs: string[] }> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  let bundleHere = false;
+  const captures: string[] = [];
+  const keylogs: string[] = [];
+  const subdirs: string[] = [];
+  for (const e of entries) {
+    if (e.isDirectory()) subdirs.push(join(dir, e.name));
+    else if (e.isFile()) {
+      if (classifyBundleFileName(e.name)) bundleHere = true;
+      else if (CAPTURE_EXT.test(e.name)) captures.push(join(dir, e.name));
+      else if (KEYLOG_NAME.test(e.name)) keylogs.push(join(dir, e.name));
+    }
+  }
+  const boxDirs: string[] = [];
+  for (const sd of subdirs) {
+    const names = await readdir(sd).catch(() => [] as string[]);
+    if (names.some((n) => classifyBundleFileName(n)?.host === basename(sd))) boxDirs.push(sd);
+  }
+  return { bundleHere, boxDirs, captures: captures.sort(), keylogs: keylogs.sort(), subdirs: subdirs.sort() };
+}
+
+async function discover(path: string, depth: number, out: CaseSpec[]): Promise<void> {
+  if (out.length >= MAX_CASES) return;
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new InputError(`${path}: no such file or folder`);
+  }
+  if (!st.isDirectory()) {
+    if (ARCHIVE_EXT.test(path)) out.push({ name: basename(path), bundlePath: path, captures: [], keylogs: [], dedupe: true });
+    else out.push({ name: basename(path), captures: [path], keylogs: [], dedupe: false });
+    return;
+  }
+  const d = await describeFolder(path);
+  if (d.bundleHere || d.boxDirs.length > 0) {
+    out.push({ name: basename(path), bundlePath: path, captures: d.captures, keylogs: d.keylogs, dedupe: true });
+    return;
+  }
+  if (d.captures.length > 0) out.push({ name: basename(path), captures: d.captures, keylogs: d.keylogs, dedupe: false });
+  if (depth >= 2) return;
+  for (const sd of d.subdirs) await discover(sd, depth + 1, out);
+}
+
+function fileDisplay(root: string, file: string): string {
+  const r = relative(root, file);
+  return r && !r.startsWith('..') ? r : basename(file);
+}
+
+function chainNotes(prefix: string, list: readonly { message: string; name?: string }[]): string[] {
+  return list.map((p) => `${prefix}${p.name ? `${p.name}: ` : ''}${p.message}`);
+}
+
+async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly GivenExpressway[], optionStores: BoxStores | undefined): Promise<ReportCase> {
+  const notes: string[] = [];
+  const inputs: string[] = [];
+  const analyses: Analysis[] = [];
+  const bundles: { bundle: Bundle; stores?: BoxStores }[] = [];
+  const keylogs = [...(opts.keylogs ?? []), ...spec.keylogs];
+  let decryptorFor: AnalyzeOptions['decryptorFor'];
+  if (keylogs.length > 0) {
+    if (opts.decryption) {
+      const d = await opts.decryption(keylogs);
+      decryptorFor = d.decryptorFor;
+      notes.push(...d.notes);
+    } else {
+      notes.push(`Key log ${keylogs.map((k) => basename(k)).join(', ')} found, but decryption is not available in this build: encrypted handshake contents stay inferred, not observed (T7).`);
+    }
+  }
+  const analyze = async (input: string | NodeJS.ReadableStream, sourceName: string) => {
+    try {
+      const a = await analyzeCapture(input as string, { sourceName, ...(decryptorFor ? { decryptorFor } : {}) });
+      analyses.push(a);
+    } catch (e) {
+      if (e instanceof CaptureFormatError) notes.push(`${sourceName}: not a capture file (${e.message}).`);
+      else throw e;
+    }
+  };
+  if (spec.bundlePath) {
+    const set = await openBundle(spec.bundlePath);
+    notes.push(...chainNotes('', set.problems.filter((p) => p.severity !== 'info')));
+    const root = spec.bundlePath;
+    for (const b of set.bundles) {
+      const stores = await storesFromBundle(b);
+      bundles.push({ bundle: b, stores });
+      notes.push(...chainNotes(`${b.host}: `, b.problems.filter((p) => p.severity !== 'info')));
+      const kinds = [...new Set(b.files.filter((f) => f.kind !== 'capture').map((f) => f.kind.replace('-pem', '_*.pem').replace(/^(xconf|xstat)$/, '$1_dump')))];
+      inputs.push(`bundle of ${b.host} (${kinds.join(', ') || 'no store or configuration file'})`);
+      for (const c of b.captures) {
+        inputs.push(c.location);
+        await analyze(c.open() as unknown as NodeJS.ReadableStream, c.location);
+      }
+    }
+    for (const c of spec.captures) {
+      const name = (await isDir(root)) ? fileDisplay(root, c) : basename(c);
+      inputs.push(name);
+      await analyze(c, name);
+    }
+  } else {
+    for (const c of spec.captures) {
+      inputs.push(basename(c));
+      await analyze(c, basename(c));
+    }
+  }
+  inputs.push(...keylogs.map((k) => basename(k)));
+  const context = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}) });
+  return { name: spec.name, inputs: [...new Set(inputs)], analyses, context, notes, dedupe: spec.dedupe };
+}
+
+function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpts: StoreOption[] } {
+  const given: GivenExpressway[] = [];
+  for (const t of opts.expressway ?? []) {
+    const g = parseExpresswayOption(t);
+    if (!g) throw new InputError(`--expressway takes IP or IP=NAME, not ${JSON.stringify(t)}`);
+    given.push(g);
+  }
+  const storeOpts: StoreOption[] = [];
+  for (const t of opts.stores ?? []) {
+    const s = parseStoreOption(t);
+    if (!s) throw new InputError(`--store takes client=FILE, server=FILE or ca=FILE|DIR, not ${JSON.stringify(t)}`);
+    storeOpts.push(s);
+  }
+  return { given, storeOpts };
+}
+
+function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): string {
+  switch (format) {
+    case 'json':
+      return renderJson(expl);
+    case 'csv':
+      return renderCsv(expl);
+    case 'markdown':
+      return renderMarkdown(expl.doc);
+    case 'text':
+      return renderText(expl.doc, { color: opts.color === true, ...(opts.width ? { width: opts.width } : {}) });
+  }
+}
+
+function exitFor(expl: Explanation): 0 | 1 {
+  return expl.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** `ekuscope report PATH...` without the writing: returns what would be printed and the exit code. */
+export async function runReport(paths: readonly string[], opts: ReportOptions = {}): Promise<ReportResult> {
+  const format = opts.format ?? 'text';
+  try {
+    if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
+    if (paths.length === 0) throw new InputError('report needs at least one capture, bundle folder, bundle archive or folder of cases');
+    const { given, storeOpts } = parseOptions(opts);
+    const optionStores = storeOpts.length ? await storesFromFiles('stores given with --store', storeOpts) : undefined;
+    const specs: CaseSpec[] = [];
+    for (const p of paths) await discover(p, 0, specs);
+    if (specs.length === 0) throw new InputError(`${paths.join(', ')}: no capture or bundle found`);
+    const cases: ReportCase[] = [];
+    for (const spec of specs) cases.push(await loadCase(spec, opts, given, optionStores));
+    if (cases.every((c) => c.analyses.length === 0) && !cases.some((c) => c.context.boxes.length > 0)) {
+      throw new InputError(`${paths.join(', ')}: no readable capture (${cases.flatMap((c) => c.notes).join(' ') || 'nothing found'})`);
+    }
+    let expl = explain(cases, { generator: opts.generator ?? 'ekuscope' });
+    if (opts.redact) expl = redactExplanation(expl);
+    const sessions = expl.stories.length;
+    const text = opts.quiet ? '' : render(expl, format, opts);
+    if (opts.quiet && format === 'json') void expl.json;
+    return { sessions, exitCode: exitFor(expl), text, explanation: expl, errors: [] };
+  } catch (e) {
+    if (e instanceof InputError || e instanceof CaptureFormatError) return { sessions: 0, exitCode: 2, text: '', errors: [e.message] };
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// check-store
+
+/** `ekuscope check-store BUNDLE|PEM...`: audit stores without a capture. `now` is passed in for tests. */
+export async function runCheckStore(paths: readonly string[], opts: ReportOptions & { readonly now?: Date } = {}): Promise<ReportResult> {
+  const format = opts.format ?? 'text';
+  try {
+    if (format === 'csv') throw new InputError('check-store prints text, markdown or json');
+    if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be text, markdown or json, not ${JSON.stringify(format)}`);
+    if (paths.length === 0 && !(opts.stores ?? []).length) throw new InputError('check-store needs a bundle, a PEM file, or --store options');
+    const { given, storeOpts } = parseOptions(opts);
+    const bundles: { bundle: Bundle; stores: BoxStores }[] = [];
+    const sources: string[] = [];
+    const pemRoles: StoreOption[] = [...storeOpts];
+    for (const p of paths) {
+      let st;
+      try {
+        st = await stat(p);
+      } catch {
+        throw new InputError(`${p}: no such file or folder`);
+      }
+      if (st.isDirectory() || ARCHIVE_EXT.test(p)) {
+        const set = await openBundle(p);
+        if (set.bundles.length === 0) throw new InputError(`${p}: no Expressway bundle files found`);
+        for (const b of set.bundles) bundles.push({ bundle: b, stores: await storesFromBundle(b) });
+        sources.push(basename(p));
+      } else {
+        const c = classifyBundleFileName(basename(p));
+        const role = c?.kind === 'client-pem' ? 'client' : c?.kind === 'server-pem' ? 'server' : c?.kind === 'ca-pem' ? 'ca' : undefined;
+        if (!role) throw new InputError(`${p}: a PEM file given alone must be named client_*, server_* or ca_*.pem as a bundle names it; otherwise use --store client=FILE, server=FILE or ca=FILE`);
+        pemRoles.push({ role, path: p });
+        sources.push(basename(p));
+      }
+    }
+    const optionStores = pemRoles.length ? await storesFromFiles('stores given', pemRoles) : undefined;
+    const ctx = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}) });
+    const expl0 = explainStores(ctx, opts.now ?? new Date(), sources);
+    const expl = opts.redact ? redactExplanation(expl0) : expl0;
+    const text = render(expl, format, opts);
+    return { sessions: 0, exitCode: exitFor(expl), text, explanation: expl, errors: [] };
+  } catch (e) {
+    if (e instanceof InputError) return { sessions: 0, exitCode: 2, text: '', errors: [e.message] };
+    throw e;
+  }
+}

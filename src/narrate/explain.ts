@@ -1,0 +1,771 @@
+/**
+ * The explainer: analysed captures + Expressway context → Explanation (explanation.ts), i.e. one
+ * story per TLS session in plain sentences a support engineer can paste into a ticket, each sentence
+ * carrying the frames that prove it; findings with fixes; a ladder per notable handshake; the neutral
+ * document every format renders; and the versioned JSON model (schema/report.schema.json).
+ *
+ * Pure: no file system, no process, no UI. Rules live in expressway/rules.ts; this module words them.
+ * Strings from captures and bundles go into the document as they are: renderers neutralise them.
+ *
+ * Cost: assessments and stories are built once per session (chains and purposes memoised per
+ * report); the document and the JSON model are built on first use, so a JSON report never builds
+ * the document and a text report never builds the JSON.
+ */
+import type { Analysis, Session } from '../analysis/index.js';
+import {
+  HandshakeType,
+  alertDescriptionName,
+  alertLevelName,
+  certificateTypeName,
+  cipherSuiteInfo,
+  handshakeTypeName,
+  signatureSchemeName,
+  versionName,
+  type TlsMessage,
+} from '../tls/index.js';
+import type { CertInfo } from '../x509/index.js';
+import {
+  RuleCache,
+  assessCapture,
+  assessSession,
+  auditStores,
+  boxTitle,
+  certName,
+  certSummary,
+  ekuText,
+  endpointText,
+  handshakeKey,
+  serialText,
+  storeRoleText,
+  editionText,
+  type EndAssessment,
+  type ExpresswayBox,
+  type ExpresswayContext,
+  type PresentedAssessment,
+  type RuleFinding,
+  type SessionAssessment,
+} from '../expressway/index.js';
+import type { Block, Doc, Finding, Inline, LadderStep, Severity } from './doc.js';
+import type { BoxLabel, Explanation, SessionStory, StoryOutcome } from './explanation.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_ID = 'ekuscope.report/1';
+
+/** One case of a report: a capture, a bundle (one or several boxes), or one scenario folder. */
+export interface ReportCase {
+  /** Display name: the folder or file name (never a full path). */
+  readonly name: string;
+  /** Display names of the inputs read (capture files, bundle files). */
+  readonly inputs: readonly string[];
+  readonly analyses: readonly Analysis[];
+  readonly context: ExpresswayContext;
+  /** Plain sentences about the inputs (bundle problems, key logs not used, ...). */
+  readonly notes: readonly string[];
+  /**
+   * Several captures of the same handshakes (one per box of a bundle): tell each handshake once and
+   * say where else it was captured. Off for unrelated capture files given together.
+   */
+  readonly dedupe?: boolean;
+}
+
+export interface ExplainOptions {
+  readonly title?: string;
+  /** "ekuscope 0.1.0", recorded in the JSON. */
+  readonly generator?: string;
+  /** Ladders for every session (default: failing, warning and mutual-TLS ones). */
+  readonly allLadders?: boolean;
+}
+
+interface SessionEntry {
+  readonly caseIndex: number;
+  readonly analysis: Analysis;
+  readonly a: SessionAssessment;
+  readonly story: SessionStory;
+  /** Same handshake also captured elsewhere (the other box's capture). */
+  readonly alsoIn: readonly { readonly source: string; readonly session: Session }[];
+}
+
+interface CaseEntry {
+  readonly c: ReportCase;
+  readonly sessions: SessionEntry[];
+  readonly findings: Finding[];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
+
+function byFrames(text: string, frames: readonly number[]): Inline[] {
+  const f = [...new Set(frames.filter((x) => x > 0))].sort((x, y) => x - y);
+  return f.length ? [text, ' ', { kind: 'frames', frames: f }] : [text];
+}
+
+function upper(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+function boxLabel(e: EndAssessment): BoxLabel {
+  if (e.box) return { name: boxTitle(e.box), kind: e.box.edition, addresses: [...e.box.addresses] };
+  if (e.peerName) return { name: e.peerName, kind: 'peer', addresses: [e.endpoint.ip] };
+  return { name: e.endpoint.ip, kind: 'unknown', addresses: [e.endpoint.ip] };
+}
+
+function storyOutcome(a: SessionAssessment): StoryOutcome {
+  if (a.outcome.status === 'failed') return 'failed';
+  if (a.findings.some((f) => f.severity === 'error' || f.severity === 'warning')) return a.outcome.status === 'unknown' ? 'unknown' : 'warning';
+  return a.outcome.status === 'ok' ? 'ok' : a.outcome.status === 'warning' ? 'warning' : 'unknown';
+}
+
+function serviceName(a: SessionAssessment): string | undefined {
+  if (a.service.service) return a.service.service.name;
+  if (a.service.candidates.length > 1) return a.service.candidates.map((c) => c.name).join(' or ');
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentences.
+
+function storeSentence(p: PresentedAssessment, end: EndAssessment): string | undefined {
+  const st = p.store;
+  switch (st.kind) {
+    case 'as-expected': {
+      const also = st.alsoIn.length ? `; the same certificate is also in its ${st.alsoIn.map((e) => storeRoleText(e.role)).join(' and ')} (${st.alsoIn.map((e) => e.file).join(', ')}), X2` : '';
+      return `That is ${end.short}'s ${st.expected}-store certificate (${st.entry.file}): as TLS ${p.from}, Expressway presents its ${st.expected} store (X1)${also}.`;
+    }
+    case 'other-store':
+      return `That certificate is in ${end.short}'s ${storeRoleText(st.entry.role)} (${st.entry.file}), not its ${st.expected} store, which the store rule says a TLS ${p.from} presents (X1).`;
+    case 'not-in-store':
+      return `It is in neither store of ${end.short} in the bundle (matched by issuer + serial and by fingerprint).`;
+    case 'no-store':
+      return `No ${st.expected}-store file of ${end.short} was given, so which store it came from cannot be checked (X1).`;
+    case 'not-expressway': {
+      const m = st.matches.find((x) => !x.bytesDiffer);
+      if (m) return `It is also in ${m.entry.box}'s ${storeRoleText(m.entry.role)} (${m.entry.file}).`;
+      return undefined;
+    }
+  }
+}
+
+function verdictSentence(p: PresentedAssessment, end: EndAssessment): string | undefined {
+  const leaf = p.leaf;
+  if (!leaf || leaf.error || !p.purpose) return undefined;
+  const need = p.need;
+  const what = p.from === 'client' ? 'client certificate' : 'server certificate';
+  const neededClause =
+    need.level === 'required'
+      ? `As a ${what} it needs ${need.eku} because ${need.because}.`
+      : need.level === 'not-checked'
+        ? `As a ${what} it would need ${need.eku}, but ${need.because}.`
+        : `As a ${what} it needs ${need.eku} if the peer checks it: ${need.because}.`;
+  const failing = p.purpose.verdicts.openssl.reasons.filter((r) => r.fails);
+  const eku = failing.find((r) => r.rule === 'E2' || r.rule === 'E3' || r.rule === 'E5');
+  let has: string;
+  if (!eku) {
+    has = leaf.eku?.present ? `It has ${need.eku}${p.purpose.certificatesEvaluated > 1 ? ', and no CA certificate above it restricts that (E5)' : ''}.` : 'It has no EKU extension, so no purpose restriction (E1).';
+  } else if (eku.rule === 'E5') {
+    const ca = p.purpose.verdicts.openssl.reasons.find((r) => r.rule === 'E5' && r.fails);
+    const caCert = ca ? p.chain?.chain[ca.certIndex] : undefined;
+    has = `The leaf ${leaf.eku?.clientAuth || leaf.eku?.serverAuth ? `has ${ekuText(leaf)}` : `has ${ekuText(leaf)}`}, but the CA above it${caCert ? `, ${certName(caCert)},` : ''} restricts EKU to ${caCert ? ekuText(caCert) : 'other purposes'}: OpenSSL, Go, Windows and NSS apply that to the leaf, so it fails as a ${what} (E5; Java is believed to check the leaf only).`;
+  } else if (eku.rule === 'E3') {
+    has = `It lists only anyExtendedKeyUsage: Go and Java accept that, OpenSSL and NSS do not (E3).`;
+  } else {
+    has = `It does not have ${need.eku}: its EKU is ${ekuText(leaf)} (E2).`;
+  }
+  const ku = failing.find((r) => r.rule === 'E7' || r.rule === 'E8');
+  const kuText = ku ? ` Its Key Usage does not fit either (${ku.rule}): ${ku.text}.` : '';
+  void end;
+  return `${neededClause} ${has}${kuText}`;
+}
+
+function certificateRequestSentence(s: Session, server: EndAssessment): string | undefined {
+  const cr = s.certificateRequest;
+  if (!cr) return undefined;
+  const types = cr.certificateTypes.length ? `certificate types ${cr.certificateTypes.map(certificateTypeName).join(', ')}` : '';
+  const cas = cr.caNames.length ? `${cr.caNames.length} acceptable CA name(s): ${cr.caNames.map((n) => n.text).join('; ')}` : 'no CA names (any CA is acceptable, T2)';
+  const sig = cr.signatureAlgorithms?.length ? `${cr.signatureAlgorithms.length} signature algorithms` : '';
+  return `${server.short} requested a client certificate${cr.decrypted ? ' (decrypted with the key log)' : ''}: ${[types, sig, cas].filter((x) => x).join('; ')}. The request says nothing about EKU: the need for clientAuth comes from the verifier's policy (T2).`;
+}
+
+function presentedSentence(p: PresentedAssessment, end: EndAssessment, verb: string): string {
+  const leaf = p.leaf;
+  const more = p.certs.length > 1 ? ` with ${p.certs.length - 1} CA certificate(s): ${p.certs.slice(1).map((c) => certName(c)).join('; ')}` : ' without any CA certificate';
+  const dec = p.message.decrypted ? ' (decrypted with the key log)' : '';
+  return `${end.short} ${verb} ${leaf ? certSummary(leaf) : 'a certificate'}${more}${dec}.`;
+}
+
+function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): Inline[][] {
+  const s = a.session;
+  const out: Inline[][] = [];
+  const ch = a.helloFrames.client;
+  const sh = a.helloFrames.server;
+  const clientBasis = a.client.box && a.client.boxBasis === 'certificate' ? ` (${a.client.short} recognised by the certificate it presented: no address was known for it)` : '';
+  const serverBasis = a.server.box && a.server.boxBasis === 'certificate' ? ` (${a.server.short} recognised by the certificate it presented)` : '';
+  if (ch !== undefined) {
+    out.push(byFrames(`${a.client.label} sent the ClientHello, so it was the TLS client; ${a.server.label} was the TLS server (T1)${clientBasis}${serverBasis}.`, [ch]));
+  } else if (s.client) {
+    out.push(byFrames(`No ClientHello was captured; ${a.client.label} is taken as TLS client because ${a.server.label} sent the server's messages (T1).`, sh !== undefined ? [sh] : []));
+  }
+  // Service (ports are hints).
+  const svc = a.service;
+  if (svc.service) {
+    out.push(byFrames(`Service: ${svc.service.name} (from ${svc.basis.join(' and ')}: ports name a service, they do not prove it).`, ch !== undefined ? [ch] : []));
+  } else if (svc.candidates.length > 1) {
+    out.push(byFrames(`Port ${a.server.endpoint.port} fits several services: ${svc.candidates.map((c) => c.name).join(', ')}; which one is not decided from ports.`, ch !== undefined ? [ch] : []));
+  }
+  if (a.server.peerName && a.server.peerBasis) out.push(byFrames(`${a.server.peerName} is named from ${a.server.peerBasis}.`, a.presented.server ? [a.presented.server.message.frame] : ch !== undefined ? [ch] : []));
+  if (s.tls.version !== undefined && sh !== undefined) {
+    out.push(byFrames(`They negotiated ${a.versionText}${a.suiteText ? ` with ${a.suiteText}` : ''}.`, [sh]));
+  }
+  if (s.decrypted) out.push(byFrames('Encrypted handshake messages were decrypted with the key log given: what follows is observed, not inferred.', sh !== undefined ? [sh] : []));
+  // Server certificate.
+  const ps = a.presented.server;
+  if (ps) {
+    out.push(byFrames(presentedSentence(ps, a.server, 'presented'), [ps.message.frame]));
+    const st = storeSentence(ps, a.server);
+    if (st) out.push(byFrames(st, [ps.message.frame]));
+    const v = verdictSentence(ps, a.server);
+    if (v) out.push(byFrames(v, [ps.message.frame]));
+  }
+  // CertificateRequest.
+  const crs = certificateRequestSentence(s, a.server);
+  if (crs) out.push(byFrames(crs, [s.certificateRequest!.frame]));
+  else if (!s.tls.tls13 && s.tls.version !== undefined && a.clientCert === 'not-requested' && ps) {
+    out.push(byFrames(`${a.server.short} did not request a client certificate, so none was exchanged.`, [ps.message.frame]));
+  }
+  // Client certificate.
+  const pc = a.presented.client;
+  const clientMsg = s.certificateMessages.find((m) => m.from === 'client');
+  if (pc) {
+    const verb = a.client.box ? 'answered with' : 'answered with';
+    out.push(byFrames(presentedSentence(pc, a.client, verb), [pc.message.frame]));
+    const st = storeSentence(pc, a.client);
+    if (st) out.push(byFrames(st, [pc.message.frame]));
+    const v = verdictSentence(pc, a.client);
+    if (v) out.push(byFrames(v, [...(s.certificateRequest ? [s.certificateRequest.frame] : []), pc.message.frame]));
+  } else if (a.clientCert === 'empty' && clientMsg) {
+    out.push(byFrames(`${a.client.short} answered with an empty Certificate message: it had no certificate it found suitable (T3).`, [clientMsg.frame]));
+  } else if (a.clientCert === 'truncated' && clientMsg) {
+    out.push(byFrames(`${a.client.short}'s Certificate message is cut off in the capture: which certificate it sent cannot be read, and no serial is guessed.`, clientMsg.frames));
+  } else if (a.clientCert === 'requested-not-sent') {
+    out.push(byFrames(`${a.client.short} sent no Certificate message although one was requested.`, s.certificateRequest ? [s.certificateRequest.frame] : []));
+  }
+  // TLS 1.3 inference.
+  const t = a.tls13;
+  if (t) {
+    out.push(
+      byFrames(
+        `In TLS 1.3 everything after the ServerHello is encrypted: whether a certificate was requested, which certificates were sent and any alert cannot be seen without keys (T7).`,
+        sh !== undefined ? [sh] : [],
+      ),
+    );
+    if (t.clientFlightFrames.length)
+      out.push(
+        byFrames(
+          `${a.client.short}'s encrypted flight was ${t.clientFlightRecords.length} record(s) of ${t.clientFlightRecords.join(', ')} bytes${t.clientCertificateLikely ? `; the first is the size of a certificate chain, so it probably sent a certificate (inferred)` : ''}.`,
+          t.clientFlightFrames,
+        ),
+      );
+    const inf = t.inferredClientCert;
+    if (inf) {
+      const ok = inf.purpose.verdicts.openssl.ok;
+      out.push(
+        byFrames(
+          `By the store rule (X1) ${a.client.short}, as TLS client, would present its client-store certificate ${certSummary(inf.entry.cert)} (${inf.entry.file}): inferred, not observed.${ok ? '' : ` That certificate lacks clientAuth for OpenSSL verifiers: a server that checks clientAuth refuses it.`}`,
+          t.clientFlightFrames.length ? t.clientFlightFrames : ch !== undefined ? [ch] : [],
+        ),
+      );
+    }
+  }
+  // Outcome.
+  for (const e of a.outcome.explanation) out.push(byFrames(e, a.outcome.frames));
+  // Logs (X9).
+  for (const lm of a.logs) {
+    const ev = lm.event;
+    out.push(
+      byFrames(
+        `${boxTitle(lm.box)}'s loggingsnapshot (line ${ev.line}) ${ev.kind === 'ssl-socket' ? 'logs this connection\'s TLS socket' : `has "${ev.fields['Event'] ?? ev.kind}"`}${ev.reason ? ` with Detail "${ev.reason}"` : ''}${ev.kind === 'ssl-socket' ? '' : ' for this connection'}: ${ev.expresswayRole === 'server' ? 'it was TLS server' : ev.expresswayRole === 'client' ? 'it was TLS client' : 'no role given'} (X9)${lm.roleAgrees ? ', as the capture shows' : ', which the capture contradicts'}.`,
+        a.outcome.frames.length ? a.outcome.frames : ch !== undefined ? [ch] : [],
+      ),
+    );
+  }
+  for (const o of alsoIn) {
+    const f = o.session.tls.messages[0]?.frame;
+    out.push(byFrames(`The same handshake is also in ${o.source}${f !== undefined ? ` (there it starts in frame ${f})` : ''}, captured at the other end; this story uses the frames of ${a.source}.`, ch !== undefined ? [ch] : []));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ladder.
+
+function messageLabel(m: TlsMessage, s: Session): { label: string; tone?: LadderStep['tone'] } {
+  switch (m.kind) {
+    case 'handshake':
+      if (m.type === HandshakeType.Certificate && m.body?.kind === 'certificate') {
+        const n = m.body.certificates.length;
+        return { label: n === 0 ? 'Certificate (empty)' : `Certificate (${n})` };
+      }
+      return { label: handshakeTypeName(m.type) + (m.decrypted ? ' (decrypted)' : '') };
+    case 'change-cipher-spec':
+      return { label: 'ChangeCipherSpec', tone: 'muted' };
+    case 'alert':
+      if (m.encrypted) return { label: `Encrypted alert (${m.length} B)`, tone: s.tls.outcome.kind === 'alert' && s.tls.outcome.alert.frame === m.frame ? 'bad' : 'muted' };
+      return { label: `Alert ${m.level !== undefined ? alertLevelName(m.level) + ' ' : ''}${m.description ?? '?'} ${m.description !== undefined ? alertDescriptionName(m.description) : ''}`.trim(), tone: m.level === 2 ? 'bad' : 'warn' };
+    case 'encrypted-handshake':
+      return { label: s.tls.tls13 ? `Encrypted handshake (${m.length} B)` : 'Finished (encrypted)', tone: 'muted' };
+    case 'application-data':
+      return { label: s.tls.tls13 && m.length < 100 ? `Encrypted record (${m.length} B)` : `Application data (${m.length} B)`, tone: 'muted' };
+    default:
+      return { label: 'Record', tone: 'muted' };
+  }
+}
+
+const MAX_LADDER_STEPS = 30;
+
+function buildLadder(a: SessionAssessment): LadderStep[] {
+  const s = a.session;
+  const cd = s.clientDir ?? 0;
+  const steps: LadderStep[] = [];
+  const certNote = (p: PresentedAssessment | undefined): string | undefined => {
+    if (!p?.leaf || p.leaf.error) return undefined;
+    const st = p.store.kind === 'as-expected' ? `, ${p.store.expected} store` : '';
+    return `serial ${shortSerial(serialText(p.leaf))}, ${ekuText(p.leaf)}${st}`;
+  };
+  for (const m of s.tls.messages) {
+    if (steps.length >= MAX_LADDER_STEPS) break;
+    const from = m.dir === cd ? 'left' : 'right';
+    const { label, tone } = messageLabel(m, s);
+    const prev = steps[steps.length - 1];
+    // Runs of application data in one direction become one step.
+    if (m.kind === 'application-data' && !s.tls.tls13 && prev && prev.from === from && prev.label.startsWith('Application data')) continue;
+    let note: string | undefined;
+    if (m.kind === 'handshake' && m.type === HandshakeType.Certificate) note = certNote(m.dir === cd ? a.presented.client : a.presented.server);
+    steps.push({ from, label, frame: m.frame, ...(note ? { note } : {}), ...(tone ? { tone } : {}) });
+  }
+  // TCP ends: a FIN or RST without an alert is the whole story of a silent close (T8).
+  const ends = s.connection.ends;
+  for (const d of [0, 1] as const) {
+    const e = ends[d];
+    if (!e || e.reason === 'capture-end') continue;
+    const from = d === cd ? 'left' : 'right';
+    const silent = s.tls.silentRejection && s.tls.silentRejection.end.frame === e.frame;
+    steps.push({ from, label: e.reason === 'fin' ? 'TCP FIN' : 'TCP RST', frame: e.frame, tone: silent ? 'bad' : 'muted', ...(silent ? { note: 'closed without an alert (T8)' } : {}) });
+  }
+  return steps.sort((x, y) => x.frame - y.frame);
+}
+
+function shortSerial(s: string): string {
+  return s.length > 20 ? `${s.slice(0, 8)}…${s.slice(-4)}` : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stories.
+
+function headline(a: SessionAssessment): string {
+  const svc = serviceName(a);
+  const o = a.outcome.status === 'ok' ? 'OK' : a.outcome.status === 'failed' ? 'FAILED' : a.outcome.status === 'warning' ? 'WARNING' : 'UNKNOWN';
+  return `${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${svc ? ` · ${svc}` : ''} · ${a.versionText} · ${o}: ${a.outcome.text}`;
+}
+
+function certTable(a: SessionAssessment): Block | undefined {
+  const rows: Inline[][][] = [];
+  for (const p of [a.presented.server, a.presented.client]) {
+    if (!p) continue;
+    p.certs.forEach((c, i) => {
+      const m = i === 0 ? p.store : undefined;
+      const store = m && m.kind === 'as-expected' ? `${m.entry.box} ${m.expected}` : m && m.kind === 'other-store' ? `${m.entry.box} ${m.entry.role} (!)` : storeOf(p, c);
+      rows.push([[String(p.message.frame)], [p.from], [String(i)], [certName(c)], [{ kind: 'code', text: serialText(c) }], [c.error ? '?' : ekuText(c)], [store]]);
+    });
+  }
+  if (rows.length === 0) return undefined;
+  return { kind: 'table', columns: ['frame', 'from', '#', 'subject', 'serial', 'EKU', 'store'], rows };
+}
+
+function storeOf(p: PresentedAssessment, c: CertInfo): string {
+  void p;
+  void c;
+  return '';
+}
+
+function toFinding(f: RuleFinding): Finding {
+  return f;
+}
+
+function sortFindings(fs: readonly Finding[]): Finding[] {
+  return [...fs].sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
+}
+
+function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders: boolean): SessionStory {
+  const sentences = buildSentences(a, alsoIn);
+  const outcome = storyOutcome(a);
+  const notable = ladders || outcome !== 'ok' || a.presented.client !== undefined || a.tls13 !== undefined;
+  const table = certTable(a);
+  const svc = serviceName(a);
+  return {
+    source: a.source,
+    sessionId: a.session.id,
+    headline: headline(a),
+    outcome,
+    outcomeText: a.outcome.text,
+    ...(svc ? { service: svc } : {}),
+    client: boxLabel(a.client),
+    server: boxLabel(a.server),
+    sentences,
+    findings: sortFindings(a.findings.map(toFinding)),
+    ladder: notable ? buildLadder(a) : [],
+    blocks: table ? [table] : [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+/** Builds the explanation of every case. */
+export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {}): Explanation {
+  const cache = new RuleCache();
+  const entries: CaseEntry[] = cases.map((c, caseIndex) => {
+    const sessions: SessionEntry[] = [];
+    const byKey = new Map<string, { entry: { a: SessionAssessment; analysis: Analysis }; also: { source: string; session: Session }[] }>();
+    const order: string[] = [];
+    c.analyses.forEach((an, ai) => {
+      for (const s of an.sessions) {
+        const own = `${ai}/${s.id}`;
+        const key = c.dedupe === false ? own : handshakeKey(s);
+        const prev = byKey.get(key);
+        if (prev && prev.entry.analysis !== an) {
+          prev.also.push({ source: an.source, session: s });
+          continue;
+        }
+        const k = prev ? `${key}#${own}` : key;
+        byKey.set(k, { entry: { a: assessSession(an, s, c.context, cache), analysis: an }, also: [] });
+        order.push(k);
+      }
+    });
+    for (const k of order) {
+      const v = byKey.get(k)!;
+      sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true) });
+    }
+    const findings: Finding[] = [];
+    for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
+    for (const box of c.context.boxes) {
+      if (!box.stores) continue;
+      // Only the store facts a capture report needs: X2 (and unreadable store files). Expiry and
+      // E5 traps are judged against "now" by check-store, which a reproducible report must not use.
+      const audit = auditStores(box, box.stores, new Date(0)).filter((f) => f.code === 'same-cert-both-stores' || f.code === 'store-problem' || f.code === 'private-key-in-store-file');
+      findings.push(...audit.map(toFinding));
+    }
+    return { c, sessions, findings: sortFindings(findings) };
+  });
+
+  const stories = entries.flatMap((e) => e.sessions.map((s) => s.story));
+  const findings = entries.flatMap((e) => [...e.sessions.flatMap((s) => s.story.findings), ...e.findings]);
+  const title = opts.title ?? 'ekuscope report';
+  let doc: Doc | undefined;
+  let json: unknown;
+  return {
+    title,
+    stories,
+    findings,
+    get doc(): Doc {
+      doc ??= buildDoc(title, entries);
+      return doc;
+    },
+    get json(): unknown {
+      json ??= buildJson(entries, opts);
+      return json;
+    },
+  };
+}
+
+function outcomeCell(st: SessionStory): Inline[] {
+  const sev: Severity = st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'error' : st.outcome === 'warning' ? 'warning' : 'info';
+  const word = st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'FAILED' : st.outcome === 'warning' ? 'warning' : 'unknown';
+  return [{ kind: 'severity', severity: sev }, ` ${word}: ${st.outcomeText}`];
+}
+
+const OUTCOME_WORD: Record<StoryOutcome, string> = { ok: 'ok', failed: 'FAILED', warning: 'warning', unknown: 'not visible' };
+
+function storySeverity(o: StoryOutcome): Severity {
+  return o === 'ok' ? 'ok' : o === 'failed' ? 'error' : o === 'warning' ? 'warning' : 'info';
+}
+
+/** The one finding that says most: the first error, else the first warning, else the key ok fact. */
+function conclusion(e: SessionEntry): string {
+  const fs = e.story.findings;
+  const errors = fs.filter((f) => f.severity === 'error');
+  // Prefer the certificate's reason over the bare rejection when both are errors.
+  const cause = errors.find((f) => /lacks|does not allow|restricts|expired|trusted CA list/.test(f.title));
+  const top = errors.length > 1 && cause ? cause : (errors[0] ?? fs.find((f) => f.severity === 'warning'));
+  if (top) return `${top.title} [${top.rule}]`;
+  const ok = fs.find((f) => f.code === 'client-cert-has-clientauth') ?? fs.find((f) => f.code === 'server-cert-has-serverauth');
+  return ok ? ok.title : '';
+}
+
+function boxKv(b: ExpresswayBox): [string, Inline[]] {
+  const parts: string[] = [];
+  parts.push(b.edition === 'expressway' ? 'Expressway (edition not stated in the inputs)' : `${editionText(b.edition)}${b.editionBasis ? ` (${b.editionBasis})` : ''}`);
+  parts.push(b.addresses.length ? `addresses ${b.addresses.join(', ')}${b.addressBasis === 'option' ? ' (--expressway)' : ''}` : 'no address known');
+  if (b.version) parts.push(`software ${b.version}`);
+  if (b.checking) parts.push(`SIP TLS EKU checking ${b.checking.mode}${b.checking.defaulted ? ' (not in xconf: default On, X4)' : ' (xconf, X4)'}`);
+  const st = b.stores;
+  if (st) {
+    const leaf = (l: readonly { cert: CertInfo; file: string }[]) => (l[0] ? `${certName(l[0].cert)}, serial ${serialText(l[0].cert)}, ${ekuText(l[0].cert)} (${l[0].file})` : 'none');
+    parts.push(`client store: ${leaf(st.client)}`);
+    parts.push(`server store: ${leaf(st.server)}`);
+    parts.push(`trusted CAs: ${st.ca.length}`);
+  }
+  return [b.name, [parts.join('; ')]];
+}
+
+function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
+  const blocks: Block[] = [];
+  const all = entries.flatMap((e) => e.sessions);
+  const failed = all.filter((s) => s.story.outcome === 'failed').length;
+  const ok = all.filter((s) => s.story.outcome === 'ok').length;
+  const multi = entries.length > 1;
+  const summaryRows: Inline[][][] = all.map((s) => {
+    const a = s.a;
+    const c = entries[s.caseIndex]!.c;
+    const src = c.dedupe === false && c.analyses.length > 1 ? `[${a.source}] ` : '';
+    const why = conclusion(s);
+    const what: Inline[] = [
+      { kind: 'severity', severity: storySeverity(s.story.outcome) },
+      ` ${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `,
+      { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] },
+      ` (${a.outcome.text})${why ? `. ${why}` : ''}`,
+    ];
+    return multi ? [[c.name], [`#${a.session.id}`], what] : [[`#${a.session.id}`], what];
+  });
+  const summary: Block[] = [
+    {
+      kind: 'paragraph',
+      content: [
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it.`,
+      ],
+    },
+  ];
+  if (all.length) summary.push({ kind: 'table', columns: multi ? ['case', 'session', 'what happened'] : ['session', 'what happened'], rows: summaryRows });
+  blocks.push({ kind: 'section', title: 'Summary', id: 'summary', blocks: summary });
+
+  for (const e of entries) {
+    const caseBlocks: Block[] = [];
+    const kv: [string, Inline[]][] = [['inputs', [e.c.inputs.join(', ') || 'none']]];
+    for (const b of e.c.context.boxes) kv.push(boxKv(b));
+    if (e.c.context.boxes.length === 0) kv.push(['Expressway', ['none known: a plain TLS explanation (give a bundle, or --expressway IP[=NAME], for store and checking-mode rules)']]);
+    caseBlocks.push({ kind: 'kv', pairs: kv });
+    if (e.sessions.length === 0) {
+      const nonTls = e.c.analyses.reduce((n, a) => n + a.connections.length, 0);
+      caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${nonTls} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
+    }
+    for (const s of e.sessions) {
+      const st = s.story;
+      const b: Block[] = [
+        { kind: 'paragraph', content: [{ kind: 'severity', severity: st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'error' : st.outcome === 'warning' ? 'warning' : 'info' }, ' ', { kind: 'strong', text: st.headline }] },
+        { kind: 'list', items: st.sentences },
+      ];
+      const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
+      if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
+      if (st.ladder.length) b.push({ kind: 'ladder', left: s.a.client.short, right: s.a.server.short, steps: st.ladder });
+      b.push(...st.blocks);
+      caseBlocks.push({ kind: 'section', title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}`, blocks: b });
+    }
+    if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
+      const nb: Block[] = [];
+      if (e.findings.length) nb.push({ kind: 'findings', findings: e.findings });
+      const notes = [...e.c.notes, ...e.c.context.notes];
+      if (notes.length) nb.push({ kind: 'list', items: notes.map((n) => [n]) });
+      caseBlocks.push({ kind: 'section', title: 'Stores, configuration and capture notes', blocks: nb });
+    }
+    if (multi) blocks.push({ kind: 'section', title: `Case ${e.c.name}`, id: e.c.name, blocks: caseBlocks });
+    else blocks.push(...caseBlocks);
+  }
+  return { title: entries.length === 1 ? `${title}: ${entries[0]!.c.name}` : title, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON model (schema/report.schema.json).
+
+function certJson(c: CertInfo, frame: number, index: number, p: PresentedAssessment | undefined) {
+  const st = index === 0 ? p?.store : undefined;
+  const match = st && (st.kind === 'as-expected' || st.kind === 'other-store') ? st.entry : undefined;
+  const anyMatch = !match && p ? (index === 0 ? p.matches.find((m) => !m.bytesDiffer)?.entry : undefined) : undefined;
+  const m = match ?? anyMatch;
+  return {
+    frame,
+    index,
+    serial: c.serialDisplay ?? c.serial ?? null,
+    subject: c.subject?.rfc4514 ?? null,
+    issuer: c.issuer?.rfc4514 ?? null,
+    eku: c.eku ? (c.eku.present ? [...c.eku.names] : null) : null,
+    keyUsage: c.keyUsage ? [...c.keyUsage.usages] : null,
+    san: c.san ? [...c.san.dns, ...c.san.ip] : [],
+    notBefore: c.validity?.notBeforeIso ?? null,
+    notAfter: c.validity?.notAfterIso ?? null,
+    sha256: c.sha256,
+    store: m ? { box: m.box, store: m.role, file: m.file } : null,
+    ...(c.error ? { error: c.error } : {}),
+  };
+}
+
+function messageType(m: TlsMessage, tls13: boolean): string {
+  switch (m.kind) {
+    case 'handshake':
+      return handshakeTypeName(m.type);
+    case 'change-cipher-spec':
+      return 'ChangeCipherSpec';
+    case 'alert':
+      return m.encrypted ? 'EncryptedAlert' : 'Alert';
+    case 'encrypted-handshake':
+      return tls13 ? 'EncryptedRecord' : 'EncryptedHandshake';
+    case 'application-data':
+      return 'ApplicationData';
+    default:
+      return 'Record';
+  }
+}
+
+function endJson(e: EndAssessment) {
+  return {
+    ip: e.endpoint.ip,
+    port: e.endpoint.port,
+    box: e.box ? e.box.name : null,
+    edition: e.box ? e.box.edition : null,
+    identifiedBy: e.box ? (e.boxBasis ?? 'address') : null,
+    peerHint: e.peerName ?? null,
+  };
+}
+
+function sessionJson(e: SessionEntry, caseName: string) {
+  const a = e.a;
+  const s = a.session;
+  const role = (d: number) => (d === s.clientDir ? 'client' : 'server');
+  const cr = s.certificateRequest;
+  const certs = (p: PresentedAssessment | undefined, from: 'client' | 'server') => {
+    const msg = s.certificateMessages.find((m) => m.from === from);
+    if (!msg) return [];
+    return msg.certificates.map((r, i) => {
+      const c = e.analysis.pool.get(r.id)!;
+      return certJson(c, msg.frame, i, p);
+    });
+  };
+  const expressway = [a.client, a.server]
+    .filter((x) => x.box)
+    .map((x) => {
+      const p = x.role === 'client' ? a.presented.client : a.presented.server;
+      const st = p?.store;
+      return {
+        box: x.box!.name,
+        edition: x.box!.edition,
+        role: x.role,
+        storeExpected: x.role,
+        storePresented: st ? (st.kind === 'as-expected' ? st.expected : st.kind === 'other-store' ? st.entry.role : st.kind === 'not-in-store' ? 'none-of-its-stores' : 'unknown') : p ? 'unknown' : 'not-observed',
+        storeFile: st && (st.kind === 'as-expected' || st.kind === 'other-store') ? st.entry.file : null,
+        checkingMode: x.box!.checking ? x.box!.checking.mode : null,
+        checkingModeDefaulted: x.box!.checking ? x.box!.checking.defaulted : null,
+      };
+    });
+  return {
+    case: caseName,
+    source: a.source,
+    id: s.id,
+    client: endJson(a.client),
+    server: endJson(a.server),
+    service: a.service.service ? { id: a.service.service.id, name: a.service.service.name, basis: [...a.service.basis] } : null,
+    serviceCandidates: a.service.candidates.map((c) => c.id),
+    version: s.tls.version !== undefined ? versionName(s.tls.version) : null,
+    cipherSuite: s.tls.cipherSuite !== undefined ? cipherSuiteInfo(s.tls.cipherSuite).name : null,
+    sni: s.sni ?? null,
+    decrypted: s.decrypted,
+    messages: s.tls.messages.map((m) => ({ type: messageType(m, s.tls.tls13), from: role(m.dir), frame: m.frame })),
+    certificateRequest: cr
+      ? {
+          frame: cr.frame,
+          certificateTypes: cr.certificateTypes.map(certificateTypeName),
+          signatureAlgorithms: (cr.signatureAlgorithms ?? []).map(signatureSchemeName),
+          caNames: cr.caNames.map((n) => n.text),
+        }
+      : null,
+    serverCertificates: certs(a.presented.server, 'server'),
+    clientCertificates: certs(a.presented.client, 'client'),
+    clientCertificate: a.clientCert,
+    alerts: s.alerts.map((al) => ({
+      from: al.from,
+      frame: al.frame,
+      level: al.level !== undefined ? alertLevelName(al.level) : null,
+      description: al.description !== undefined ? alertDescriptionName(al.description) : null,
+      code: al.description ?? null,
+      encrypted: al.encrypted,
+    })),
+    outcome: { status: a.outcome.status, text: a.outcome.text, inferred: a.outcome.inferred, frames: [...a.outcome.frames], rejected: a.outcome.rejected ?? null },
+    expressway,
+    alsoCapturedIn: e.alsoIn.map((o) => o.source),
+    story: e.story.sentences.map((sn) => ({
+      text: sn.map((i) => (typeof i === 'string' ? i : i.kind === 'frames' ? '' : i.kind === 'severity' ? '' : i.text)).join('').trim(),
+      frames: sn.flatMap((i) => (typeof i !== 'string' && i.kind === 'frames' ? [...i.frames] : [])),
+    })),
+    findings: e.story.findings.map(findingJson),
+  };
+}
+
+function findingJson(f: Finding) {
+  return {
+    severity: f.severity,
+    rule: f.rule,
+    alsoRules: [...(f.alsoRules ?? [])],
+    code: f.code,
+    session: f.session ?? null,
+    title: f.title,
+    detail: f.detail,
+    fix: f.fix ?? null,
+    frames: [...f.frames],
+  };
+}
+
+function boxJson(b: ExpresswayBox) {
+  const leaf = (l: readonly { cert: CertInfo; file: string }[] | undefined) =>
+    l && l[0] ? { file: l[0].file, serial: l[0].cert.serialDisplay ?? null, subject: l[0].cert.subject?.rfc4514 ?? null, eku: l[0].cert.eku?.present ? [...l[0].cert.eku.names] : null, sha256: l[0].cert.sha256 } : null;
+  return {
+    id: b.id,
+    name: b.name,
+    edition: b.edition,
+    editionBasis: b.editionBasis ?? null,
+    addresses: [...b.addresses],
+    dnsNames: [...b.dnsNames],
+    version: b.version ?? null,
+    checkingMode: b.checking ? b.checking.mode : null,
+    checkingModeDefaulted: b.checking ? b.checking.defaulted : null,
+    clientStore: leaf(b.stores?.client),
+    serverStore: leaf(b.stores?.server),
+    trustedCas: b.stores ? b.stores.ca.map((e) => e.cert.subject?.rfc4514 ?? e.cert.sha256) : [],
+  };
+}
+
+/** The JSON model's type, as schema/report.schema.json documents it. */
+export type ReportJson = ReturnType<typeof buildJson>;
+
+function buildJson(entries: readonly CaseEntry[], opts: ExplainOptions) {
+  const sessions = entries.flatMap((e) => e.sessions.map((s) => sessionJson(s, e.c.name)));
+  const caseFindings = entries.flatMap((e) => e.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })));
+  const all = [...sessions.flatMap((s) => s.findings.map((f) => ({ case: s.case, ...f }))), ...caseFindings];
+  return {
+    schema: REPORT_SCHEMA_ID,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generator: opts.generator ?? 'ekuscope',
+    redacted: false,
+    summary: {
+      cases: entries.length,
+      sessions: sessions.length,
+      ok: sessions.filter((s) => s.outcome.status === 'ok').length,
+      failed: sessions.filter((s) => s.outcome.status === 'failed').length,
+      errors: all.filter((f) => f.severity === 'error').length,
+      warnings: all.filter((f) => f.severity === 'warning').length,
+    },
+    cases: entries.map((e) => ({
+      name: e.c.name,
+      inputs: [...e.c.inputs],
+      boxes: e.c.context.boxes.map(boxJson),
+      notes: [...e.c.notes, ...e.c.context.notes],
+      findings: e.findings.map(findingJson),
+    })),
+    sessions,
+    findings: all,
+  };
+}
