@@ -62,6 +62,7 @@ export interface NetLimits {
 
 export const DEFAULT_NET_LIMITS: NetLimits = { maxFragmentSets: 256, maxFragmentBytes: 8 * 1024 * 1024 };
 
+
 /**
  * Link → IP → TCP decoding. One instance per capture: it holds the IPv4 fragment table, which is
  * bounded by `limits` (oldest set dropped and counted when full).
@@ -269,7 +270,8 @@ export class PacketDecoder {
     const whole = new Uint8Array(20 + set.total);
     whole.set(set.header, 0);
     whole[0] = 0x45;
-    for (const p of set.parts) whole.set(p.data.subarray(0, Math.max(0, set.total - p.off)), 20 + p.off);
+    // A piece may start past the end the last fragment declared (overlapping, contradictory fragments).
+    for (const p of set.parts) if (p.off < set.total) whole.set(p.data.subarray(0, set.total - p.off), 20 + p.off);
     this.frags.delete(key);
     this.fragBytes -= set.bytes;
     this.fragmentsReassembled++;
