@@ -62,6 +62,12 @@ export interface NetLimits {
 
 export const DEFAULT_NET_LIMITS: NetLimits = { maxFragmentSets: 256, maxFragmentBytes: 8 * 1024 * 1024 };
 
+/**
+ * Fragments kept per datagram: a 64 KiB datagram in 64-byte pieces. Each arrival re-checks the
+ * whole set, so a flood of tiny (or empty) fragments would otherwise cost time quadratic in the
+ * flood; past this the set is dropped and counted like any other that cannot be reassembled.
+ */
+export const MAX_FRAGMENTS_PER_DATAGRAM = 1024;
 
 /**
  * Link → IP → TCP decoding. One instance per capture: it holds the IPv4 fragment table, which is
@@ -254,6 +260,12 @@ export class PacketDecoder {
         this.fragmentsDropped++;
         return undefined;
       }
+    }
+    if (set.parts.length >= MAX_FRAGMENTS_PER_DATAGRAM) {
+      this.frags.delete(key);
+      this.fragBytes -= set.bytes;
+      this.fragmentsDropped++;
+      return undefined;
     }
     set.parts.push({ off, data: piece });
     set.bytes += piece.length;
