@@ -22,6 +22,19 @@ export interface AnalyzeOptions extends ScanOptions {
    * a pcapng capture are used with or without it. Ignored for connections `decryptorFor` serves.
    */
   keyLog?: KeyLog;
+  /**
+   * For progressive displays: called once, before reading starts, with a function that returns the
+   * sessions seen so far (finished ones as built, open ones summarised as they stand). Each call
+   * walks the open connections, so call it on a timer, not per frame.
+   */
+  live?(snapshot: () => LiveSnapshot): void;
+}
+
+/** What a progressive display shows while a capture is still being read. */
+export interface LiveSnapshot {
+  readonly source: string;
+  readonly sessions: readonly Session[];
+  readonly pool: CertPool;
 }
 
 /**
@@ -31,6 +44,7 @@ export interface AnalyzeOptions extends ScanOptions {
  */
 export async function analyzeCapture(input: string | Readable, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const t0 = performance.now();
+  const source = opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream');
   const pool = opts.pool ?? new CertPool();
   const parsedBefore = pool.size;
   const live = new Map<number, TlsConnection>();
@@ -39,7 +53,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   let x509Ms = 0;
   let certificateCount = 0;
   let certificateRequestCount = 0;
-  const keys = new CaptureKeys(opts.keyLog, opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream'));
+  const keys = new CaptureKeys(opts.keyLog, source);
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -63,11 +77,25 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     sessions.push(s);
   };
 
+  // Open connections by id, kept only for live snapshots.
+  const open = opts.live ? new Map<number, Connection>() : undefined;
+  opts.live?.(() => {
+    const now = [...sessions];
+    for (const [id, t] of live) {
+      const conn = open?.get(id);
+      const summary = t.summary();
+      // The dissector keeps appending to its message list: the snapshot gets its own copy.
+      if (conn && summary.isTls) now.push(buildSession(conn, { ...summary, messages: summary.messages.slice() }, pool));
+    }
+    return { source, sessions: now.sort((a, b) => a.id - b.id), pool };
+  });
+
   const scan = await scanCapture(
     input,
     (conn): StreamConsumer => {
       const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) ?? keys.decryptorFor(conn) });
       live.set(conn.id, t);
+      open?.set(conn.id, conn);
       return {
         data(dir, data, off, frame, tsSec, tsNsec) {
           const r = t.data(dir, data, off, frame, tsSec, tsNsec);
@@ -89,10 +117,10 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   for (const conn of scan.connections) finalize(conn);
   sessions.sort((a, b) => a.id - b.id);
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
-  if (typeof input === 'string' && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog() });
+  if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog() });
   const keyLog = keys.summary();
   return {
-    source: opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream'),
+    source,
     capture: scan.capture,
     connections: scan.connections,
     sessions,
