@@ -3,16 +3,14 @@
  * back with the client's key log: the decrypted certificates must be the ones the peers used, and
  * tshark given the same key log must see the same certificates, CertificateRequests and alerts.
  */
-import { spawnSync } from 'node:child_process';
 import { constants } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCapture, KeyLog, type Analysis, type Session } from '../../src/analysis/index.js';
-import { certRows } from '../../src/cli/certs.js';
 import { haveTshark } from '../helpers/corpus.js';
-import { HAVE_OPENSSL, fingerprint, makePki, record, writePcap, writePcapngWithSecrets, type Pki, type Recorded } from './sessions.js';
+import { HAVE_OPENSSL, fingerprint, makePki, ourView, record, tsharkView, writePcap, writePcapngWithSecrets, type Pki, type Recorded } from './sessions.js';
 
 const T13 = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' } as const;
 const T12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
@@ -111,38 +109,6 @@ const tlsSession = (a: Analysis): Session => {
   return a.sessions[0]!;
 };
 
-/** Certificates (frame/serial), CertificateRequest frames and alerts (frame/description), as tshark reports them with the key log. */
-function tsharkView(file: string, keylog: string): { certs: string[]; certReqs: number[]; alerts: string[]; finished: number } {
-  const r = spawnSync(
-    'tshark',
-    ['-r', file, '-o', `tls.keylog_file:${keylog}`, '-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE', '-Y', 'tls', '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'x509af.serialNumber', '-e', 'tls.alert_message.desc', '-E', 'occurrence=a', '-E', 'aggregator=|'],
-    { encoding: 'utf8', maxBuffer: 64 << 20 },
-  );
-  const certs: string[] = [];
-  const certReqs: number[] = [];
-  const alerts: string[] = [];
-  let finished = 0;
-  for (const line of r.stdout.split('\n').filter(Boolean)) {
-    const [frame, types = '', serials = '', descs = ''] = line.split('\t');
-    const t = types.split('|').filter(Boolean);
-    if (t.includes('11')) for (const s of serials.split('|').filter(Boolean)) certs.push(`${frame}/${s.replace(/:/g, '').toLowerCase()}`);
-    if (t.includes('13')) certReqs.push(Number(frame));
-    finished += t.filter((x) => x === '20').length;
-    for (const d of descs.split('|').filter(Boolean)) alerts.push(`${frame}/${d}`);
-  }
-  return { certs: certs.sort(), certReqs, alerts: alerts.sort(), finished };
-}
-
-function ourView(a: Analysis): { certs: string[]; certReqs: number[]; alerts: string[]; finished: number } {
-  const s = tlsSession(a);
-  const msgs = s.tls.messages;
-  return {
-    certs: certRows(a).map((r) => `${r.frame}/${r.serial.replace(/:/g, '').toLowerCase()}`).sort(),
-    certReqs: msgs.flatMap((m) => (m.kind === 'handshake' && m.type === 13 ? [m.frame] : [])),
-    alerts: s.alerts.flatMap((x) => (x.description !== undefined ? [`${x.frame}/${x.description}`] : [])).sort(),
-    finished: msgs.filter((m) => m.kind === 'handshake' && m.type === 20).length,
-  };
-}
 
 describe.skipIf(!HAVE_OPENSSL)('decrypting real sessions with their key logs', () => {
   let pki: Pki;

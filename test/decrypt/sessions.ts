@@ -11,6 +11,9 @@ import { createServer, connect as netConnect, type AddressInfo, type Socket } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
+import { expect } from 'vitest';
+import type { Analysis } from '../../src/analysis/index.js';
+import { certRows } from '../../src/cli/certs.js';
 import { ethernet, pcapFile, pcapngBlock, tcpPacketIp, type RawFrame } from '../helpers/frames.js';
 
 export interface Pki {
@@ -228,3 +231,46 @@ export function writePcapngWithSecrets(dir: string, name: string, r: Recorded, w
 }
 
 export const HAVE_OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+
+/** What the decryption comparison with tshark looks at. */
+export interface TlsView {
+  certs: string[];
+  certReqs: number[];
+  alerts: string[];
+  finished: number;
+}
+
+/** Certificates (frame/serial), CertificateRequest frames and alerts (frame/description), as tshark reports them with the key log. */
+export function tsharkView(file: string, keylog: string, extra: string[] = []): TlsView {
+  const r = spawnSync(
+    'tshark',
+    ['-r', file, ...extra, '-o', `tls.keylog_file:${keylog}`, '-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE', '-Y', 'tls', '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'x509af.serialNumber', '-e', 'tls.alert_message.desc', '-E', 'occurrence=a', '-E', 'aggregator=|'],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  const certs: string[] = [];
+  const certReqs: number[] = [];
+  const alerts: string[] = [];
+  let finished = 0;
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const [frame, types = '', serials = '', descs = ''] = line.split('\t');
+    const t = types.split('|').filter(Boolean);
+    if (t.includes('11')) for (const s of serials.split('|').filter(Boolean)) certs.push(`${frame}/${s.replace(/:/g, '').toLowerCase()}`);
+    if (t.includes('13')) certReqs.push(Number(frame));
+    finished += t.filter((x) => x === '20').length;
+    for (const d of descs.split('|').filter(Boolean)) alerts.push(`${frame}/${d}`);
+  }
+  return { certs: certs.sort(), certReqs, alerts: alerts.sort(), finished };
+}
+
+/** The same view from an analysis of a one-session capture. */
+export function ourView(a: Analysis): TlsView {
+  expect(a.sessions.length).toBe(1);
+  const s = a.sessions[0]!;
+  const msgs = s.tls.messages;
+  return {
+    certs: certRows(a).map((r) => `${r.frame}/${r.serial.replace(/:/g, '').toLowerCase()}`).sort(),
+    certReqs: msgs.flatMap((m) => (m.kind === 'handshake' && m.type === 13 ? [m.frame] : [])),
+    alerts: s.alerts.flatMap((x) => (x.description !== undefined ? [`${x.frame}/${x.description}`] : [])).sort(),
+    finished: msgs.filter((m) => m.kind === 'handshake' && m.type === 20).length,
+  };
+}
