@@ -6,7 +6,7 @@ import { TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } fro
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
-import { CaptureKeys, type KeyLog } from './keylog.js';
+import { CaptureKeys, keyLogOf, type KeyLog } from './keylog.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 
 export interface AnalyzeOptions extends ScanOptions {
@@ -53,7 +53,10 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   let x509Ms = 0;
   let certificateCount = 0;
   let certificateRequestCount = 0;
-  const keys = new CaptureKeys(opts.keyLog, source);
+  // A factory made by KeyLog stands for its key log: the capture's secrets blocks join it.
+  const fromKeyLog = keyLogOf(opts.decryptorFor);
+  const decryptorFor = fromKeyLog ? undefined : opts.decryptorFor;
+  const keys = new CaptureKeys(opts.keyLog ?? fromKeyLog, source);
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -93,7 +96,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const scan = await scanCapture(
     input,
     (conn): StreamConsumer => {
-      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: opts.decryptorFor?.(conn) ?? keys.decryptorFor(conn) });
+      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn) });
       live.set(conn.id, t);
       open?.set(conn.id, conn);
       return {
@@ -117,7 +120,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   for (const conn of scan.connections) finalize(conn);
   sessions.sort((a, b) => a.id - b.id);
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
-  if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog() });
+  if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
   const keyLog = keys.summary();
   return {
     source,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Connection } from '../net/index.js';
-import type { TlsSummary } from '../tls/index.js';
+import type { TlsDecryptor, TlsSummary } from '../tls/index.js';
 import { KeyLogDecryptor, KeyStore, parseKeyLog, type DecryptionReport, type KeyLogParse } from '../tls/decrypt/index.js';
 
 /** pcapng Decryption Secrets Block type of an NSS key log ("TLSK", draft-ietf-opsawg-pcapng §4.7). */
@@ -31,6 +31,13 @@ export class KeyLog {
   readonly notes: KeyLogNote[] = [];
 
   constructor(readonly store: KeyStore = new KeyStore()) {}
+
+  /**
+   * This key log as an AnalyzeOptions.decryptorFor factory, for callers that take one. The
+   * function carries the key log, and analyzeCapture treats it exactly as `keyLog: this`: the
+   * capture's own secrets blocks are added and each session gets its decryption report.
+   */
+  readonly decryptorFor: KeyLogFactory = Object.assign((conn: Connection): TlsDecryptor | undefined => new CaptureKeys(this, '').decryptorFor(conn), { keyLog: this });
 
   /** Reads NSS key log files. An unreadable file throws KeyLogFileError; bad lines become notes. */
   static fromFiles(paths: readonly string[]): KeyLog {
@@ -59,6 +66,15 @@ export class KeyLog {
   get size(): number {
     return this.store.size;
   }
+}
+
+/** A decryptorFor factory that knows the key log it came from. */
+export type KeyLogFactory = ((conn: Connection) => TlsDecryptor | undefined) & { readonly keyLog: KeyLog };
+
+/** The key log behind a decryptorFor factory made by KeyLog, if it is one. */
+export function keyLogOf(factory: unknown): KeyLog | undefined {
+  const k = (factory as Partial<KeyLogFactory> | undefined)?.keyLog;
+  return k instanceof KeyLog ? k : undefined;
 }
 
 /** What one capture's analysis says about key logs. */

@@ -3,7 +3,10 @@
  * one-line notes about key logs and decryption that go to standard error.
  */
 import { safeText } from '../bytes/index.js';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { KeyLog, KeyLogFileError, type Analysis, type KeyLogNote } from '../analysis/index.js';
+import type { DecryptionHook } from './report.js';
 
 /** Commander's collector for a repeatable option. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -42,3 +45,21 @@ export function decryptionNotes(a: Analysis, keyLogGiven: boolean): string[] {
   }
   return out;
 }
+
+/**
+ * The report command's decryption hook: reads the key logs (one unreadable file is a note, not
+ * an error) and hands analyzeCapture a factory that stands for them.
+ */
+export const keyLogDecryption: DecryptionHook = async (paths) => {
+  const notes: string[] = [];
+  const k = new KeyLog();
+  for (const p of paths) {
+    try {
+      k.addText(await readFile(p), basename(p));
+    } catch (e) {
+      notes.push(`Key log ${basename(p)} could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    }
+  }
+  for (const n of k.notes) notes.push(`Key log ${keyLogNoteText(n)}.`);
+  return k.size > 0 ? { decryptorFor: k.decryptorFor, notes } : { notes };
+};

@@ -6,7 +6,7 @@ import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { writeFile } from 'node:fs/promises';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
-import { collect, decryptionNotes, keyLogNoteText, loadKeyLogs } from './keylog.js';
+import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonText, LessonUsageError, type LessonOptions } from './lesson.js';
 
@@ -152,6 +152,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         stores: o.store,
         expressway: o.expressway,
         keylogs: o.keylog,
+        decryption: keyLogDecryption,
         redact: o.redact === true,
         color: !o.out && io.color === true,
         generator: 'ekuscope 0.1.0',
