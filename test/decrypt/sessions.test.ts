@@ -33,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'TLS 1.3 AES-128-GCM', version: 0x0304, suite: 0x1301, server: (p) => ({ ...T13, key: p.serverKey, cert: p.serverCert, ciphers: 'TLS_AES_128_GCM_SHA256' }), client: (p) => ({ ...T13, ca: p.serverCert, ciphers: 'TLS_AES_128_GCM_SHA256' }) },
   { name: 'TLS 1.3 AES-256-GCM', version: 0x0304, suite: 0x1302, server: (p) => ({ ...T13, key: p.serverKey, cert: p.serverCert, ciphers: 'TLS_AES_256_GCM_SHA384' }), client: (p) => ({ ...T13, ca: p.serverCert, ciphers: 'TLS_AES_256_GCM_SHA384' }) },
   { name: 'TLS 1.3 ChaCha20-Poly1305', version: 0x0304, suite: 0x1303, server: (p) => ({ ...T13, key: p.serverKey, cert: p.serverCert, ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }), client: (p) => ({ ...T13, ca: p.serverCert, ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }) },
+  { name: 'TLS 1.3 AES-128-CCM-8', version: 0x0304, suite: 0x1305, server: (p) => ({ ...T13, key: p.serverKey, cert: p.serverCert, ciphers: 'TLS_AES_128_CCM_8_SHA256' }), client: (p) => ({ ...T13, ca: p.serverCert, ciphers: 'TLS_AES_128_CCM_8_SHA256' }) },
   {
     name: 'TLS 1.3 mutual TLS (CertificateRequest and client Certificate)',
     version: 0x0304,
@@ -53,6 +54,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'TLS 1.2 AES-128-GCM', version: 0x0303, suite: 0xc02b, server: (p) => ({ ...T12, key: p.serverKey, cert: p.serverCert, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }), client: (p) => ({ ...T12, ca: p.serverCert, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }) },
   { name: 'TLS 1.2 AES-256-GCM (SHA-384 PRF)', version: 0x0303, suite: 0xc02c, server: (p) => ({ ...T12, key: p.serverKey, cert: p.serverCert, ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' }), client: (p) => ({ ...T12, ca: p.serverCert, ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' }) },
   { name: 'TLS 1.2 ChaCha20-Poly1305 (RFC 7905)', version: 0x0303, suite: 0xcca9, server: (p) => ({ ...T12, key: p.serverKey, cert: p.serverCert, ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }), client: (p) => ({ ...T12, ca: p.serverCert, ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }) },
+  { name: 'TLS 1.2 AES-128-CCM (RFC 7251)', version: 0x0303, suite: 0xc0ac, server: (p) => ({ ...T12, key: p.serverKey, cert: p.serverCert, ciphers: 'ECDHE-ECDSA-AES128-CCM' }), client: (p) => ({ ...T12, ca: p.serverCert, ciphers: 'ECDHE-ECDSA-AES128-CCM' }) },
   { name: 'TLS 1.2 AES-128-CBC HMAC-SHA1, encrypt-then-MAC', version: 0x0303, suite: 0xc009, server: (p) => ({ ...T12, key: p.serverKey, cert: p.serverCert, ciphers: 'ECDHE-ECDSA-AES128-SHA' }), client: (p) => ({ ...T12, ca: p.serverCert, ciphers: 'ECDHE-ECDSA-AES128-SHA' }) },
   {
     name: 'TLS 1.2 AES-128-CBC HMAC-SHA1, MAC-then-encrypt',
