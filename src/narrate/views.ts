@@ -262,6 +262,8 @@ export interface LadderRow {
   /** 'right' = client → server. */
   readonly dir: 'right' | 'left';
   readonly label: string;
+  /** A short form of the label for inside a ladder arrow ("Alert fatal"; the rest goes in the note). */
+  readonly arrow: string;
   /** Frame in which it completed ("reassembled in"). */
   readonly frame: number;
   /** Every frame that carried its bytes. */
@@ -325,9 +327,17 @@ export function ladderView(e: SessionEntry): LadderView {
     const side = sideOf(s, m.dir);
     const dir = side === 'client' ? 'right' : 'left';
     const label = messageLabel(m);
+    let arrow = label;
     let tone: Tone = 'plain';
     let note: string | undefined;
-    if (m.kind === 'alert') tone = m.encrypted ? 'warn' : m.level === 2 ? 'bad' : 'warn';
+    if (m.kind === 'alert') {
+      tone = m.encrypted ? 'warn' : m.level === 2 ? 'bad' : 'warn';
+      if (!m.encrypted) {
+        arrow = `Alert ${m.level !== undefined ? alertLevelName(m.level) : '?'}`;
+        note = m.description !== undefined ? `${m.description} ${alertDescriptionName(m.description)}` : 'description not readable';
+      } else arrow = 'Encrypted Alert';
+    }
+    if (m.kind === 'encrypted-handshake') arrow = 'Encrypted Handshake';
     if (m.kind === 'encrypted-handshake' || m.kind === 'application-data') tone = 'muted';
     const cm = certMsgs.get(m.index);
     if (cm) {
@@ -338,7 +348,7 @@ export function ladderView(e: SessionEntry): LadderView {
       } else if (leaf) {
         const need: EkuName = cm.from === 'client' ? 'clientAuth' : 'serverAuth';
         const st = ekuStatus(leaf, need);
-        note = `${commonName(leaf)} · ${need} ${st === 'present' ? '✔' : st === 'missing' ? '✖ missing' : st === 'no-eku-extension' ? '✔ (no EKU)' : st === 'any-eku-only' ? '▲ anyEKU' : '?'}`;
+        note = st === 'present' ? `✔ ${need}` : st === 'missing' ? `✖ no ${need}` : st === 'no-eku-extension' ? '✔ no EKU: any purpose' : st === 'any-eku-only' ? `▲ anyEKU, no ${need}` : '? EKU unreadable';
         if (st === 'missing') tone = 'bad';
       }
     }
@@ -350,6 +360,7 @@ export function ladderView(e: SessionEntry): LadderView {
       index: m.index,
       dir,
       label,
+      arrow,
       frame: m.frame,
       frames: m.frames,
       ...(m.frames.length > 1 && { carried: runText(m.frames) }),
@@ -365,6 +376,7 @@ export function ladderView(e: SessionEntry): LadderView {
       kind: 'end',
       dir: side === 'client' ? 'right' : 'left',
       label: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
+      arrow: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
       frame: end.frame,
       frames: [end.frame],
       ...(silent && { note: 'closed without an alert (T8)' }),

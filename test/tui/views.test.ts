@@ -78,9 +78,10 @@ describe('ladder', () => {
     expect(labels.slice(0, 3)).toEqual(['4 right ClientHello', '6 left ServerHello', '8 left Certificate']);
     const clientCert = v.rows.find((r) => r.label === 'Certificate' && r.dir === 'right')!;
     expect(clientCert).toMatchObject({ frame: 12, frames: [10, 11, 12], carried: '10–12', tone: 'bad' });
-    expect(clientCert.note).toMatch(/clientAuth ✖ missing/);
+    expect(clientCert.note).toBe('✖ no clientAuth');
+    expect(v.rows.find((r) => r.label === 'Certificate' && r.dir === 'left')!.note).toBe('✔ serverAuth');
     const alert = v.rows.find((r) => r.label.startsWith('Alert'))!;
-    expect(alert).toMatchObject({ frame: 14, dir: 'left', tone: 'bad', label: 'Alert fatal 43 unsupported_certificate' });
+    expect(alert).toMatchObject({ frame: 14, dir: 'left', tone: 'bad', label: 'Alert fatal 43 unsupported_certificate', arrow: 'Alert fatal', note: '43 unsupported_certificate' });
     expect(v.rows.filter((r) => r.kind === 'end').map((r) => r.label)).toEqual(['TCP FIN', 'TCP FIN']);
   });
 
