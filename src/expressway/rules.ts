@@ -81,7 +81,8 @@ export function serialText(c: CertInfo): string {
 /** "CN=cluster.s.com, serial 03a1…, issued by CN=…, EKU serverAuth only" */
 export function certSummary(c: CertInfo): string {
   if (c.error) return `an undecodable certificate (SHA-256 ${c.sha256.slice(0, 16)}…: ${c.error})`;
-  return `${certName(c)} (serial ${serialText(c)}, issued by ${c.issuer?.rfc4514 ?? '?'}, EKU ${ekuText(c)})`;
+  const eku = c.eku?.present === false ? 'no EKU extension: any purpose, E1' : `EKU ${ekuText(c)}`;
+  return `${certName(c)} (serial ${serialText(c)}, issued by ${c.issuer?.rfc4514 ?? '?'}, ${eku})`;
 }
 
 export function alertText(description: number | undefined, level?: number): string {
@@ -131,7 +132,10 @@ export interface PresentedAssessment {
   /** As sent, leaf first (undecodable ones included). */
   readonly certs: readonly CertInfo[];
   readonly leaf?: CertInfo;
+  /** Store matches of the leaf. */
   readonly matches: readonly StoreMatch[];
+  /** Store matches of every certificate sent, in order (CA certificates match trusted CA lists). */
+  readonly certMatches: readonly (readonly StoreMatch[])[];
   readonly store: StoreCheck;
   readonly need: Need;
   readonly purpose?: PurposeVerdict;
@@ -221,8 +225,9 @@ function hintedPeer(endpoint: Endpoint, role: Role, service: ServiceNaming | und
 function endLabel(endpoint: Endpoint, box: ExpresswayBox | undefined, peer: { name: string } | undefined): { label: string; short: string } {
   const ep = endpointText(endpoint);
   if (box) return { label: `${boxTitle(box)} (${ep})`, short: boxTitle(box) };
-  if (peer) return { label: `${peer.name} (${ep})`, short: `${peer.name} ${endpoint.ip}` };
-  return { label: ep, short: endpoint.ip };
+  const ip = endpoint.ip.includes(':') ? `[${endpoint.ip}]` : endpoint.ip;
+  if (peer) return { label: `${peer.name} (${ep})`, short: `${peer.name} ${ip}` };
+  return { label: ep, short: ip };
 }
 
 /** A box whose store holds `leaf`, for boxes without addresses (recognised by certificate). */
@@ -273,6 +278,13 @@ function clientCertNeed(server: EndAssessment, service: ServiceNaming, requested
       rules: ['X4', 'X7'],
     };
   if (sid === 'webex-call') return { eku: 'clientAuth', level: 'required', because: 'Webex requests a client certificate and checks clientAuth (services table, X7)', rules: ['X7'] };
+  if (service.tlsClientNeeds?.when === 'if-requested' && requested)
+    return {
+      eku: 'clientAuth',
+      level: 'required',
+      because: `${server.peerName ?? 'the server'} requested a client certificate, and for ${service.service?.name ?? 'this service'} the services table says it then needs clientAuth`,
+      rules: ['X1', 'T2'],
+    };
   if (box) return { eku: 'clientAuth', level: 'if-checked', because: `${boxTitle(box)} checks clientAuth on inbound SIP TLS when its checking mode is On, the default; no xconf dump gives its mode (X4)`, rules: ['X4'] };
   return {
     eku: 'clientAuth',
@@ -364,9 +376,10 @@ function assessPresented(
 ): PresentedAssessment {
   const certs = msg.certificates.map((r) => a.pool.get(r.id)!).filter((c): c is CertInfo => c !== undefined);
   const leaf = certs[0];
-  const matches = leaf ? ctx.stores.match(leaf) : [];
+  const certMatches = certs.map((c) => ctx.stores.match(c));
+  const matches = certMatches[0] ?? [];
   const store = storeCheck(end, matches);
-  if (!leaf || leaf.error) return { from: end.role, message: msg, certs, ...(leaf ? { leaf } : {}), matches, store, need };
+  if (!leaf || leaf.error) return { from: end.role, message: msg, certs, ...(leaf ? { leaf } : {}), matches, certMatches, store, need };
   const presented = certs.slice(1);
   const chain = cachedChain(cache, leaf, presented, ctx.stores.trusted(), 'all');
   const trustStore = verifier.box ? ctx.stores.stores(verifier.box.id) : undefined;
@@ -382,6 +395,7 @@ function assessPresented(
     certs,
     leaf,
     matches,
+    certMatches,
     store,
     need,
     purpose,
@@ -405,7 +419,7 @@ function clientFix(p: PresentedAssessment, end: EndAssessment, server: EndAssess
     ? `Use a client certificate whose whole chain allows clientAuth, e.g. from a private CA whose CA certificates carry no EKU (E5), in ${who}`
     : `Put a certificate with clientAuth in ${who}: e.g. one signed by a private CA that adds clientAuth (the document's condition 2.1); the client store refuses a certificate without clientAuth unless it is uploaded with "Upload server certificate file as client certificate" (X3)`;
   const sid = service.service?.id;
-  if (p.need.level === 'not-checked')
+  if (p.need?.level === 'not-checked')
     return `${base}. With checking Off the zone works, but services that always check clientAuth, such as the SSH tunnels (2222) that MRA login and the WebRTC proxy need, keep failing (X5, X7).`;
   if (sid === 'uc-traversal')
     return `${base}. Alternatively set xConfiguration SIP TLS Certificate ExtendedKeyUsage Checking Mode: Off on ${server.box ? boxTitle(server.box) : 'Expressway-E'}: the zone comes up, but SSH tunnels (2222) still need clientAuth, so MRA login and the WebRTC proxy keep failing (X5, X7).`;
@@ -1264,6 +1278,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   for (const an of s.tls.anomalies) {
     const key = `${an.code}/${an.frame}`;
     if (seenAnomaly.has(key)) continue;
+    // The incomplete client Certificate already has its own finding (T3) for this frame.
+    if (an.code === 'truncated-message' && clientCert === 'truncated' && clientMsg?.frames.includes(an.frame)) continue;
     seenAnomaly.add(key);
     const gap = an.code === 'gap-in-handshake' || an.code === 'gap-in-record';
     const trunc = an.code === 'truncated-message';
@@ -1273,7 +1289,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
       session: s.id,
       frames: [an.frame],
       code: gap ? 'gap-in-handshake' : trunc ? 'truncated-message' : `tls-${an.code}`,
-      title: gap ? `Bytes are missing inside the handshake (frame ${an.frame})` : trunc ? `A handshake message is cut short (frame ${an.frame})` : `TLS anomaly in frame ${an.frame}: ${an.code.replace(/-/g, ' ')}`,
+      title: gap ? 'Bytes are missing inside the handshake' : trunc ? 'A handshake message is cut short' : `TLS anomaly: ${an.code.replace(/-/g, ' ')}`,
       detail: an.message,
       ...(gap || trunc ? { fix: 'Recapture with the full snap length (tcpdump -s 0) and a larger capture buffer, so every segment of the Certificate messages is kept.' } : {}),
     });

@@ -365,24 +365,21 @@ function headline(a: SessionAssessment): string {
   return `${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${svc ? ` · ${svc}` : ''} · ${a.versionText} · ${o}: ${a.outcome.text}`;
 }
 
-function certTable(a: SessionAssessment): Block | undefined {
+function certTable(a: SessionAssessment, haveStores: boolean): Block | undefined {
   const rows: Inline[][][] = [];
   for (const p of [a.presented.server, a.presented.client]) {
     if (!p) continue;
     p.certs.forEach((c, i) => {
-      const m = i === 0 ? p.store : undefined;
-      const store = m && m.kind === 'as-expected' ? `${m.entry.box} ${m.expected}` : m && m.kind === 'other-store' ? `${m.entry.box} ${m.entry.role} (!)` : storeOf(p, c);
-      rows.push([[String(p.message.frame)], [p.from], [String(i)], [certName(c)], [{ kind: 'code', text: serialText(c) }], [c.error ? '?' : ekuText(c)], [store]]);
+      const e = storeEntryFor(p, i);
+      const mismatch = i === 0 && p.store.kind === 'other-store';
+      const store = e ? `${e.box} ${e.role === 'ca' ? 'trusted CA' : `${e.role} store`}${mismatch ? ' (not the expected store)' : ''}` : 'not in any store';
+      const row: Inline[][] = [[String(p.message.frame)], [p.from], [String(i)], [certName(c)], [{ kind: 'code', text: serialText(c) }], [c.error ? '?' : ekuText(c)]];
+      rows.push(haveStores ? [...row, [store]] : row);
     });
   }
   if (rows.length === 0) return undefined;
-  return { kind: 'table', columns: ['frame', 'from', '#', 'subject', 'serial', 'EKU', 'store'], rows };
-}
-
-function storeOf(p: PresentedAssessment, c: CertInfo): string {
-  void p;
-  void c;
-  return '';
+  const columns = ['frame', 'from', '#', 'subject', 'serial', 'EKU'];
+  return { kind: 'table', columns: haveStores ? [...columns, 'store'] : columns, rows };
 }
 
 function toFinding(f: RuleFinding): Finding {
@@ -393,11 +390,11 @@ function sortFindings(fs: readonly Finding[]): Finding[] {
   return [...fs].sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
 }
 
-function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders: boolean): SessionStory {
+function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders: boolean, haveStores: boolean): SessionStory {
   const sentences = buildSentences(a, alsoIn);
   const outcome = storyOutcome(a);
   const notable = ladders || outcome !== 'ok' || a.presented.client !== undefined || a.tls13 !== undefined;
-  const table = certTable(a);
+  const table = certTable(a, haveStores);
   const svc = serviceName(a);
   return {
     source: a.source,
@@ -441,7 +438,7 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
     });
     for (const k of order) {
       const v = byKey.get(k)!;
-      sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true) });
+      sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true, !c.context.stores.empty) });
     }
     const findings: Finding[] = [];
     for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
@@ -575,7 +572,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
       caseBlocks.push({ kind: 'section', title: 'Stores, configuration and capture notes', blocks: nb });
     }
     if (multi) blocks.push({ kind: 'section', title: `Case ${e.c.name}`, id: e.c.name, blocks: caseBlocks });
-    else blocks.push(...caseBlocks);
+    else blocks.push({ kind: 'section', title: 'Inputs and Expressway boxes', blocks: caseBlocks.slice(0, 1) }, ...caseBlocks.slice(1));
   }
   return { title: entries.length === 1 ? `${title}: ${entries[0]!.c.name}` : title, blocks };
 }
@@ -583,11 +580,15 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
 // ---------------------------------------------------------------------------------------------
 // JSON model (schema/report.schema.json).
 
-function certJson(c: CertInfo, frame: number, index: number, p: PresentedAssessment | undefined) {
+/** The store entry to show for certificate `index` of a presented chain: the store check's for the leaf, else the first exact match. */
+function storeEntryFor(p: PresentedAssessment | undefined, index: number) {
   const st = index === 0 ? p?.store : undefined;
   const match = st && (st.kind === 'as-expected' || st.kind === 'other-store') ? st.entry : undefined;
-  const anyMatch = !match && p ? (index === 0 ? p.matches.find((m) => !m.bytesDiffer)?.entry : undefined) : undefined;
-  const m = match ?? anyMatch;
+  return match ?? p?.certMatches[index]?.find((m) => !m.bytesDiffer)?.entry;
+}
+
+function certJson(c: CertInfo, frame: number, index: number, p: PresentedAssessment | undefined) {
+  const m = storeEntryFor(p, index);
   return {
     frame,
     index,

@@ -31,10 +31,13 @@ function certRow(e: StoreEntry, now: Date, box: ExpresswayBox): { cells: Inline[
     const chain = buildChain(c, { trusted: stores.ca.map((x) => x.cert) });
     const p = evaluatePurpose(chain.chain, e.role === 'client' ? 'sslClient' : 'sslServer');
     verdict = p.verdicts.openssl.ok ? `ok for ${e.role === 'client' ? 'clientAuth' : 'serverAuth'}` : `NOT usable as ${e.role === 'client' ? 'client' : 'server'} certificate`;
+    if (v.state === 'expired') verdict += ', but expired';
+  } else if (!c.error && c.eku?.present && !c.eku.clientAuth && !c.eku.anyExtendedKeyUsage) {
+    verdict = 'no client certificates under it (E5)';
   }
   const days = v.daysToExpiry !== undefined ? `${v.daysToExpiry} days` : '?';
   return {
-    cells: [[e.role], [e.file], [certName(c)], [{ kind: 'code', text: serialText(c) }], [c.error ? '?' : ekuText(c)], [c.validity?.notAfterIso ?? '?'], [v.state === 'valid' ? days : v.state], [verdict]],
+    cells: [[e.role], [certName(c)], [{ kind: 'code', text: serialText(c) }], [c.error ? '?' : ekuText(c)], [c.validity?.notAfterIso.slice(0, 10) ?? '?'], [v.state === 'valid' ? days : v.state], [verdict]],
     json: {
       store: e.role,
       file: e.file,
@@ -71,6 +74,7 @@ export function explainStores(ctx: ExpresswayContext, now: Date, sources: readon
       ['edition', [box.edition === 'expressway' ? 'not stated in the inputs' : `${editionText(box.edition)}${box.editionBasis ? ` (${box.editionBasis})` : ''}`]],
       ['addresses', [box.addresses.join(', ') || 'none known']],
       ['EKU checking', [box.checking ? `${box.checking.mode}${box.checking.defaulted ? ' (default: not in xconf, X4)' : ' (xconf, X4)'}` : 'no xconf dump']],
+      ['files', [[...new Set([...stores.client, ...stores.server, ...stores.ca].map((e) => e.file))].join(', ') || 'none']],
     ];
     const clientLeaf = stores.client[0]?.cert;
     let clientOk: boolean | undefined;
@@ -86,7 +90,7 @@ export function explainStores(ctx: ExpresswayContext, now: Date, sources: readon
     ]);
     const b: Block[] = [
       { kind: 'kv', pairs: kv },
-      { kind: 'table', columns: ['store', 'file', 'subject', 'serial', 'EKU', 'not after', 'left', 'verdict'], rows: rows.map((r) => r.cells) },
+      { kind: 'table', columns: ['store', 'subject', 'serial', 'EKU', 'not after', 'left', 'verdict'], rows: rows.map((r) => r.cells) },
       { kind: 'section', title: 'Services where this box presents its client store', blocks: [{ kind: 'table', columns: ['service', 'peer needs clientAuth', 'with this client store'], rows: svcRows }] },
     ];
     if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });

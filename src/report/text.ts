@@ -105,18 +105,32 @@ export function renderText(doc: Doc, opts: TextOptions): string {
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 function visibleLength(s: string): number {
-  return [...s.replace(ANSI, '')].length;
+  const plain = s.includes('\x1b') ? s.replace(ANSI, '') : s;
+  // Code points, not UTF-16 units: an astral character is one column.
+  let n = 0;
+  for (let i = 0; i < plain.length; i++) {
+    const c = plain.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
 }
 
 function wrap(text: string, width: number): string[] {
   if (width < 20) width = 20;
   const lines: string[] = [];
   let cur = '';
+  let curLen = 0;
+  // Lengths are tracked, not recomputed: long reports wrap thousands of lines.
   for (const word of text.split(' ')) {
-    if (cur && visibleLength(cur) + 1 + visibleLength(word) > width) {
+    const wl = visibleLength(word);
+    if (cur && curLen + 1 + wl > width) {
       lines.push(cur);
       cur = word;
-    } else cur = cur ? `${cur} ${word}` : word;
+      curLen = wl;
+    } else {
+      cur = cur ? `${cur} ${word}` : word;
+      curLen = cur === word ? wl : curLen + 1 + wl;
+    }
   }
   if (cur) lines.push(cur);
   return lines;
