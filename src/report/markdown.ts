@@ -80,7 +80,8 @@ function cellInline(content: readonly Inline[]): string {
 
 /** Mermaid sequence diagram: participant names and labels reduced to a safe alphabet. */
 function mermaid(left: string, right: string, steps: readonly LadderStep[]): string[] {
-  const name = (s: string) => safeText(s).replace(/[^A-Za-z0-9 .:\-_()/]/g, '_');
+  // Mermaid's own syntax characters (; # < > { } [ ] " | and line breaks) never pass; plain punctuation does.
+  const name = (s: string) => safeText(s).replace(/[^A-Za-z0-9 .:\-_()/,+=…→]/g, '_');
   const lines = ['sequenceDiagram', `    participant L as ${name(left)}`, `    participant R as ${name(right)}`];
   for (const s of steps) {
     const arrow = s.tone === 'bad' ? '-x' : '->>';

@@ -189,3 +189,21 @@ describe('rules: no Expressway context', () => {
     expect(a.findings.find((f) => f.code === 'client-cert-rejected')).toBeDefined();
   });
 });
+
+describe('rules: port 2222 (X5)', () => {
+  it('SSH bytes on 2222 are said to be SSH, with the clientAuth reminder', async () => {
+    const { assessCapture } = await import('../../src/expressway/index.js');
+    const { analysis } = fakeSession({ client: { ip: C.ip, port: 31000 }, server: E2222, serverChain: EDGE_CERT, end: { kind: 'completed' } });
+    const conn = { ...analysis.connections[0]!, id: 1, firstFrame: 40 };
+    const a = { ...analysis, nonTls: [{ id: 1, connection: conn, reason: 'ssh' as const }] };
+    const ctx = fakeContext([{ host: 'vcs8c', ip: C.ip, edition: 'C' }, { host: 'edge', ip: E2222.ip, edition: 'E' }]);
+    const f = assessCapture(a, ctx).find((x) => x.code === 'port-2222-is-ssh')!;
+    expect(f.rule).toBe('X5');
+    expect(f.frames).toEqual([40]);
+    expect(f.detail).toMatch(/"SSH-2\.0".*need clientAuth on Expressway-C's client certificate whatever the checking mode \(X5\)/);
+  });
+  it('TLS on 2222 is said to be TLS, from the bytes', () => {
+    const a = run('serverAuth + clientAuth', 'On', E2222, { kind: 'completed' });
+    expect(a.findings.find((f) => f.code === 'port-2222-is-tls')?.frames).toEqual([4]);
+  });
+});
