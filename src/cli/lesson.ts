@@ -79,15 +79,23 @@ export interface LessonOptions {
   captures?: string;
 }
 
+/** Resolves a lesson by name against the captures folder. */
+export async function resolveNamedLesson(name: string, o: LessonOptions): Promise<ResolvedLesson> {
+  const lesson = findLesson(name);
+  if (!lesson) throw new LessonUsageError(`no lesson ${JSON.stringify(name)}: ${LESSONS.map((l) => l.name).join(', ')}`);
+  return loadLesson(lesson, o.captures ?? defaultCapturesDir());
+}
+
+export function lessonProblems(r: ResolvedLesson): string[] {
+  return [...r.missing.map((m) => `captures/${m} is not available`), ...r.problems];
+}
+
 /** Lists lessons, or resolves one for printing. Interactive mode is started by the caller. */
 export async function lessonText(name: string | undefined, o: LessonOptions, color: boolean): Promise<{ text: string; problems: string[]; resolved?: ResolvedLesson }> {
   const format = o.format ?? (o.print ? 'markdown' : 'text');
   if (!['text', 'markdown', 'md'].includes(format)) throw new LessonUsageError(`--format must be text or markdown, not ${JSON.stringify(format)}`);
   const render = (doc: Parameters<typeof renderText>[0]) => (format === 'text' ? renderText(doc, { color }) : renderMarkdown(doc));
   if (name === undefined) return { text: render(lessonListDoc()), problems: [] };
-  const lesson = findLesson(name);
-  if (!lesson) throw new LessonUsageError(`no lesson ${JSON.stringify(name)}: ${LESSONS.map((l) => l.name).join(', ')}`);
-  const resolved = await loadLesson(lesson, o.captures ?? defaultCapturesDir());
-  const problems = [...resolved.missing.map((m) => `captures/${m} is not available`), ...resolved.problems];
-  return { text: render(lessonDoc(resolved)), problems, resolved };
+  const resolved = await resolveNamedLesson(name, o);
+  return { text: render(lessonDoc(resolved)), problems: lessonProblems(resolved), resolved };
 }

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
-import { lessonText, LessonUsageError, type LessonOptions } from './lesson.js';
+import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -111,7 +111,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--format <format>', 'text, markdown or json', 'text')
     .action(async (bundles: string[], opts: WhatIfOptions) => {
       try {
-        const r = await runWhatIf(bundles, opts, io === stdio && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+        const r = await runWhatIf(bundles, opts, io.color === true);
         for (const w of r.warnings) io.err(`ekuscope: ${w}\n`);
         io.out(r.text);
         if (r.anyFails) code = EXIT.FINDINGS;
@@ -189,7 +189,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--captures <dir>', 'the captures folder (default: the one shipped with ekuscope)')
     .action(async (name: string | undefined, opts: LessonOptions) => {
       try {
-        const r = await lessonText(name, opts, io === stdio && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+        const color = io.color === true;
+        // Interactive on a terminal; printed otherwise (pipes, --print, --format).
+        if (name !== undefined && !opts.print && opts.format === undefined && io === stdio && process.stdout.isTTY && process.stdin.isTTY) {
+          const resolved = await resolveNamedLesson(name, opts);
+          const { runLesson } = await import('../tui/lesson/run.js');
+          await runLesson(resolved, { color });
+          const problems = lessonProblems(resolved);
+          for (const p of problems) io.err(`ekuscope: ${p}\n`);
+          if (problems.length) code = EXIT.FINDINGS;
+          return;
+        }
+        const r = await lessonText(name, opts, color);
         io.out(r.text);
         for (const p of r.problems) io.err(`ekuscope: ${p}\n`);
         if (r.problems.length) code = EXIT.FINDINGS;

@@ -161,6 +161,14 @@ describe('ekuscope lesson (CLI)', () => {
     });
   }
 
+  it('without a terminal a named lesson is printed (as text unless --print)', async () => {
+    const r = await run(['lesson', 'eku-chaining']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Lesson: EKU chaining/);
+    expect(r.out).toContain('Step 3: What does OpenSSL say?');
+    expect(r.out).not.toContain('```mermaid');
+  });
+
   it('an unknown lesson is a usage error naming the lessons', async () => {
     const r = await run(['lesson', 'no-such-lesson']);
     expect(r.code).toBe(2);
