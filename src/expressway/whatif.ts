@@ -207,7 +207,7 @@ const PRIVATE_ROOT = 'CN=CA1 (modelled internal CA)';
 /** Turns a spec into a modelled chain. `server` is the box's server-store certificate, for `copy`. */
 export function certFromSpec(spec: CertSpec, subject: string, server?: StoreCert): StoreCert {
   if (spec.copy) {
-    if (!server) throw new SpecError('copy needs the same box\'s server certificate (give --x-server or a bundle)');
+    if (!server) throw new SpecError('copy needs the same box\'s server certificate: give --c-server / --e-server, or a bundle');
     return { ...server, copiedFromServer: true, text: `${server.text} (copied from the server store)` };
   }
   if (!spec.ekuGiven) throw new SpecError('a certificate spec needs eku= (serverAuth, clientAuth, any, none) or the word copy');
@@ -597,7 +597,8 @@ function clientLeg(
   const pc = purposeCheck(cert, 'sslClient');
   if (pc.ok) {
     leg.reasons.push({ effect: 'works', text: `${who} allows clientAuth on the leaf and every CA above it${pc.rules.includes('E1') ? ' (no EKU extension: no restriction)' : ''}`, rules: ['X1', ...pc.rules] });
-    leg.cases.push(...(opts.okCases ?? []));
+    // A capture of the working case helps unless trust is known to fail.
+    if (trust !== 'no') leg.cases.push(...(opts.okCases ?? []));
   } else if (checks === 'yes') {
     const alert = pc.kind === 'chain' ? 'an OpenSSL verifier answers fatal alert 43 unsupported_certificate (T5)' : 'an OpenSSL verifier answers fatal alert 43 unsupported_certificate; Go 42, Java 46 (T5)';
     leg.reasons.push({ effect: 'fails', text: `${lackText(who, cert, pc, 'sslClient')} and ${verifierName} checks clientAuth: ${alert}`, rules: ['X1', ...checkRules, ...pc.rules, 'T5'] });
@@ -783,7 +784,7 @@ export function predict(input: WhatIfInput): WhatIfResult {
   dependOn(mra, sshP, 'the SSH tunnels');
   serverLeg(mra, `${eName}'s server certificate`, e.server, 'MRA clients', 'yes', false, 'devices');
   dependOn(mra, cucmHttpsP, "Expressway-C's connections to CUCM (configuration over 6972/8443)");
-  predictions.push(finish('mra-login', 'MRA login', 'devices → Exp-E:443/8443, zone, CUCM', 'E server; C client', mra));
+  predictions.push(finish('mra-login', 'MRA login', 'devices → Exp-E, zone, CUCM', 'E server; C client', mra));
 
   const webrtc = newLeg();
   dependOn(webrtc, ucP, 'the UC traversal zone');

@@ -9,6 +9,8 @@ export const WHATIF_SCHEMA = 'ekuscope.whatif/1';
 
 const SEVERITY: Record<Outcome, Severity> = { works: 'ok', fails: 'error', depends: 'warning', uncertain: 'info' };
 const WORD: Record<Outcome, string> = { works: 'works', fails: 'FAILS', depends: 'depends on the far end', uncertain: 'uncertain' };
+/** Shorter words for the table; the "Why" section spells them out. */
+const CELL: Record<Outcome, string> = { works: 'works', fails: 'FAILS', depends: 'depends (far end)', uncertain: 'uncertain' };
 
 export function outcomeSeverity(o: Outcome): Severity {
   return SEVERITY[o];
@@ -16,7 +18,7 @@ export function outcomeSeverity(o: Outcome): Severity {
 
 function outcomeCell(p: Prediction): Inline[] {
   const caveat = p.outcome === 'works' && p.reasons.some((r) => r.caveat);
-  return [{ kind: 'severity', severity: caveat ? 'warning' : SEVERITY[p.outcome] }, ' ', p.outcome === 'fails' ? { kind: 'strong', text: WORD[p.outcome] } : caveat ? 'works (certificate warnings)' : WORD[p.outcome]];
+  return [{ kind: 'severity', severity: caveat ? 'warning' : SEVERITY[p.outcome] }, ' ', p.outcome === 'fails' ? { kind: 'strong', text: CELL[p.outcome] } : caveat ? 'works (cert. warnings)' : CELL[p.outcome]];
 }
 
 function certCell(cert: StoreCert | undefined): Inline[] {
