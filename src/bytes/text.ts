@@ -1,10 +1,11 @@
 /**
  * Terminal and document safety for strings that come from captures, certificates and file names.
  * Control characters (C0, DEL, C1 — which covers ESC and so every ANSI/OSC sequence), bidi
- * overrides and isolates (the "Trojan Source" characters), and other invisible format characters
- * are shown escaped instead of being interpreted by the terminal or the reader's eye.
+ * overrides, isolates and marks (the "Trojan Source" characters, U+061C ARABIC LETTER MARK included),
+ * and other invisible format characters are shown escaped instead of being interpreted by the
+ * terminal or the reader's eye.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
 export function safeText(s: string): string {
   return s.replace(UNSAFE, (c) => {

@@ -5,9 +5,9 @@
  * them escapes them with this function first.
  */
 
-// C0, DEL, C1 controls; bidi embeddings/overrides/isolates and marks; zero-width and line/para separators.
+// C0, DEL, C1 controls; bidi embeddings/overrides/isolates and marks (U+061C ALM too); zero-width and line/para separators.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 
 export function hasUnsafeText(s: string): boolean {
   UNSAFE.lastIndex = 0;
