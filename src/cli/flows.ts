@@ -1,3 +1,4 @@
+import { safeText } from '../bytes/index.js';
 import type { Connection } from '../net/index.js';
 import type { ScanResult } from '../analysis/frames.js';
 import { statsNotes } from '../analysis/frames.js';
@@ -34,7 +35,7 @@ export function flowJson(c: Connection) {
 
 export function formatFlowsText(r: ScanResult, file: string): string {
   const lines: string[] = [];
-  lines.push(`${file}: ${r.capture.frames} frames, ${r.connections.length} TCP connections (${r.capture.format}${r.capture.gzip ? ', gzip' : ''})`);
+  lines.push(`${safeText(file)}: ${r.capture.frames} frames, ${r.connections.length} TCP connections (${r.capture.format}${r.capture.gzip ? ', gzip' : ''})`);
   for (const c of r.connections) {
     const arrow = c.synSeen ? '→' : '—';
     const gaps = c.gapCount ? `, ${c.gapCount} gaps (${c.gapBytes} bytes missing${c.gaps[0] ? `, first at frame ${c.gaps[0].frame}: ${c.gaps[0].reason}` : ''})` : '';

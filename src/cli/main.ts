@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { safeText } from '../bytes/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
+import { jsonText } from './output.js';
 import { writeFile } from 'node:fs/promises';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
@@ -58,9 +60,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const r = await scanCapture(file, () => passiveConsumer);
         if (opts.format === 'json') all.push(...r.connections.map((c) => ({ file, ...flowJson(c) })));
         else io.out(formatFlowsText(r, file));
-        for (const p of r.capture.problems) if (p.severity === 'fatal' && opts.format === 'json') io.err(`ekuscope: ${file}: ${p.message}\n`);
+        for (const p of r.capture.problems) if (p.severity === 'fatal' && opts.format === 'json') io.err(`ekuscope: ${safeText(file)}: ${p.message}\n`);
       }
-      if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+      if (opts.format === 'json') io.out(jsonText(all));
     });
 
   program
@@ -77,17 +79,17 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       const all: CertRow[] = [];
       for (const file of files) {
         const a = await analyzeCapture(file, { keyLog });
-        for (const n of decryptionNotes(a, keyLog !== undefined)) io.err(`ekuscope: ${a.source}: ${n}\n`);
+        for (const n of decryptionNotes(a, keyLog !== undefined)) io.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
         const rows = certRows(a);
         all.push(...rows);
-        if (opts.format === 'text') io.out(`${a.source}: ${rows.length} certificates in ${a.sessions.length} TLS sessions\n` + formatCertsText(rows));
-        for (const p of a.capture.problems) io.err(`ekuscope: ${a.source}: ${p.message}\n`);
+        if (opts.format === 'text') io.out(`${safeText(a.source)}: ${rows.length} certificates in ${a.sessions.length} TLS sessions\n` + formatCertsText(rows));
+        for (const p of a.capture.problems) io.err(`ekuscope: ${safeText(a.source)}: ${p.message}\n`);
         if (opts.export) {
           const names = exportCerts(a, rows, opts.export);
           io.err(`ekuscope: wrote ${names.length} PEM files to ${opts.export}\n`);
         }
       }
-      if (opts.format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
+      if (opts.format === 'json') io.out(jsonText(all));
     });
 
   program
@@ -216,7 +218,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (e instanceof UsageError || e instanceof CaptureFormatError) {
-      io.err(`ekuscope: ${e.message}\n`);
+      // Messages can quote a path or an argument: neutralised like any other outside text.
+      io.err(`ekuscope: ${safeText(e.message)}\n`);
       return EXIT.USAGE;
     }
     throw e;
