@@ -42,10 +42,14 @@ export const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
 
+/** What JSON's rules guarantee (RFC 8259 §7: control characters escaped); newlines are the pretty-printing's. */
+// eslint-disable-next-line no-control-regex
+export const RAW_UNSAFE_JSON = /[\u0000-\u0009\u000b-\u001f]/;
+
 /** Where the first unsafe character is, described, or undefined. `sgr`: the renderer's own colours are allowed. */
-export function firstUnsafe(text: string, sgr = false): string | undefined {
+export function firstUnsafe(text: string, sgr = false, re: RegExp = RAW_UNSAFE): string | undefined {
   const t = sgr ? text.replace(SGR, '') : text;
-  const m = RAW_UNSAFE.exec(t);
+  const m = re.exec(t);
   if (!m) return undefined;
   const code = m[0].codePointAt(0)!;
   return `U+${code.toString(16).padStart(4, '0')} at ${m.index}: ${JSON.stringify(t.slice(Math.max(0, m.index - 30), m.index + 10))}`;
@@ -193,8 +197,8 @@ export async function runCase(path: string, limits: CaseLimits = DEFAULT_CASE_LI
         failures.push(`ekuscope ${what}: output is not JSON (${(e as Error).message})`);
       }
     }
-    // CSV ends its lines with CRLF (RFC 4180); nothing else may be a control character.
-    const bad = firstUnsafe(kind === 'csv' ? r.out.replace(/\r\n/g, '\n') : r.out);
+    // CSV ends its lines with CRLF (RFC 4180); JSON escapes by JSON's rules; text escapes everything.
+    const bad = firstUnsafe(kind === 'csv' ? r.out.replace(/\r\n/g, '\n') : r.out, false, kind === 'json' ? RAW_UNSAFE_JSON : RAW_UNSAFE);
     if (bad) failures.push(`ekuscope ${what}: raw ${bad} in standard output`);
     const badErr = firstUnsafe(r.err);
     if (badErr) failures.push(`ekuscope ${what}: raw ${badErr} in standard error`);

@@ -10,7 +10,7 @@ import { CaptureWriter, TcpConnection, ip, mac, LINKTYPE, type Dir, type TcpEndp
 import { main } from '../../src/cli/main.js';
 import { cat, hs, u16, u24, vec16, vec24, vec8 } from '../tls/build.js';
 
-export { firstUnsafe, RAW_UNSAFE } from '../../scripts/fuzz/run.js';
+export { firstUnsafe, RAW_UNSAFE, RAW_UNSAFE_JSON } from '../../scripts/fuzz/run.js';
 
 // ---- TLS messages -------------------------------------------------------------------------------
 
