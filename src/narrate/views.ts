@@ -309,13 +309,17 @@ function sideOf(s: Session, dir: Dir): 'client' | 'server' {
   return dir === clientDir ? 'client' : 'server';
 }
 
-const normal = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+const firstWord = (x: string) => (/[a-z]+/.exec(x.toLowerCase())?.[0] ?? '');
 
-/** The story's ladder step for a message, matched by frame, side and name. */
-function storyStep(story: SessionStory | undefined, frame: number, side: 'left' | 'right', label: string): LadderStep | undefined {
+/**
+ * The story's ladder step for a message: same frame, same sender (a step is `from` the side whose
+ * life line it leaves: the client's is the left one), same first word of the label.
+ */
+function storyStep(story: SessionStory | undefined, frame: number, sender: 'client' | 'server', label: string): LadderStep | undefined {
   if (!story) return undefined;
-  const want = normal(label.replace(/\(.*?\)/g, ''));
-  return story.ladder.find((st) => st.frame === frame && st.from === side && (normal(st.label).includes(want) || want.includes(normal(st.label))));
+  const from = sender === 'client' ? 'left' : 'right';
+  const word = firstWord(label);
+  return story.ladder.find((st) => st.frame === frame && st.from === from && firstWord(st.label) === word);
 }
 
 export function ladderView(e: SessionEntry): LadderView {
@@ -352,8 +356,9 @@ export function ladderView(e: SessionEntry): LadderView {
         if (st === 'missing') tone = 'bad';
       }
     }
-    const step = storyStep(e.story, m.frame, dir, label);
-    if (step?.note) note = step.note;
+    const step = storyStep(e.story, m.frame, side, label);
+    // A certificate's EKU verdict stays first: it is what a narrow ladder must still show.
+    if (step?.note) note = cm && note ? `${note} · ${step.note}` : step.note;
     if (step?.tone) tone = step.tone === 'bad' ? 'bad' : step.tone === 'warn' ? 'warn' : step.tone === 'ok' ? 'ok' : 'muted';
     rows.push({
       kind: 'message',
@@ -634,15 +639,16 @@ function ekuDraft(c: CertInfo, index: number, side: 'client' | 'server', at: { r
       const isNeed = oid === EKU_OID[need];
       children.push({
         label: name,
-        value: `${oid} · present`,
-        ...(isNeed && { badge: `✔ needed by ${whose}`, tone: 'ok' as Tone }),
-        ...(oid === '2.5.29.37.0' && { badge: 'Go/Java: any purpose; OpenSSL/NSS: not clientAuth/serverAuth (E3)', tone: 'warn' as Tone }),
+        value: oid,
+        ...(isNeed && { badge: `✔ needed, present`, tone: 'ok' as Tone }),
+        ...(oid === '2.5.29.37.0' && { badge: 'Go/Java: any; OpenSSL/NSS: no (E3)', tone: 'warn' as Tone }),
         ...at,
       });
     });
     if (status === 'missing' || status === 'any-eku-only') {
-      children.push({ label: need, value: `${EKU_OID[need]} · missing`, badge: `✖ needed by ${whose} (E2)`, tone: 'bad', ...at });
+      children.push({ label: need, value: EKU_OID[need], badge: `✖ needed, missing (E2)`, tone: 'bad', ...at });
     }
+    children.push({ label: 'Needed', value: `${need}, by ${whose} (${side === 'client' ? 'the server verifies purpose "SSL client"' : 'the client verifies purpose "SSL server"'}, E6)`, ...at });
     children.push({ label: 'Critical', value: `${eku.critical ? 'yes' : 'no'} (does not change OpenSSL's verdict, E4)`, ...at });
   }
   return {
@@ -790,6 +796,8 @@ export interface NarrationView {
   readonly findings: readonly FindingView[];
   /** Built from the analysis alone (no explanation yet, or none available). */
   readonly provisional: boolean;
+  /** Why the narration is provisional, shown under the outcome. */
+  readonly note?: string;
 }
 
 function inlineSegs(content: readonly Inline[]): Seg[] {
@@ -845,12 +853,10 @@ export function narrationView(e: SessionEntry, stillReading: boolean): Narration
     symbol: r.symbol,
     tone: r.tone,
     outcomeText: r.outcomeText,
-    sentences: [
-      ...factSentences(e).map(inlineSegs),
-      [{ text: stillReading ? 'The explanation follows when the capture has been read.' : 'No explanation with Expressway context is available: these are the facts the capture shows.', tone: 'muted' }],
-    ],
+    sentences: factSentences(e).map(inlineSegs),
     findings: [],
     provisional: true,
+    note: stillReading ? 'The explanation follows when the capture has been read.' : 'No explanation with Expressway context: the facts the capture shows.',
   };
 }
 
@@ -913,6 +919,7 @@ export function narrationLines(v: NarrationView, width: number, current?: number
   const add = (segs: readonly Seg[], indent = '', first = '') => lines.push(...wrapSegs(segs, w, first, indent));
   add([{ text: `${v.symbol} `, tone: v.tone, bold: true }, { text: v.headline, bold: true }]);
   add([{ text: v.outcomeText, tone: v.tone }], '  ', '  ');
+  if (v.note) add([{ text: v.note, tone: 'muted' }], '  ', '  ');
   for (const s of v.sentences) {
     lines.push([]);
     add(s, '  ', '• ');

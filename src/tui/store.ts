@@ -282,7 +282,13 @@ function selectTree(s: UiState, cursor: number): UiState {
 }
 
 function setOpen(s: UiState, n: TreeNode, open: boolean): UiState {
-  return { ...s, expanded: { ...s.expanded, [expandKey(s, n.id)]: open } };
+  const next = { ...s, expanded: { ...s.expanded, [expandKey(s, n.id)]: open } };
+  if (!open) return next;
+  // Show what was opened: scroll so its children are in view, the node itself staying on screen.
+  const h = height(s, 'details');
+  const lastChild = s.treeCursor + n.children.length;
+  const top = Math.min(s.treeCursor, Math.max(s.treeTop, lastChild - h + 1));
+  return { ...next, treeTop: top };
 }
 
 function applyFilter(s: UiState, filter: string): UiState {

@@ -64,7 +64,7 @@ export function failingStory(a: Analysis): SessionStory {
       ['smartslave sent ', { kind: 'strong', text: 'fatal alert 43' }, ' right after the client certificate ', { kind: 'frames', frames: [14] }],
     ],
     findings,
-    ladder: [{ from: 'right', label: 'Certificate', frame: 12, note: 'client store · serverAuth only', tone: 'bad' }],
+    ladder: [{ from: 'left', label: 'Certificate (2)', frame: 12, note: 'serial 03a1c47e…7b39, client store', tone: 'bad' }],
     blocks: [],
   };
 }

@@ -105,7 +105,7 @@ describe('the store: keys → state', () => {
     const before = visibleTree(s).length;
     s = press(s, '{enter}');
     expect(selectedNode(s)!.open).toBe(true);
-    expect(visibleTree(s).length).toBe(before + 3);
+    expect(visibleTree(s).length).toBe(before + 4);
     expect(visibleTree(s)[s.treeCursor + 2]!.node.label).toBe('clientAuth');
     s = press(s, ' ');
     expect(selectedNode(s)!.open).toBe(false);

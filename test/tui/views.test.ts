@@ -88,7 +88,8 @@ describe('ladder', () => {
   it("uses the story's notes and names", () => {
     const v = ladderView(failingEntry(true));
     expect(v.left).toBe('vcs8c');
-    expect(v.rows.find((r) => r.frame === 12 && r.label === 'Certificate')!.note).toBe('client store · serverAuth only');
+    expect(v.rows.find((r) => r.frame === 12 && r.label === 'Certificate')!.note).toBe('✖ no clientAuth · serial 03a1c47e…7b39, client store');
+    expect(v.rows.find((r) => r.frame === 12 && r.label === 'CertificateVerify')!.note).toBeUndefined();
   });
 });
 
@@ -106,7 +107,8 @@ describe('details tree', () => {
     expect(leaf.certIndex).toBe(0);
     const eku = leaf.children.find((n) => n.label === 'Extended Key Usage')!;
     expect(eku).toMatchObject({ value: 'serverAuth', badge: 'clientAuth needed ✖ missing', tone: 'bad' });
-    expect(eku.children.map((c) => `${c.label} ${c.badge ?? ''}`.trim())).toEqual(['serverAuth', 'clientAuth ✖ needed by a client certificate (E2)', 'Critical']);
+    expect(eku.children.map((c) => `${c.label} ${c.badge ?? ''}`.trim())).toEqual(['serverAuth', 'clientAuth ✖ needed, missing (E2)', 'Needed', 'Critical']);
+    expect(eku.children[2]!.value).toBe('clientAuth, by a client certificate (the server verifies purpose "SSL client", E6)');
     // The certificate's nodes point at its DER in the message bytes.
     expect(eku.range).toEqual({ offset: 10, length: 1420 });
     // The CA certificate above the leaf: its EKU constrains the leaf (E5).
