@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeCapture } from '../analysis/index.js';
+import { analyzeCapture, KeyLog } from '../analysis/index.js';
 import { openBundle, type Bundle } from '../expressway/bundle.js';
 import { loadCertificates, type CertInfo } from '../x509/index.js';
-import { findLesson, lessonCaptures, LESSONS, type Lesson } from '../narrate/lessons.js';
+import { captureKey, findLesson, lessonSources, LESSONS, type Lesson } from '../narrate/lessons.js';
 import { lessonDoc, lessonListDoc } from '../narrate/lessons-doc.js';
 import { resolveLesson, type LessonBox, type LessonCapture, type ResolvedLesson, type StoreFile } from '../narrate/lessons-resolve.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -43,17 +43,20 @@ function boxOf(b: Bundle): LessonBox {
   };
 }
 
-/** Opens one folder under captures/ and analyses every capture in it. */
-export async function loadLessonFolder(capturesDir: string, folder: string): Promise<LessonCapture[] | undefined> {
+/** Opens one folder under captures/ and analyses every capture in it, decrypted with `keylog` when given. */
+export async function loadLessonFolder(capturesDir: string, folder: string, keylog?: string): Promise<LessonCapture[] | undefined> {
   const path = join(capturesDir, folder);
   if (!existsSync(path)) return undefined;
+  const keyPath = keylog !== undefined ? join(path, keylog) : undefined;
+  if (keyPath !== undefined && !existsSync(keyPath)) return undefined;
+  const keyLog = keyPath !== undefined ? KeyLog.fromFiles([keyPath]) : undefined;
   const set = await openBundle(path);
   const boxes = set.bundles.map(boxOf);
   const out: LessonCapture[] = [];
   for (const b of set.bundles) {
     for (const file of b.captures) {
-      const a = await analyzeCapture(file.open(), { sourceName: file.name });
-      out.push({ folder, host: b.host, file: file.name, sessions: a.sessions, pool: a.pool, boxes });
+      const a = await analyzeCapture(file.open(), { sourceName: file.name, ...(keyLog ? { keyLog } : {}) });
+      out.push({ folder, host: b.host, file: file.name, ...(keylog !== undefined ? { keylog } : {}), sessions: a.sessions, pool: a.pool, boxes });
     }
   }
   return out;
@@ -62,9 +65,9 @@ export async function loadLessonFolder(capturesDir: string, folder: string): Pro
 /** The analysed captures a lesson needs, by folder; folders that do not exist are left out. */
 export async function loadLessonCaptures(lesson: Lesson, capturesDir: string = defaultCapturesDir()): Promise<Map<string, LessonCapture[]>> {
   const map = new Map<string, LessonCapture[]>();
-  for (const folder of lessonCaptures(lesson)) {
-    const loaded = await loadLessonFolder(capturesDir, folder);
-    if (loaded) map.set(folder, loaded);
+  for (const src of lessonSources(lesson)) {
+    const loaded = await loadLessonFolder(capturesDir, src.capture, src.keylog);
+    if (loaded) map.set(captureKey(src), loaded);
   }
   return map;
 }

@@ -28,6 +28,7 @@ function sessionIntro(rs: ResolvedSession): Block[] {
       content: [
         'Capture ',
         { kind: 'code', text: `captures/${rs.folder}/${rs.file}` },
+        ...(rs.keylog ? [' decrypted with ', { kind: 'code' as const, text: rs.keylog }] : []),
         `, session ${rs.client} → ${rs.server}, ${rs.version}:`,
       ],
     },

@@ -10,7 +10,7 @@ import type { CertificateMessageInfo, Session } from '../analysis/index.js';
 import { alertDescriptionName, alertLevelName, certificateTypeName, handshakeTypeName, versionName, type TlsMessage } from '../tls/index.js';
 import type { CertInfo } from '../x509/index.js';
 import { framesText, type LadderStep } from './doc.js';
-import type { Choice, CompareStep, Lesson, LessonStep, MessageRef, MessageWhat, QuizCheck, SessionRef, Side } from './lessons.js';
+import { captureKey, lessonSources, type Choice, type CompareStep, type Lesson, type LessonStep, type MessageRef, type MessageWhat, type QuizCheck, type SessionRef, type Side } from './lessons.js';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -37,13 +37,15 @@ export interface LessonCapture {
   readonly host?: string;
   /** The capture file's name. */
   readonly file: string;
+  /** The key log it was decrypted with, if any. */
+  readonly keylog?: string;
   readonly sessions: readonly Session[];
   readonly pool: { get(id: string): CertInfo | undefined };
   /** Every box whose bundle is in the folder. */
   readonly boxes: readonly LessonBox[];
 }
 
-/** Captures by folder name. */
+/** Captures by captureKey (the folder name, or folder and key log). */
 export type LessonCaptures = ReadonlyMap<string, readonly LessonCapture[]>;
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +66,8 @@ export interface ResolvedSession {
   readonly folder: string;
   readonly file: string;
   readonly host?: string;
+  /** Decrypted with this key log. */
+  readonly keylog?: string;
   readonly sessionId: number;
   readonly client: string;
   readonly server: string;
@@ -140,7 +144,9 @@ function messageWhat(m: TlsMessage): { what?: MessageWhat; label: string } {
     case 'alert':
       return {
         what: 'Alert',
-        label: m.encrypted ? `Encrypted Alert (${m.length} bytes)` : `Alert ${m.level !== undefined ? alertLevelName(m.level) : '?'} ${m.description ?? '?'} ${m.description !== undefined ? alertDescriptionName(m.description) : ''}`.trim(),
+        label: m.encrypted
+          ? `Encrypted Alert (${m.length} bytes)`
+          : `Alert ${m.level !== undefined ? alertLevelName(m.level) : '?'} ${m.description ?? '?'} ${m.description !== undefined ? alertDescriptionName(m.description) : ''}`.trim() + (m.decrypted ? ' (decrypted)' : ''),
       };
     case 'encrypted-handshake':
       return { what: 'EncryptedRecord', label: 'Encrypted Handshake Message' };
@@ -214,8 +220,8 @@ function buildLadder(s: Session, c: LessonCapture): LessonLadderEntry[] {
 }
 
 function findSession(ref: SessionRef, captures: LessonCaptures): { session?: ResolvedSession; problem?: string } {
-  const files = captures.get(ref.capture);
-  if (!files || files.length === 0) return { problem: `captures/${ref.capture} is not available` };
+  const files = captures.get(captureKey(ref));
+  if (!files || files.length === 0) return { problem: `captures/${ref.capture}${ref.keylog ? ` with ${ref.keylog}` : ''} is not available` };
   const file = ref.host ? files.find((f) => f.host === ref.host) : files[0];
   if (!file) return { problem: `captures/${ref.capture} has no capture from host ${ref.host}` };
   const matches = file.sessions.filter((s) => s.server?.port === ref.serverPort && (ref.serverIp === undefined || s.server.ip === ref.serverIp));
@@ -225,10 +231,11 @@ function findSession(ref: SessionRef, captures: LessonCaptures): { session?: Res
   const s = matches[0]!;
   return {
     session: {
-      key: `${file.folder}/${file.file}#${s.id}`,
+      key: `${file.folder}/${file.file}${file.keylog ? `+${file.keylog}` : ''}#${s.id}`,
       folder: file.folder,
       file: file.file,
       ...(file.host ? { host: file.host } : {}),
+      ...(file.keylog ? { keylog: file.keylog } : {}),
       sessionId: s.id,
       client: ep(s.client),
       server: ep(s.server),
@@ -459,12 +466,9 @@ function compareTable(step: CompareStep, captures: LessonCaptures, problems: str
 /** Resolves every step of a lesson against the captures given. */
 export function resolveLesson(lesson: Lesson, captures: LessonCaptures): ResolvedLesson {
   const steps: ResolvedStep[] = [];
-  const needed = new Set<string>();
-  for (const s of lesson.steps) {
-    if (s.kind === 'compare') for (const r of s.rows) needed.add(r.session.capture);
-    else if (s.session) needed.add(s.session.capture);
-  }
-  const missing = [...needed].filter((f) => !captures.has(f));
+  const missing = lessonSources(lesson)
+    .filter((src) => !captures.has(captureKey(src)))
+    .map((src) => `${src.capture}${src.keylog ? ` (with ${src.keylog})` : ''}`);
   lesson.steps.forEach((step, i) => {
     const number = i + 1;
     const where = `lesson ${lesson.name}, step ${number}`;

@@ -198,7 +198,7 @@ export function lessonScreen(r: ResolvedLesson, progress: LessonProgress): Lesso
   return {
     title,
     heading: `Step ${progress.step + 1}/${total} · ${step.title}`,
-    ...(rs ? { sessionLine: `captures/${rs.folder}/${rs.file} · ${rs.client} → ${rs.server} · ${rs.version}` } : {}),
+    ...(rs ? { sessionLine: `captures/${rs.folder}/${rs.file}${rs.keylog ? ` + ${rs.keylog}` : ''} · ${rs.client} → ${rs.server} · ${rs.version}` } : {}),
     ...(ladder ? { ladder } : {}),
     ...(highlight !== undefined ? { highlight } : {}),
     body,

@@ -47,6 +47,8 @@ export interface SessionRef {
   /** The TLS server's port and, where the capture has several servers on it, its address. */
   readonly serverPort: number;
   readonly serverIp?: string;
+  /** A key log file in the folder (SSLKEYLOGFILE format): read the capture decrypted with it. */
+  readonly keylog?: string;
 }
 
 export interface MessageRef {
@@ -164,6 +166,7 @@ const S09_NOCHECK: SessionRef = { ...S09_CHECKS, serverIp: '198.51.100.77' };
 const S10: SessionRef = { capture: '10-eku-chaining', host: 'vcs8c', serverIp: '10.106.80.31', serverPort: 7001 };
 const S11: SessionRef = { capture: '11-silent-close', host: 'vcs8c', serverIp: '10.106.80.31', serverPort: 7001 };
 const S12: SessionRef = { capture: '12-tls13-uc-traversal-keylog', host: 'vcs8c', serverIp: '10.106.80.31', serverPort: 7001 };
+const S12_KEYS: SessionRef = { ...S12, keylog: 'sslkeylog.txt' };
 
 export const LESSONS: readonly Lesson[] = Object.freeze([
   {
@@ -627,13 +630,40 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
         answer: 'server',
         answerAt: { from: 'server', what: 'FIN' },
         reveal: [
-          'Frame {frame}: {from} closes right after the client\'s flight: a likely rejection, inferred not observed (T7). The folder ships sslkeylog.txt: with it, that short record decrypts to alert 43 unsupported_certificate, the same EKU rejection as scenario 5.',
+          "Frame {frame}: {from} closes right after the client's flight: a likely rejection, inferred not observed (T7).",
         ],
+      },
+      {
+        kind: 'explain',
+        title: 'With the key log: the hidden messages',
+        session: S12_KEYS,
+        focus: { from: 'server', what: 'CertificateRequest' },
+        text: [
+          'The folder ships sslkeylog.txt (SSLKEYLOGFILE format, from vcs8c). With it the protected records decrypt: frame {frame} holds a CertificateRequest from {from} — Expressway-E did ask for a client certificate.',
+        ],
+      },
+      {
+        kind: 'explain',
+        title: "With the key log: vcs8c's certificate",
+        session: S12_KEYS,
+        focus: { from: 'client', what: 'Certificate' },
+        text: ['Frame {frame}: the Certificate vcs8c sent, decrypted: serial {serial}, issued by {issuer} — {store}. EKU: {eku}. Now the store is observed, not inferred.'],
+      },
+      {
+        kind: 'quiz',
+        title: 'With the key log: the verdict',
+        session: S12_KEYS,
+        question: 'Knowing that certificate, does the handshake complete?',
+        choices: OUTCOME_CHOICES,
+        check: { kind: 'outcome' },
+        answer: 'rejected',
+        answerAt: { from: 'server', what: 'Alert' },
+        reveal: ['Frame {frame}: the short record was {alert} from {from}: the same EKU rejection as scenario 5 over TLS 1.2 (T5), now observed.'],
       },
     ],
     takeaways: [
       'TLS 1.3 without keys: role yes (ClientHello), certificates, CertificateRequest and alerts no.',
-      'Say "inferred" for anything about stores or EKU, or get the key log (SSLKEYLOGFILE) and decrypt.',
+      'Say "inferred" for anything about stores or EKU, or get the key log (SSLKEYLOGFILE) and decrypt: ekuscope report --keylog FILE.',
     ],
   },
   {
@@ -670,12 +700,28 @@ export function findLesson(name: string): Lesson | undefined {
   return LESSONS.find((l) => l.name === name);
 }
 
-/** Every capture folder a lesson reads. */
-export function lessonCaptures(lesson: Lesson): string[] {
+function sessionRefs(lesson: Lesson): SessionRef[] {
   const refs: SessionRef[] = [];
   for (const s of lesson.steps) {
     if (s.kind === 'compare') refs.push(...s.rows.map((r) => r.session));
     else if (s.session) refs.push(s.session);
   }
-  return [...new Set(refs.map((r) => r.capture))];
+  return refs;
+}
+
+/** Every capture folder a lesson reads. */
+export function lessonCaptures(lesson: Lesson): string[] {
+  return [...new Set(sessionRefs(lesson).map((r) => r.capture))];
+}
+
+/** How a folder is read: plain, or decrypted with one of its key logs. The key of LessonCaptures. */
+export function captureKey(ref: { readonly capture: string; readonly keylog?: string }): string {
+  return ref.keylog ? `${ref.capture}#keylog=${ref.keylog}` : ref.capture;
+}
+
+/** Every (folder, key log) a lesson reads. */
+export function lessonSources(lesson: Lesson): { readonly capture: string; readonly keylog?: string }[] {
+  const seen = new Map<string, { capture: string; keylog?: string }>();
+  for (const r of sessionRefs(lesson)) seen.set(captureKey(r), { capture: r.capture, ...(r.keylog ? { keylog: r.keylog } : {}) });
+  return [...seen.values()];
 }
