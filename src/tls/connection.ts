@@ -110,6 +110,11 @@ export interface TlsSummary {
   readonly messages: readonly TlsMessage[];
   /** Messages not listed because of `maxMessages` (they still drove the state machine). */
   readonly droppedMessages: number;
+  /**
+   * Application data records read past the usual budget because a decryptor wanted more (key
+   * logs): counted, not listed, so that later alerts and handshake messages still are.
+   */
+  readonly unlistedApplicationData?: number;
   readonly outcome: Outcome;
   readonly silentRejection?: SilentRejection;
   readonly lastFromClient?: EventRef;
@@ -224,6 +229,7 @@ export class TlsConnection implements StreamConsumer {
   private st: HandshakeState = initialState();
   private readonly list: TlsMessage[] = [];
   private dropped = 0;
+  private unlistedAppData = 0;
   private ignored: TlsSummary['setAside'];
   private tlsSeen = false;
   private clientRandom: Uint8Array | undefined;
@@ -354,6 +360,7 @@ export class TlsConnection implements StreamConsumer {
       midStream: [d0.midStream, d1.midStream],
       messages: this.list,
       droppedMessages: this.dropped,
+      ...(this.unlistedAppData > 0 && { unlistedApplicationData: this.unlistedAppData }),
       outcome,
       ended: s.ended,
       certificateRequested: s.certificateRequested,
@@ -393,14 +400,17 @@ export class TlsConnection implements StreamConsumer {
     }
     if (this.tlsSeen && hopeless(d0) && hopeless(d1)) return this.setAside(frame, 'lost');
     if (this.decryptor?.wantsMore?.()) return;
+    if (this.overBudget()) return this.setAside(frame, 'handshake-over');
+  }
+
+  /** The records worth reading after the handshake have been read (without a decryptor wanting more). */
+  private overBudget(): boolean {
     const s = this.st;
-    if (handshakeDone(s) && this.recordsAfter >= this.limits.recordsAfterHandshake) return this.setAside(frame, 'handshake-over');
-    if (s.tls13 && this.recordsAfter >= this.limits.recordsAfterTls13Hello) return this.setAside(frame, 'handshake-over');
+    if (handshakeDone(s) && this.recordsAfter >= this.limits.recordsAfterHandshake) return true;
+    if (s.tls13 && this.recordsAfter >= this.limits.recordsAfterTls13Hello) return true;
     const terminal = s.outcome.kind === 'alert' || s.outcome.kind === 'closed' || s.outcome.kind === 'reset';
-    if (terminal && this.recordsAfter >= this.limits.recordsAfterHandshake) return this.setAside(frame, 'handshake-over');
-    if (s.handshakeMessages === 0 && this.recordsWithoutHandshake >= this.limits.recordsAfterTls13Hello) {
-      return this.setAside(frame, 'handshake-over');
-    }
+    if (terminal && this.recordsAfter >= this.limits.recordsAfterHandshake) return true;
+    return s.handshakeMessages === 0 && this.recordsWithoutHandshake >= this.limits.recordsAfterTls13Hello;
   }
 
   private setAside(frame: number, why: 'not-tls' | 'handshake-over' | 'lost'): 'ignore' {
@@ -729,13 +739,18 @@ export class TlsConnection implements StreamConsumer {
       t === ContentType.ChangeCipherSpec ||
       (t === ContentType.Alert && this.alertIsPlaintext(d)) ||
       (this.decryptor !== undefined && (d.recProtected || (this.st.tls13 && t === ContentType.ApplicationData)) && t !== ContentType.Heartbeat);
-    // Plaintext CCS and alerts are tiny; a protected alert (CBC padding, a SHA-384 MAC) is read whole for the decryptor.
-    const small = t === ContentType.ChangeCipherSpec || (t === ContentType.Alert && this.alertIsPlaintext(d));
+    // Plaintext CCS and alerts are tiny; protected ones (CBC padding, a SHA-384 MAC) are read whole for the decryptor.
+    const small = (t === ContentType.ChangeCipherSpec && !this.ccsIsProtected(d)) || (t === ContentType.Alert && this.alertIsPlaintext(d));
     if (needBody) d.recBody = new Uint8Array(small ? Math.min(d.recLength, SMALL_BODY) : d.recLength);
     if (t === ContentType.Handshake && !d.recProtected && d.hs.partial) {
       d.hs.recordVersion ||= d.recVersion;
     }
     return true;
+  }
+
+  /** A renegotiation's ChangeCipherSpec is protected by the keys in force (RFC 5246 §7.1, §6.1). */
+  private ccsIsProtected(d: Direction): boolean {
+    return d.recProtected && !this.st.tls13 && this.decryptor !== undefined;
   }
 
   /**
@@ -773,7 +788,11 @@ export class TlsConnection implements StreamConsumer {
       return;
     }
     if (t === ContentType.ChangeCipherSpec) {
-      const body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
+      let body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
+      if (this.ccsIsProtected(d) && this.decryptor && d.recBody && d.recBodyLen === d.recLength) {
+        const plain = this.decryptor.decrypt({ ...base, contentType: t, body: d.recBody });
+        if (plain?.contentType === ContentType.ChangeCipherSpec) body = plain.data;
+      }
       const res = decodeChangeCipherSpec(body);
       if (!res.ok) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
       if (d.hs.partial) this.anomaly('interleaved-record', d.dir, frame, 'ChangeCipherSpec inside a handshake message');
@@ -810,6 +829,7 @@ export class TlsConnection implements StreamConsumer {
     }
     const kind: EncryptedRecordMessage['kind'] =
       t === ContentType.Handshake ? 'encrypted-handshake' : t === ContentType.Heartbeat ? 'heartbeat' : 'application-data';
+    if (kind === 'application-data' && this.unlisted(d, frame, tsSec, tsNsec, t, d.recLength)) return;
     const index = this.nextIndex();
     const m: EncryptedRecordMessage = { ...base, index: index ?? -1, kind, contentType: t, length: d.recLength };
     this.push(m);
@@ -852,6 +872,17 @@ export class TlsConnection implements StreamConsumer {
     });
   }
 
+  /**
+   * Past the usual budget, only a decryptor keeps the connection open (to read late alerts and
+   * post-handshake messages): its application data is counted, not listed, so the list keeps room.
+   */
+  private unlisted(d: Direction, frame: number, tsSec: number, tsNsec: number, contentType: number, length: number): boolean {
+    if (!this.decryptor || !this.overBudget()) return false;
+    this.unlistedAppData++;
+    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType, length });
+    return true;
+  }
+
   /** Plaintext from the decryptor: handshake bytes join the decrypted reassembler; alerts are decoded. */
   private onPlaintext(d: Direction, p: Plaintext, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
     if (p.contentType === ContentType.Handshake) {
@@ -864,6 +895,7 @@ export class TlsConnection implements StreamConsumer {
       this.emitAlert(d, base, p.data.length, p.data, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false, true);
       return;
     }
+    if (this.unlisted(d, frame, tsSec, tsNsec, p.contentType, p.data.length)) return;
     const index = this.nextIndex();
     this.push({ dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset, recordVersion: d.recVersion, index: index ?? -1, kind: 'application-data', contentType: p.contentType, length: p.data.length });
     this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: p.contentType, length: p.data.length, ...(index !== undefined && { index }) });
@@ -984,7 +1016,7 @@ export class TlsConnection implements StreamConsumer {
     if (!decrypted && d.recRemaining > 0) d.recMessages.push(m as unknown as { frame: number; frames: number[] });
     if (res.ok && res.value.body.kind === 'client-hello') this.clientRandom = res.value.body.random;
     const before = this.st;
-    this.event({ kind: 'handshake', dir: d.dir, type, frame, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }) });
+    this.event({ kind: 'handshake', dir: d.dir, type, frame, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }), ...(decrypted && { decrypted: true }) });
     const body = res.ok ? res.value.body : undefined;
     if (body?.kind === 'server-hello' && body.helloRetryRequest && this.st.clientDir !== undefined) {
       // The client answers with a plaintext ClientHello even if it sent a compatibility CCS.

@@ -19,6 +19,8 @@ export type TlsEvent =
       readonly tsNsec?: number;
       readonly index?: number;
       readonly body?: HandshakeBody;
+      /** Read from protected records with a key log (the decryptor seam). */
+      readonly decrypted?: boolean;
     }
   | { readonly kind: 'change-cipher-spec'; readonly dir: Dir; readonly frame: number; readonly tsSec?: number; readonly tsNsec?: number; readonly index?: number }
   | {
@@ -224,6 +226,8 @@ function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake
   };
   const body = e.body;
 
+  if (e.decrypted && (e.type === HandshakeType.Finished || s.tls13)) return onDecrypted(s, e, ref);
+
   if (e.type === HandshakeType.ClientHello) {
     if (s.clientDir === undefined) s = { ...s, clientDir: e.dir, roleSource: 'client-hello' };
     else if (s.clientDir !== e.dir) return violation(s, e.dir, e.frame, 'ClientHello from the TLS server side');
@@ -316,6 +320,49 @@ function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake
   return { ...s, stage: set(s.stage, e.dir, st) };
 }
 
+/**
+ * Handshake messages read with a key log, where the plaintext path does not apply. Finished is
+ * what the protected handshake record after ChangeCipherSpec stands for without keys (RFC 5246
+ * §7.4.9, see onEncrypted). TLS 1.3's protected flight (RFC 8446 §4.3, §4.4) and post-handshake
+ * messages (§4.6: NewSessionTicket, KeyUpdate, CertificateRequest) have no TLS 1.2 stage; they
+ * record what they tell (certificate requested, certificates sent) without the stage order.
+ * A TLS 1.2 renegotiation's decrypted messages take the plaintext path, as its ClientHello resets it.
+ */
+function onDecrypted(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake' }>, ref: EventRef): HandshakeState {
+  let s = s0;
+  const role = roleOf(s, e.dir);
+  const body = e.body;
+  if (e.type === HandshakeType.Finished) {
+    if (s.tls13) return s.finished[e.dir] === undefined ? { ...s, finished: set(s.finished, e.dir, ref) } : s;
+    return finishedSeen(s, e.dir, ref, e.frame);
+  }
+  if (role === 'server') {
+    if (e.type === HandshakeType.CertificateRequest) return { ...s, certificateRequested: true };
+    if (e.type === HandshakeType.Certificate && body?.kind === 'certificate' && s.serverCertificates === undefined) return { ...s, serverCertificates: body.certificates.length + body.omitted };
+    return s;
+  }
+  if (role === 'client' && e.type === HandshakeType.Certificate && s.clientCertificates === undefined) {
+    s = { ...s, clientCertificates: body?.kind === 'certificate' ? body.certificates.length + body.omitted : 0 };
+    // Rule T3 holds in TLS 1.3 too (RFC 8446 §4.4.2: only in response to a CertificateRequest).
+    if (!s.certificateRequested) return violation(s, e.dir, e.frame, 'client Certificate without a CertificateRequest');
+  }
+  return s;
+}
+
+/** Finished from one side (TLS ≤ 1.2): both seen completes the handshake (or the resumption). */
+function finishedSeen(s0: HandshakeState, dir: Dir, ref: EventRef, frame: number): HandshakeState {
+  let s = s0;
+  const role = roleOf(s, dir);
+  if (role !== 'unknown') s = { ...s, stage: set(s.stage, dir, role === 'server' ? SERVER_FINISHED : CLIENT_FINISHED) };
+  // A renegotiation's Finished: the first handshake's is the one that completed it.
+  if (s.finished[dir] !== undefined) return s;
+  s = { ...s, finished: set(s.finished, dir, ref) };
+  if (s.finished[0] && s.finished[1] && inProgress(s)) {
+    s = { ...s, outcome: s.abbreviated ? { kind: 'resumed', frame, how: resumedHow(s) } : { kind: 'completed', frame } };
+  }
+  return s;
+}
+
 function onCcs(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'change-cipher-spec' }>): HandshakeState {
   const ref = refOf(e, 'ChangeCipherSpec');
   let s: HandshakeState = { ...s0, last: set(s0.last, e.dir, ref), lastEvent: ref };
@@ -367,15 +414,7 @@ function onEncrypted(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'encrypted
   if (s.tls13 || e.contentType !== 22) return s;
   if (s.finished[e.dir] !== undefined) return s;
   // TLS ≤ 1.2: the first handshake record after CCS is Finished (RFC 5246 §7.4.9).
-  s = { ...s, finished: set(s.finished, e.dir, ref) };
-  const role = roleOf(s, e.dir);
-  if (role !== 'unknown') {
-    s = { ...s, stage: set(s.stage, e.dir, role === 'server' ? SERVER_FINISHED : CLIENT_FINISHED) };
-  }
-  if (s.finished[0] && s.finished[1] && inProgress(s)) {
-    s = { ...s, outcome: s.abbreviated ? { kind: 'resumed', frame: e.frame, how: resumedHow(s) } : { kind: 'completed', frame: e.frame } };
-  }
-  return s;
+  return finishedSeen(s, e.dir, ref, e.frame);
 }
 
 function onAlert(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'alert' }>): HandshakeState {
@@ -396,6 +435,9 @@ function onAlert(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'alert' }>): H
     alerts: s0.alerts.length < MAX_ALERTS ? [...s0.alerts, alert] : s0.alerts,
   };
   if (!inProgress(s) || s.tls13 && e.encrypted) return s;
+  // TLS 1.3 read with a key log, both Finished seen: close_notify and user_canceled close the
+  // session, not its handshake (RFC 8446 §6.1); the outcome stays what T7 says without keys.
+  if (s.tls13 && s.finished[0] && s.finished[1] && (e.description === 0 || e.description === 90)) return s;
   // A fatal alert ends the handshake (RFC 5246 §7.2.2); so do close_notify and user_canceled
   // (§7.2.1). Other warnings (no_renegotiation, unrecognized_name) do not.
   const terminal = e.encrypted || e.level === 2 || e.description === 0 || e.description === 90 || (e.level !== 1 && e.level !== undefined);

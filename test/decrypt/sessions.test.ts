@@ -166,6 +166,15 @@ describe.skipIf(!HAVE_OPENSSL)('decrypting real sessions with their key logs', (
         expect(s.alerts.some((x) => x.encrypted)).toBe(false);
       });
 
+      it('decryption adds no anomaly: the state machine takes decrypted messages as the protocol has them', async () => {
+        const { a, pcap } = runs.get(sc.name)!;
+        const plain = tlsSession(await analyzeCapture(pcap));
+        const codes = (s: Session) => s.tls.anomalies.map((x) => `${x.code}: ${x.message}`);
+        expect(codes(tlsSession(a))).toEqual(codes(plain));
+        // Nothing failed in these sessions: the outcome is the one seen without keys.
+        expect(tlsSession(a).tls.outcome.kind).toBe(plain.tls.outcome.kind);
+      });
+
       it('agrees with tshark given the same key log', (ctx) => {
         if (!haveTshark()) return ctx.skip();
         const { a, pcap, keylogFile } = runs.get(sc.name)!;
