@@ -224,6 +224,43 @@ describe.skipIf(!HAVE_OPENSSL)('decrypting real sessions with their key logs', (
     }
   });
 
+  describe('long sessions', () => {
+    for (const v of ['TLSv1.3', 'TLSv1.2'] as const) {
+      it(`${v}: the close_notify after 1 MiB each way is read and listed; application data is counted, not listed`, async (ctx) => {
+        const o = { minVersion: v, maxVersion: v } as const;
+        const big = Buffer.alloc(1 << 20, 7);
+        const rec = await record({
+          server: { ...o, key: pki.serverKey, cert: pki.serverCert },
+          client: { ...o, ca: pki.serverCert },
+          run: async (c) => {
+            let got = 0;
+            await new Promise<void>((r) => {
+              c.on('data', (d: Buffer) => {
+                got += d.length;
+                if (got >= big.length) r();
+              });
+              c.write(big);
+            });
+          },
+        });
+        const keylogFile = join(pki.dir, `long-${v}.keylog`);
+        writeFileSync(keylogFile, rec.keylog);
+        const pcap = writePcap(pki.dir, `long-${v}`, rec);
+        const a = await analyzeCapture(pcap, { keyLog: KeyLog.fromFiles([keylogFile]) });
+        const s = tlsSession(a);
+        expect(s.decryption).toMatchObject({ status: 'decrypted', budgetReached: false });
+        expect(s.tls.droppedMessages).toBe(0);
+        expect(s.tls.unlistedApplicationData).toBeGreaterThan(100);
+        expect(s.alerts.map((x) => [x.description, x.decrypted])).toEqual([
+          [0, true],
+          [0, true],
+        ]);
+        if (!haveTshark()) return ctx.skip();
+        expect(ourView(a)).toEqual(tsharkView(pcap, keylogFile));
+      });
+    }
+  });
+
   describe('Decryption Secrets Blocks in pcapng', () => {
     for (const where of ['first', 'last'] as const) {
       it(`key log in a block ${where === 'first' ? 'before' : 'after'} the packets`, async () => {
