@@ -181,7 +181,9 @@ function isSmallKind(kind: BundleFileKind): boolean {
   return kind === 'ca-pem' || kind === 'client-pem' || kind === 'server-pem' || kind === 'xconf' || kind === 'xstat';
 }
 
-const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
+// A key block ends at its END line; one cut short ends where the next PEM block begins (or at the
+// end of the file), so that certificates after it are kept, as loadCertificates keeps them.
+const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|(?=-----BEGIN )|$)/g;
 
 /**
  * Removes PEM private-key blocks (a bundle should never hold one, but a customer's folder might), so
