@@ -6,37 +6,13 @@
  */
 import { framesText } from './doc.js';
 import type { LessonLadderEntry, ResolvedLesson, ResolvedSession, ResolvedStep } from './lessons-resolve.js';
+import type { LadderRow, LadderView, Seg, Tone } from './views.js';
 
-export type LessonTone = 'ok' | 'bad' | 'warn' | 'info' | 'muted' | 'accent' | 'plain';
-
-/** A run of text; same shape as the viewer's segments. */
-export interface LessonSeg {
-  readonly text: string;
-  readonly tone?: LessonTone;
-  readonly bold?: boolean;
-}
-
-/** One ladder line; same shape as the viewer's ladder rows, so its ladder pane can draw it. */
-export interface LessonLadderRow {
-  readonly kind: 'message' | 'end';
-  readonly index?: number;
-  /** 'right' = client → server. */
-  readonly dir: 'right' | 'left';
-  readonly label: string;
-  readonly frame: number;
-  readonly frames: readonly number[];
-  readonly carried?: string;
-  readonly note?: string;
-  readonly tone: LessonTone;
-}
-
-export interface LessonLadder {
-  readonly left: string;
-  readonly right: string;
-  readonly leftAddr: string;
-  readonly rightAddr: string;
-  readonly rows: readonly LessonLadderRow[];
-}
+/** The viewer's vocabulary (views.ts): the lesson screen draws with the viewer's panes. */
+export type LessonTone = Tone;
+export type LessonSeg = Seg;
+export type LessonLadderRow = LadderRow;
+export type LessonLadder = LadderView;
 
 /** What the learner has done: the current step (steps.length = the closing screen) and quiz answers. */
 export interface LessonProgress {
@@ -67,15 +43,19 @@ export interface LessonScreen {
 }
 
 function toRow(e: LessonLadderEntry): LessonLadderRow {
+  // Inside the arrow "Alert fatal 43"; the description goes to the note.
+  const alert = e.label.match(/^(Alert \S+ \d+) (.+)$/);
+  const note = alert ? [alert[2]!, e.note].filter((x) => x).join(' · ') : e.note;
   return {
     kind: e.messageIndex === undefined ? 'end' : 'message',
     ...(e.messageIndex !== undefined ? { index: e.messageIndex } : {}),
     dir: e.from === 'left' ? 'right' : 'left',
     label: e.label,
+    arrow: alert ? alert[1]! : e.label,
     frame: e.frame,
     frames: e.frames,
     ...(e.frames.length > 1 ? { carried: framesText(e.frames).replace(/^frames? /, '') } : {}),
-    ...(e.note ? { note: e.note } : {}),
+    ...(note ? { note } : {}),
     tone: e.tone ?? 'plain',
   };
 }

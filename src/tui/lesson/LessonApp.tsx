@@ -1,13 +1,16 @@
 /**
- * The lesson screen: the step's ladder (the viewer's ladder pane) with the message the step is about
- * highlighted, and the explanation or quiz below it. Space/Enter advances, b goes back, a quiz is
- * answered with the key in brackets, q quits.
+ * The lesson screen, drawn with the viewer's panes: the step's ladder (LadderPane) with the message
+ * the step is about highlighted, and the explanation or quiz below it (Pane). Space/Enter advances,
+ * b goes back, a quiz is answered with the key in brackets, q quits.
  */
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer } from 'react';
 import type { ResolvedLesson } from '../../narrate/lessons-resolve.js';
 import { lessonScreen, wrapLessonSegs, type LessonSeg } from '../../narrate/lessons-view.js';
-import { Frame, LadderView, SegLine, useSize } from './parts.js';
+import { LadderPane } from '../components/LadderPane.js';
+import { Filler, Line, Pane } from '../components/Pane.js';
+import { useTerminalSize } from '../hooks.js';
+import { ThemeContext } from '../theme.js';
 import { initialLessonState, lessonReducer, type LessonState } from './store.js';
 
 export interface LessonAppProps {
@@ -21,7 +24,7 @@ export function LessonApp(props: LessonAppProps) {
   const reducer = useMemo(() => lessonReducer(props.lesson), [props.lesson]);
   const [state, dispatch] = useReducer(reducer, initialLessonState);
   const { exit } = useApp();
-  const size = useSize();
+  const size = useTerminalSize();
   props.onState?.(state);
   useInput((input, key) => dispatch({ type: 'key', input, key }));
   useEffect(() => {
@@ -55,21 +58,28 @@ export function LessonApp(props: LessonAppProps) {
   const base = screen.anchor !== undefined ? Math.min(starts[screen.anchor] ?? 0, maxTop) : 0;
   const top = Math.max(0, Math.min(base + state.scroll, maxTop));
   const shown = lines.slice(top, top + bodyLines);
-  const color = props.color;
+  const cursor = screen.highlight ?? -1;
+  const ladderLines = Math.max(1, ladderHeight - 3);
+  // The highlighted message in view; without one, the latest messages.
+  const ladderTop = cursor >= 0 ? Math.max(0, cursor - ladderLines + 1) : Math.max(0, ladderRows - ladderLines);
+  const focused = cursor >= 0;
   return (
-    <Box flexDirection="column" width={cols} height={rows}>
-      <SegLine segs={header} width={cols} color={color} />
-      <SegLine segs={[{ text: screen.sessionLine ?? '', tone: 'muted' }]} width={cols} color={color} />
-      {screen.ladder ? <LadderView ladder={screen.ladder} {...(screen.highlight !== undefined ? { highlight: screen.highlight } : {})} width={cols} height={ladderHeight} color={color} /> : null}
-      <Frame title={lines.length > bodyLines ? `Lesson · ↑↓ ${top + 1}–${top + shown.length}/${lines.length}` : 'Lesson'} width={cols} height={bodyHeight}>
-        {shown.map((l, i) => (
-          <SegLine key={`${top + i}`} segs={[{ text: ' ' }, ...l]} width={inner} color={color} />
-        ))}
-        {Array.from({ length: Math.max(0, bodyLines - shown.length) }, (_, i) => (
-          <Box key={`f${i}`} height={1} width={inner} />
-        ))}
-      </Frame>
-      <SegLine segs={[{ text: screen.keys, tone: 'muted' }]} width={cols} color={color} />
-    </Box>
+    <ThemeContext.Provider value={{ color: props.color }}>
+      <Box flexDirection="column" width={cols} height={rows}>
+        <Line segs={header} width={cols} />
+        <Line segs={[{ text: screen.sessionLine ?? '', tone: 'muted' }]} width={cols} />
+        {screen.ladder ? (
+          // Keyed by focus: Ink 6 draws a stray row when a mounted box with borderTop={false} changes borderStyle.
+          <LadderPane key={focused ? 'focused' : 'plain'} view={screen.ladder} cursor={cursor} top={ladderTop} width={cols} height={ladderHeight} focused={focused} />
+        ) : null}
+        <Pane title={lines.length > bodyLines ? `Lesson · ↑↓ ${top + 1}–${top + shown.length}/${lines.length}` : 'Lesson'} width={cols} height={bodyHeight} focused={false}>
+          {shown.map((l, i) => (
+            <Line key={`${top + i}`} segs={[{ text: ' ' }, ...l]} width={inner} />
+          ))}
+          <Filler count={Math.max(0, bodyLines - shown.length)} width={inner} />
+        </Pane>
+        <Line segs={[{ text: screen.keys, tone: 'muted' }]} width={cols} />
+      </Box>
+    </ThemeContext.Provider>
   );
 }
