@@ -92,6 +92,20 @@ describe('TLS 1.3 key changes in one connection', () => {
     expect(conn.summary().outcome).toMatchObject({ kind: 'alert' });
   });
 
+  it('a side that loses step (records missing beyond the window) is reported once; the other side reads on', () => {
+    const store = keylog(ALL);
+    const decryptor = new KeyLogDecryptor({ lookup: (cr) => store.get(cr) });
+    const convo: Segment[] = [seg(0, CH_RECORD), seg(1, SH_RECORD), seg(1, seal(S_HS, 0, 22, cat(EE, FIN))), seg(0, seal(C_HS, 0, 22, FIN)), seg(0, seal(C_AP, 0, 23, new Uint8Array(5)))];
+    // Client records 1..9 are not in the capture.
+    convo.push(seg(0, seal(C_AP, 10, 23, new Uint8Array(5))), seg(0, seal(C_AP, 11, 21, Uint8Array.of(1, 0))));
+    convo.push(seg(1, seal(S_AP, 0, 23, new Uint8Array(5))), seg(1, seal(S_AP, 1, 21, Uint8Array.of(2, 80))));
+    const { conn } = feed(convo, { decryptor });
+    const r = decryptor.report();
+    expect(r.status).toBe('failed');
+    expect(r.note).toMatch(/^decrypted 3 records, then the client record at frame 6 did not open .*records may be missing/);
+    expect(ladder(conn)).toMatch(/0:AppData 0:AppData 0:AppData 1:AppData 1:Alert\(2,80\)$/);
+  });
+
   it('only the handshake secrets: the handshake is read, later records are left alone without a failure', () => {
     const store = keylog(ALL.slice(0, 2));
     const decryptor = new KeyLogDecryptor({ lookup: (cr) => store.get(cr) });

@@ -121,7 +121,7 @@ export class KeyLogDecryptor implements TlsDecryptor {
   }
 
   decrypt(rec: ProtectedRecord): Plaintext | undefined {
-    if (!this.keyed()) return undefined;
+    if (!this.keyed() && this.status !== 'failed') return undefined;
     if (this.handled >= this.maxRecords) {
       this.budgetReached = true;
       return undefined;
@@ -135,8 +135,9 @@ export class KeyLogDecryptor implements TlsDecryptor {
     return this.decrypt12(rec);
   }
 
+  /** While one side still decrypts: a failure on one side (a lost record) leaves the other readable. */
   wantsMore(): boolean {
-    return this.keyed() && this.handled < this.maxRecords && (!this.sides.client.stopped || !this.sides.server.stopped);
+    return (this.keyed() || this.status === 'failed') && this.handled < this.maxRecords && (!this.sides.client.stopped || !this.sides.server.stopped);
   }
 
   // ---- Results ---------------------------------------------------------------------------------
