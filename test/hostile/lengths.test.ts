@@ -51,6 +51,30 @@ async function analyse(bytes: Uint8Array, opts: Parameters<typeof analyzeCapture
   return { a: r.value, heapPeak: r.peakBytes, buffersPeak, ms: r.ms };
 }
 
+interface ReportFinding {
+  readonly severity: string;
+  readonly code: string;
+  readonly frames: readonly number[];
+  readonly title: string;
+  readonly detail: string;
+}
+
+/** The findings `ekuscope report --format json` gives for a capture. */
+async function reportFindings(bytes: Uint8Array, ext = '.pcap'): Promise<ReportFinding[]> {
+  const r = await cli('report', tempFile(bytes, ext), '--format', 'json');
+  expect([0, 1], r.err).toContain(r.code);
+  return (JSON.parse(r.out) as { findings: ReportFinding[] }).findings;
+}
+
+/** The report names the anomaly as a finding with the frame that carried it. */
+async function expectFinding(bytes: Uint8Array, code: string, frame: number, detail?: RegExp, ext?: string): Promise<void> {
+  const findings = await reportFindings(bytes, ext);
+  const f = findings.find((x) => x.code === code);
+  expect(f, JSON.stringify(findings.map((x) => [x.code, x.frames]))).toBeDefined();
+  expect(f!.frames).toContain(frame);
+  if (detail) expect(`${f!.title} ${f!.detail}`).toMatch(detail);
+}
+
 function within(r: { heapPeak: number; buffersPeak: number; ms: number }, input: number): void {
   expect(r.buffersPeak).toBeLessThan(BUFFERS_CAP + input * 2);
   expect(r.heapPeak).toBeLessThan(HEAP_CAP + input * 2);
@@ -98,6 +122,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     const m = s.tls.messages.find((x) => x.kind === 'handshake' && x.type === 11);
     expect(m && m.kind === 'handshake' && m.truncated).toBe(true);
     expect(m && m.kind === 'handshake' && m.bytes.length).toBeLessThanOrEqual(DEFAULT_TLS_LIMITS.maxMessageBytes);
+    await expectFinding(cap.bytes, 'tls-message-too-long', an!.frame, /16777215 bytes/);
   });
 
   it('a TLS record header claiming 65,535 bytes (over the 18,432-byte record limit) is never buffered: record-too-long at its frame', async () => {
@@ -109,6 +134,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     expect(an).toBeDefined();
     expect(an!.message).toMatch(/65535 bytes/);
     expect(an!.frame).toBe(cap.frames[1]! + 2); // the ACK of the ServerHello, then this segment
+    await expectFinding(cap.bytes, 'tls-record-too-long', an!.frame, /65535 bytes/);
   });
 
   it('a Certificate whose certificate_list claims 2^24 − 1 bytes is malformed, named at its frame, nothing allocated', async () => {
@@ -122,6 +148,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     expect(an!.message).toMatch(/certificate_list length 16777215 exceeds message length/);
     expect(an!.frame).toBe(cap.frames[2]);
     expect(s.certificateMessages).toHaveLength(0);
+    await expectFinding(cap.bytes, 'tls-malformed-message', an!.frame, /certificate_list length 16777215/);
   });
 
   it('a Certificate message claiming 2^24 − 1 bytes for itself and its one certificate: message-too-long, truncated, no certificate invented', async () => {
@@ -135,6 +162,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     const res = await cli('certs', tempFile(cap.bytes));
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/0 certificates in 1 TLS sessions/);
+    await expectFinding(cap.bytes, 'tls-message-too-long', s.tls.anomalies.find((x) => x.code === 'message-too-long')!.frame, /16777215 bytes/);
   });
 
   it('a pcapng block claiming 4 GB: reading stops there with its byte offset, the frames before it are analysed', async () => {
@@ -155,6 +183,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     expect(r.a.sessions[0]!.tls.messages.map((m) => m.kind === 'handshake' && m.type)).toEqual([1, 2]);
     const res = await cli('flows', tempFile(file, '.pcapng'));
     expect(res.out).toContain(`error: block at byte offset ${good.bytes.length} claims 4294967292 bytes`);
+    await expectFinding(file, 'capture-cut', good.frames[1]! + 1, new RegExp(`block at byte offset ${good.bytes.length} claims 4294967292 bytes`), '.pcapng');
   });
 
   it('a pcap record claiming 2 GB: reading stops there with its byte offset and record number, the frames before it are analysed', async () => {
@@ -175,6 +204,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     expect(r.a.sessions[0]!.tls.messages).toHaveLength(2);
     const res = await cli('certs', tempFile(file));
     expect(res.err).toContain(`record ${n + 1} at byte offset ${good.bytes.length} claims 2147483648 captured bytes`);
+    await expectFinding(file, 'capture-cut', n, new RegExp(`record ${n + 1} at byte offset ${good.bytes.length} claims 2147483648 captured bytes`));
   });
 
   it('a certificate nested 10,000 deep in ASN.1: refused before any recursive decoder sees it, listed with its frame', async () => {
@@ -188,6 +218,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     expect(r.a.pool.get(ref.id)!.error).toMatch(/nested deeper than 32 levels/);
     const res = await cli('certs', tempFile(cap.bytes));
     expect(res.out).toMatch(new RegExp(`frame ${cap.frames[2]} server cert 0: serial \\?\\n    undecodable: .*nested deeper than 32 levels`));
+    await expectFinding(cap.bytes, 'cert-undecodable', cap.frames[2]!, /nested deeper than 32 levels/);
   });
 
   it('a certificate with 100,000 SANs in a capture: over the message limit it is named, not decoded, at its frame', async () => {
@@ -202,6 +233,7 @@ describe('hostile lengths: bounded memory and time, the anomaly named with its f
     expect(an!.frame).toBeGreaterThan(cap.frames[1]!);
     expect(an!.frame).toBeLessThanOrEqual(cap.frames[2]!);
     expect(s.certificateMessages[0]?.truncated ?? true).toBe(true);
+    await expectFinding(cap.bytes, 'tls-message-too-long', an!.frame);
   });
 
   it('a certificate with 100,000 SANs under a raised message limit: decoded up to the SAN cap in bounded time, the true count kept', async () => {

@@ -41,6 +41,13 @@ function recoverable(gz: Uint8Array): Uint8Array {
   return new Uint8Array(gunzipSync(gz, { finishFlush: constants.Z_SYNC_FLUSH }));
 }
 
+/** `ekuscope report --format json` names the damage as a finding with this code, quoting the reader's message. */
+async function expectReportFinding(path: string, code: string, text: string): Promise<void> {
+  const r = await cli('report', path, '--format', 'json');
+  const findings = (JSON.parse(r.out) as { findings: { code: string; detail: string }[] }).findings;
+  expect(findings.filter((f) => f.code === code).map((f) => f.detail).join('\n')).toContain(text);
+}
+
 async function analyse(bytes: Uint8Array) {
   return analyzeCapture(streamOf(bytes), { sourceName: 'cut' });
 }
@@ -63,6 +70,7 @@ describe('truncated pcap', () => {
       expect(flows.out).toContain(`error: the file ends inside record ${expect_.frames + 1} at byte offset ${expect_.cutAt}`);
       const certs = await cli('certs', path);
       expect(certs.err).toContain(`the file ends inside record ${expect_.frames + 1} at byte offset ${expect_.cutAt}`);
+      await expectReportFinding(path, 'capture-cut', `the file ends inside record ${expect_.frames + 1} at byte offset ${expect_.cutAt}`);
     });
   }
 
@@ -126,8 +134,10 @@ describe('truncated and corrupt gzip', () => {
         expect(p!.message).toContain(`after ${w.frames} frames`);
         expect(p!.message).toMatch(/byte offset \d+/);
         expect(p!.frame).toBe(w.frames);
-        const out = await cli('flows', temp.file(`cut-${label}-${frac}.gz`, cut));
+        const file = temp.file(`cut-${label}-${frac}.gz`, cut);
+        const out = await cli('flows', file);
         expect(out.out).toMatch(/error: .*gzip stream .*cut short/);
+        await expectReportFinding(file, 'capture-cut', `after ${w.frames} frames`);
       });
     }
   }
@@ -175,6 +185,8 @@ describe('truncated bundles (.tar.gz)', () => {
       expect(p, JSON.stringify(set.problems)).toBeDefined();
       expect(p!.message).toMatch(/gzip stream ends early: data stops at offset \d+|archive ends inside|ends at offset/);
       expect(p!.offset).toBeGreaterThan(0);
+      const report = await cli('report', path);
+      expect(report.out).toMatch(/gzip stream ends early: data stops at offset \d+|archive ends inside|ends at offset/);
       // A small file read whole is usable; one cut is reported and not used.
       for (const b of set.bundles) {
         for (const f of b.files.filter((x) => x.kind.endsWith('-pem'))) {
