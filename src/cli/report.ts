@@ -31,6 +31,7 @@ import { renderCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/text.js';
+import { decryptionNotes, keyLogDecryption } from './keylog.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv'];
@@ -44,6 +45,8 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'jso
 export type DecryptionHook = (keylogs: readonly string[]) => Promise<{ decryptorFor?: AnalyzeOptions['decryptorFor']; notes: string[] }>;
 
 export interface ReportOptions {
+  /** More analysis options for each capture, by its display name and size (the viewer: progress, live snapshots). */
+  readonly analyzeOptions?: (sourceName: string, sizeHint: number | undefined) => Partial<AnalyzeOptions>;
   readonly format?: ReportFormat;
   /** `client=FILE`, `server=FILE`, `ca=FILE|DIR`. */
   readonly stores?: readonly string[];
@@ -65,6 +68,8 @@ export interface ReportResult {
   readonly exitCode: 0 | 1 | 2;
   readonly text: string;
   readonly explanation?: Explanation;
+  /** What was read, case by case (the viewer shows the analyses). */
+  readonly cases?: readonly ReportCase[];
   /** Usage or input errors (exit code 2), one sentence each. */
   readonly errors: readonly string[];
 }
@@ -158,17 +163,14 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
   const keylogs = [...(opts.keylogs ?? []), ...spec.keylogs];
   let decryptorFor: AnalyzeOptions['decryptorFor'];
   if (keylogs.length > 0) {
-    if (opts.decryption) {
-      const d = await opts.decryption(keylogs);
-      decryptorFor = d.decryptorFor;
-      notes.push(...d.notes);
-    } else {
-      notes.push(`Key log ${keylogs.map((k) => basename(k)).join(', ')} found, but decryption is not available in this build: encrypted handshake contents stay inferred, not observed (T7).`);
-    }
+    // The TLS stage's key-log decryptor unless the caller brings its own (tests, other front ends).
+    const d = await (opts.decryption ?? keyLogDecryption)(keylogs);
+    decryptorFor = d.decryptorFor;
+    notes.push(`Key log${keylogs.length > 1 ? 's' : ''} used for decryption: ${keylogs.map((k) => basename(k)).join(', ')}.`, ...d.notes);
   }
-  const analyze = async (input: string | NodeJS.ReadableStream, sourceName: string) => {
+  const analyze = async (input: string | NodeJS.ReadableStream, sourceName: string, sizeHint?: number) => {
     try {
-      const a = await analyzeCapture(input as string, { sourceName, ...(decryptorFor ? { decryptorFor } : {}) });
+      const a = await analyzeCapture(input as string, { sourceName, ...(decryptorFor ? { decryptorFor } : {}), ...opts.analyzeOptions?.(sourceName, sizeHint) });
       analyses.push(a);
     } catch (e) {
       if (e instanceof CaptureFormatError) notes.push(`${sourceName}: not a capture file (${e.message}).`);
@@ -187,7 +189,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
       inputs.push(`bundle of ${b.host} (${kinds.join(', ') || 'no store or configuration file'})`);
       for (const c of b.captures) {
         inputs.push(c.location);
-        await analyze(c.open() as unknown as NodeJS.ReadableStream, c.location);
+        await analyze(c.open() as unknown as NodeJS.ReadableStream, c.location, c.size);
       }
     }
     for (const c of spec.captures) {
@@ -202,6 +204,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     }
   }
   inputs.push(...keylogs.map((k) => basename(k)));
+  for (const a of analyses) notes.push(...decryptionNotes(a, keylogs.length > 0).map((n) => `${a.source}: ${n}`));
   const context = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}) });
   return { name: spec.name, inputs: [...new Set(inputs)], analyses, context, notes, dedupe: spec.dedupe };
 }
@@ -261,7 +264,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     // Quiet (the benchmark) still renders, so the measured cost is the whole report's.
     const rendered = render(expl, format, opts);
     const text = opts.quiet ? '' : rendered;
-    return { sessions, exitCode: exitFor(expl), text, explanation: expl, errors: [] };
+    return { sessions, exitCode: exitFor(expl), text, explanation: expl, cases, errors: [] };
   } catch (e) {
     if (e instanceof InputError || e instanceof CaptureFormatError) return { sessions: 0, exitCode: 2, text: '', errors: [e.message] };
     throw e;

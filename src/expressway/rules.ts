@@ -136,6 +136,8 @@ export interface PresentedAssessment {
   readonly matches: readonly StoreMatch[];
   /** Store matches of every certificate sent, in order (CA certificates match trusted CA lists). */
   readonly certMatches: readonly (readonly StoreMatch[])[];
+  /** Box ids of the sender and the verifier, to prefer their own stores when labelling. */
+  readonly boxes: { readonly presenter?: string; readonly verifier?: string };
   readonly store: StoreCheck;
   readonly need: Need;
   readonly purpose?: PurposeVerdict;
@@ -379,7 +381,8 @@ function assessPresented(
   const certMatches = certs.map((c) => ctx.stores.match(c));
   const matches = certMatches[0] ?? [];
   const store = storeCheck(end, matches);
-  if (!leaf || leaf.error) return { from: end.role, message: msg, certs, ...(leaf ? { leaf } : {}), matches, certMatches, store, need };
+  const boxes = { ...(end.box ? { presenter: end.box.id } : {}), ...(verifier.box ? { verifier: verifier.box.id } : {}) };
+  if (!leaf || leaf.error) return { from: end.role, message: msg, certs, ...(leaf ? { leaf } : {}), matches, certMatches, boxes, store, need };
   const presented = certs.slice(1);
   const chain = cachedChain(cache, leaf, presented, ctx.stores.trusted(), 'all');
   const trustStore = verifier.box ? ctx.stores.stores(verifier.box.id) : undefined;
@@ -396,6 +399,7 @@ function assessPresented(
     leaf,
     matches,
     certMatches,
+    boxes,
     store,
     need,
     purpose,
@@ -803,13 +807,15 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
       else if (al.by === 'client' && presentedServer && clientCertMsg === undefined) rejected = 'server';
       const meaning = desc !== undefined ? alertMeaning(desc, rejected) : undefined;
       const expl: string[] = [];
+      // A TLS 1.3 alert (or one after ChangeCipherSpec) read with the key log says so: observed, decrypted.
       const aText = alertText(desc, al.level);
+      const aSaid = `${aText}${info?.decrypted ? ' (decrypted with the key log)' : ''}`;
       if (rejected === 'client') {
-        expl.push(`${sName} (the TLS server) answered with a ${aText} in frame ${al.frame}, right after ${afterText}: the server rejected the client certificate (T6).`);
+        expl.push(`${sName} (the TLS server) answered with a ${aSaid} in frame ${al.frame}, right after ${afterText}: the server rejected the client certificate (T6).`);
       } else if (rejected === 'server') {
-        expl.push(`${cName} (the TLS client) sent a ${aText} in frame ${al.frame}, after ${afterText}: the client rejected the server certificate (T6).`);
+        expl.push(`${cName} (the TLS client) sent a ${aSaid} in frame ${al.frame}, after ${afterText}: the client rejected the server certificate (T6).`);
       } else {
-        expl.push(`${byName} sent a ${aText} in frame ${al.frame}, after ${afterText}.`);
+        expl.push(`${byName} sent a ${aSaid} in frame ${al.frame}, after ${afterText}.`);
       }
       if (meaning) expl.push(meaning.text[0]!.toUpperCase() + meaning.text.slice(1) + '.');
       const p = rejected === 'client' ? presentedClient : rejected === 'server' ? presentedServer : undefined;

@@ -535,7 +535,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     {
       kind: 'paragraph',
       content: [
-        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it.`,
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, X: Expressway).`,
       ],
     },
   ];
@@ -584,7 +584,9 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
 function storeEntryFor(p: PresentedAssessment | undefined, index: number) {
   const st = index === 0 ? p?.store : undefined;
   const match = st && (st.kind === 'as-expected' || st.kind === 'other-store') ? st.entry : undefined;
-  return match ?? p?.certMatches[index]?.find((m) => !m.bytesDiffer)?.entry;
+  const exact = p?.certMatches[index]?.filter((m) => !m.bytesDiffer) ?? [];
+  // The sender's own store first, then the verifier's: the same CA is often in both boxes' lists.
+  return match ?? (exact.find((m) => m.entry.box === p?.boxes.presenter) ?? exact.find((m) => m.entry.box === p?.boxes.verifier) ?? exact[0])?.entry;
 }
 
 function certJson(c: CertInfo, frame: number, index: number, p: PresentedAssessment | undefined) {

@@ -187,13 +187,26 @@ describe('scenario stories', () => {
     expect(finding(st, 'silent-close')?.rule).toBe('T8');
   });
 
-  it('12: TLS 1.3 without keys: likely rejection inferred from record sizes (T7); the key log is noted', () => {
+  it('12: with the key log in the folder, the TLS 1.3 story is observed: client store without clientAuth, alert 43 from Expressway-E', () => {
     const e = r['12-tls13-uc-traversal-keylog']!;
     const st = e.stories[0]!;
+    says(st, /decrypted with the key log given: what follows is observed, not inferred/);
+    says(st, /That is Expressway-C vcs8c's client-store certificate/, 12);
+    says(st, /03a1c47e5b92d6f0e81c2b4d6a8f0e1c7b39/, 12);
+    says(st, /answered with a fatal alert 43 unsupported_certificate \(decrypted with the key log\) in frame 14/, 14);
+    expect(st.outcome).toBe('failed');
+    expect(st.findings.some((f) => f.code.startsWith('tls-'))).toBe(false);
+    expect(JSON.stringify(e.json)).toMatch(/Key log used for decryption: sslkeylog\.txt/);
+  });
+
+  it('12 without keys: likely rejection inferred from record sizes (T7)', async () => {
+    const res = await runReport([join(capturesDir, '12-tls13-uc-traversal-keylog')], { format: 'json', quiet: true, decryption: async () => ({ notes: [] }) });
+    const st = res.explanation!.stories[0]!;
     says(st, /one 19-byte record \(frame 14\), the size of an encrypted alert/, 14);
     says(st, /Inferred from record sizes/);
+    says(st, /would present its client-store certificate .*03a1c47e5b92d6f0e81c2b4d6a8f0e1c7b39.*inferred, not observed/);
     expect(finding(st, 'tls13-not-observed')?.rule).toBe('T7');
-    expect(JSON.stringify(e.json)).toMatch(/sslkeylog\.txt/);
+    expect(finding(st, 'tls13-likely-rejected')?.severity).toBe('error');
   });
 
   it('variants: every format gives the story of 01; the cut capture says the client Certificate is incomplete and guesses no serial', () => {
