@@ -110,6 +110,7 @@ export interface ViewModel {
   readonly generalFindings: readonly Finding[];
   /** Sessions left out because the explanation tells them with the same handshake from another capture. */
   readonly toldOnce: number;
+  readonly captures: number;
 }
 
 export function sessionKey(captureIndex: number, sessionId: number): string {
@@ -140,7 +141,7 @@ export function buildViewModel(data: ViewData): ViewModel {
     }
   });
   const generalFindings = (data.explanation?.findings ?? []).filter((f) => f.session === undefined);
-  return { rows, entries, counts, findings, explained: data.explanation !== undefined, generalFindings, toldOnce };
+  return { rows, entries, counts, findings, explained: data.explanation !== undefined, generalFindings, toldOnce, captures: data.captures.length };
 }
 
 function roleEndpoints(s: Session): { client: { ip: string; port: number }; server: { ip: string; port: number } } {
@@ -918,7 +919,8 @@ export function narrationLines(v: NarrationView, width: number, current?: number
   const lines: Seg[][] = [];
   const add = (segs: readonly Seg[], indent = '', first = '') => lines.push(...wrapSegs(segs, w, first, indent));
   add([{ text: `${v.symbol} `, tone: v.tone, bold: true }, { text: v.headline, bold: true }]);
-  add([{ text: v.outcomeText, tone: v.tone }], '  ', '  ');
+  // The outcome, unless the headline already says it.
+  if (!v.headline.includes(v.outcomeText)) add([{ text: v.outcomeText, tone: v.tone }], '  ', '  ');
   if (v.note) add([{ text: v.note, tone: 'muted' }], '  ', '  ');
   for (const s of v.sentences) {
     lines.push([]);

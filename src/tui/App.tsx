@@ -92,7 +92,8 @@ function Screen({ state: s }: { readonly state: UiState }) {
   const l = currentLayout(s);
   const m = s.model;
   const counts = {
-    captures: new Set(m.rows.map((r) => r.key.split(':')[0])).size,
+    captures: m.captures,
+    toldOnce: m.toldOnce,
     sessions: m.rows.length,
     failed: m.counts.failed,
     warning: m.counts.warning,

@@ -38,17 +38,19 @@ export const MIN_ROWS = 12;
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
-export function layout(cols: number, rows: number, focus: PaneId): Layout {
+/** `sessionCount`: a short list gives its unused lines to the panes below it. */
+export function layout(cols: number, rows: number, focus: PaneId, sessionCount = Infinity): Layout {
   const c = Math.max(MIN_COLS, cols);
   const r = Math.max(MIN_ROWS, rows);
   // One line of header (title, progress) and one of status (messages, key hints).
   const body = r - 2;
+  const fit = (h: number) => Math.max(3, Math.min(h, sessionCount + 2));
   if (c < 100 || r < 30) {
-    const sessions = clamp(Math.round(body * 0.3), 4, 10);
+    const sessions = fit(clamp(Math.round(body * 0.3), 4, 10));
     const lower = focus === 'sessions' ? 'narration' : focus;
     return { mode: 'compact', cols: c, rows: r, grid: [[{ pane: 'sessions', width: c, height: sessions }], [{ pane: lower, width: c, height: body - sessions }]] };
   }
-  const sessions = clamp(Math.round(body * 0.22), 5, 14);
+  const sessions = fit(clamp(Math.round(body * 0.22), 5, 14));
   const rest = body - sessions;
   const middle = Math.ceil(rest / 2);
   const bottom = rest - middle;

@@ -135,7 +135,7 @@ export function initialState(cols: number, rows: number, data: ViewData = EMPTY,
 // ---- selectors ---------------------------------------------------------------------------------
 
 export function currentLayout(s: UiState): Layout {
-  return layout(s.cols, s.rows, s.focus);
+  return layout(s.cols, s.rows, s.focus, s.visible.length);
 }
 
 export function selectedEntry(s: UiState): SessionEntry | undefined {
@@ -197,7 +197,8 @@ export function narration(s: UiState): NarrationView | undefined {
 /** The pane's width for narration (the visible narration pane, or where it would be). */
 function narrationWidth(s: UiState): number {
   const l = currentLayout(s);
-  return innerWidth(paneBox(l, 'narration') ?? l.grid[l.grid.length - 1]![0]);
+  // One column less: the pane indents its lines by one.
+  return innerWidth(paneBox(l, 'narration') ?? l.grid[l.grid.length - 1]![0]) - 1;
 }
 
 export function narrationText(s: UiState): { lines: readonly (readonly Seg[])[]; findingLines: readonly number[] } {

@@ -44,7 +44,7 @@ describe.each(SIZES)('the viewer at %i×%i', (cols, rows) => {
     const v = await renderAt(cols, rows, f.explained);
     expectFits(v, cols, rows);
     const frame = v.frame();
-    expect(v.lines()[0]).toMatch(/^ekuscope · 2 captures · 2 TLS sessions ✖1 ▲0 ✔1 · 3 findings +read ✔$/);
+    expect(v.lines()[0]).toMatch(cols >= 90 ? /^ekuscope · 2 captures · 2 TLS sessions ✖1 ▲0 ✔1 · 3 findings +read ✔$/ : /^ekuscope · 2 captures · 2 TLS sessions ✖1 ▲0 ✔1 +read ✔$/);
     expect(focusedTitle(v)).toMatch(/┏━ ▶ Sessions \(2\) · 1\/2 ━/);
     expect(frame).toMatch(/› ✖ vcs8c +#0 +vcs8c .*→ smartslave/);
     expect(frame).toMatch(/ {2}✔ smartsl.* +#0 +smartslave .*→ Webex/);
@@ -61,7 +61,7 @@ describe.each(SIZES)('the viewer at %i×%i', (cols, rows) => {
     expectFits(v, cols, rows);
     expect(focusedTitle(v)).toMatch(/▶ Ladder · 10\.106\.80\.16:25731 ⇄ 10\.106\.80\.31:7001/);
     const frame = v.frame();
-    expect(frame).toMatch(/ frame client vcs8c +server smartslave/);
+    expect(frame).toMatch(/ frame vcs8c +smartslave/);
     expect(frame).toMatch(/›\s+4 │─ ClientHello ─+▶│/);
     expect(frame).toMatch(/ {3}6 │◀─+ ServerHello ─│/);
     expect(frame).toMatch(/ {3}8 │◀─+ Certificate ─│ ⇠6–8 ✔ serverAuth/);

@@ -13,6 +13,8 @@ export interface Counts {
   readonly ok: number;
   readonly unknown: number;
   readonly findings: number;
+  /** Sessions captured on two boxes and told once. */
+  readonly toldOnce: number;
 }
 
 export function progressSegs(p: Progress, width: number): Seg[] {
@@ -37,12 +39,12 @@ export function Header(p: { readonly counts: Counts; readonly progress: Progress
   const c = p.counts;
   const left: Seg[] = [
     { text: 'ekuscope', bold: true },
-    { text: ` · ${c.captures} capture${c.captures === 1 ? '' : 's'} · ${c.sessions} TLS session${c.sessions === 1 ? '' : 's'} ` },
+    { text: ` · ${c.captures} capture${c.captures === 1 ? '' : 's'} · ${c.sessions} TLS session${c.sessions === 1 ? '' : 's'}${c.toldOnce && p.width >= 100 ? ` (+${c.toldOnce} seen in two captures)` : ''} ` },
     { text: `✖${c.failed} `, tone: c.failed ? 'bad' : 'muted' },
     { text: `▲${c.warning} `, tone: c.warning ? 'warn' : 'muted' },
     { text: `✔${c.ok}`, tone: c.ok ? 'ok' : 'muted' },
     ...(c.unknown ? [{ text: ` ?${c.unknown}`, tone: 'muted' as const }] : []),
-    ...(c.findings ? [{ text: ` · ${c.findings} finding${c.findings === 1 ? '' : 's'}` }] : []),
+    ...(c.findings && p.width >= 90 ? [{ text: ` · ${c.findings} finding${c.findings === 1 ? '' : 's'}` }] : []),
   ];
   const right = progressSegs(p.progress, p.width);
   const leftLen = left.reduce((a, s) => a + [...s.text].length, 0);

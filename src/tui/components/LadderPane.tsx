@@ -30,11 +30,11 @@ export function ladderSegs(r: LadderRow, width: number, selected: boolean): Seg[
   return segs;
 }
 
-/** ` frame client vcs8c                 server smartslave`: each name just right of its life line. */
+/** ` frame vcs8c                 smartslave`: each name just right of its life line (client left). */
 export function ladderHeader(v: LadderView, width: number): Seg[] {
   const aw = arrowWidth(width);
-  const left = cut(`client ${v.left}`, aw - 1);
-  return [{ text: ' frame ' }, { text: `${left.padEnd(aw)}server ${v.right}`, bold: true }];
+  const left = cut(v.left, aw - 1);
+  return [{ text: ' frame ' }, { text: `${left.padEnd(aw)}${v.right}`, bold: true }];
 }
 
 export function LadderPane(p: { readonly view?: LadderView; readonly cursor: number; readonly top: number; readonly width: number; readonly height: number; readonly focused: boolean; readonly title?: string }) {
