@@ -5,6 +5,7 @@ import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
+import { runView } from './view.js';
 import { jsonText } from './output.js';
 import { writeFile } from 'node:fs/promises';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
@@ -210,6 +211,21 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         throw e instanceof LessonUsageError ? new UsageError(e.message) : e;
       }
     });
+
+  // view: the interactive viewer (src/tui); a plain `ekuscope PATH...` on a terminal opens it too.
+  program
+    .command('view')
+    .description('interactive viewer: sessions, ladder, details, bytes and narration, keys as in less and vim (needs a terminal)')
+    .argument('<paths...>', 'capture files, Expressway diagnostic bundles (folder, .tar.gz), or a folder of such cases')
+    .option('--export-dir <dir>', 'where e writes the selected certificate as PEM', '.')
+    .option('--store <role=FILE>', 'as for report (repeatable)', repeatable, [])
+    .option('--expressway <IP[=NAME]>', 'as for report (repeatable)', repeatable, [])
+    .option('--keylog <FILE>', 'as for report (repeatable)', repeatable, [])
+    .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[] }) => {
+      code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog }, io);
+    });
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first) && process.stdout.isTTY && process.stdin.isTTY) argv = ['view', ...argv];
 
   try {
     await program.parseAsync(argv, { from: 'user' });

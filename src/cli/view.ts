@@ -1,0 +1,136 @@
+/**
+ * `ekuscope view PATH...`: the composition of the interactive viewer. It reads the same inputs as
+ * `report` (captures, bundle folders, bundle archives) and feeds the viewer while they stream: a
+ * snapshot of the sessions a few times a second, then the analysis with its explanation.
+ */
+import type { Analysis, AnalyzeOptions, LiveSnapshot } from '../analysis/index.js';
+import { safeText } from '../bytes/text.js';
+import type { Explanation } from '../narrate/explanation.js';
+import { captureLabel, type CaptureData } from '../narrate/views.js';
+import type { ViewSource } from '../tui/source.js';
+import { runReport } from './report.js';
+
+/** What the loader lets the viewer attach to each capture's analysis. */
+export interface CaptureHooks {
+  forCapture(sourceName: string, sizeHint?: number): Pick<AnalyzeOptions, 'onProgress' | 'live' | 'sizeHint'>;
+}
+
+export interface Loaded {
+  readonly analyses: readonly Analysis[];
+  readonly explanation?: Explanation;
+  readonly notes: readonly string[];
+}
+
+/** Reads every capture in the paths, with the hooks' options for each. */
+export type Loader = (paths: readonly string[], hooks: CaptureHooks) => Promise<Loaded>;
+
+/** The options `view` shares with `report`. */
+export interface ViewInputOptions {
+  readonly stores?: readonly string[];
+  readonly expressway?: readonly string[];
+  readonly keylogs?: readonly string[];
+}
+
+/** The report's composition (the same inputs, stores, Expressway context and explanation), read for the viewer. */
+export function reportLoader(inputs: ViewInputOptions = {}): Loader {
+  return async (paths, hooks) => {
+    const r = await runReport(paths, { ...inputs, quiet: true, generator: 'ekuscope view', analyzeOptions: (name, size) => hooks.forCapture(name, size) });
+    if (r.errors.length > 0) return { analyses: [], notes: r.errors };
+    const cases = r.cases ?? [];
+    return { analyses: cases.flatMap((c) => c.analyses), ...(r.explanation && { explanation: r.explanation }), notes: cases.flatMap((c) => c.notes) };
+  };
+}
+
+/** How often the viewer gets a new snapshot of the sessions while a capture streams. */
+const SNAPSHOT_MS = 250;
+
+/**
+ * The viewer's source over a loader: progress as bytes are read, a snapshot of the sessions every
+ * SNAPSHOT_MS (the capture reader yields to the event loop after each chunk, so keys keep working),
+ * and the final analysis with its explanation.
+ */
+export function viewSource(paths: readonly string[], load: Loader): ViewSource & { readonly settled: () => boolean } {
+  let done = false;
+  const source: ViewSource = (emit) => {
+    let stopped = false;
+    const finished: CaptureData[] = [];
+    let current: { label: string; bytes: number; total?: number; snapshot?: () => LiveSnapshot } | undefined;
+    const problems: string[] = [];
+    const tick = () => {
+      if (!current) return;
+      const live = current.snapshot?.();
+      emit({
+        data: { captures: live ? [...finished, live] : [...finished] },
+        progress: { phase: 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
+      });
+    };
+    const timer = setInterval(tick, SNAPSHOT_MS);
+    const hooks: CaptureHooks = {
+      forCapture(name, sizeHint) {
+        if (current?.snapshot) {
+          // The previous capture is complete: keep its last snapshot until the final analysis.
+          const last = current.snapshot();
+          finished.push(last);
+        }
+        const entry: { label: string; bytes: number; total?: number; snapshot?: () => LiveSnapshot } = { label: captureLabel(name), bytes: 0, ...(sizeHint !== undefined && { total: sizeHint }) };
+        current = entry;
+        tick();
+        return {
+          ...(sizeHint !== undefined && { sizeHint }),
+          onProgress: (bytes, total) => {
+            entry.bytes = bytes;
+            if (total !== undefined) entry.total = total;
+          },
+          live: (snapshot) => {
+            entry.snapshot = snapshot;
+          },
+        };
+      },
+    };
+    emit({ progress: { phase: 'starting', bytes: 0, problems } });
+    load(paths, hooks)
+      .then((r) => {
+        clearInterval(timer);
+        if (stopped) return;
+        problems.push(...r.notes.map(safeText));
+        if (r.analyses.length === 0 && problems.length === 0) problems.push('no capture found in the paths given');
+        emit({
+          data: { captures: r.analyses, ...(r.explanation && { explanation: r.explanation }) },
+          progress: { phase: r.analyses.length === 0 ? 'failed' : 'done', bytes: 0, problems },
+        });
+      })
+      .catch((e: unknown) => {
+        clearInterval(timer);
+        if (!stopped) emit({ progress: { phase: 'failed', bytes: 0, problems: [safeText(e instanceof Error ? e.message : String(e))] } });
+      })
+      .finally(() => {
+        done = true;
+      });
+    return () => {
+      clearInterval(timer);
+      stopped = true;
+    };
+  };
+  return Object.assign(source, { settled: () => done });
+}
+
+export interface ViewCliOptions extends ViewInputOptions {
+  /** Where `e` writes PEM files (default: the current directory). */
+  readonly exportDir?: string;
+}
+
+/** The `view` command: needs a terminal on both ends; returns the exit code. */
+export async function runView(paths: readonly string[], opts: ViewCliOptions, io: { err(text: string): void }, load: Loader = reportLoader(opts)): Promise<number> {
+  if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
+    io.err('ekuscope: view needs a terminal; for text use: ekuscope report PATH...\n');
+    return 2;
+  }
+  const { runViewer } = await import('../tui/run.js');
+  const { colorWanted } = await import('../tui/theme.js');
+  const source = viewSource(paths, load);
+  await runViewer({ source, color: colorWanted(process.env, true), ...(opts.exportDir !== undefined && { exportDir: opts.exportDir }) });
+  // Quitting while a large capture is still being read: the reader cannot be interrupted
+  // mid-file, and the user asked to leave now, so end the process (the terminal is restored).
+  if (!source.settled()) process.exit(0);
+  return 0;
+}
