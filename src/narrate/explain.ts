@@ -442,6 +442,27 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
     }
     const findings: Finding[] = [];
     for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
+    // X1 for the reader: a store the capture never exercises does not matter for what it shows.
+    for (const box of c.context.boxes) {
+      if (!box.stores || sessions.length === 0) continue;
+      const ends = sessions.flatMap((x) => [x.a.client, x.a.server].filter((e) => e.box?.id === box.id));
+      if (ends.length === 0) continue;
+      const roles = new Set(ends.map((e) => e.role));
+      if (roles.size !== 1) continue;
+      const role = [...roles][0]!;
+      const unused = role === 'client' ? 'server' : 'client';
+      const list = unused === 'server' ? box.stores.server : box.stores.client;
+      if (list.length === 0) continue;
+      const frames = sessions.filter((x) => x.a.client.box?.id === box.id || x.a.server.box?.id === box.id).flatMap((x) => (x.a.helloFrames.client !== undefined ? [x.a.helloFrames.client] : []));
+      findings.push({
+        severity: 'info',
+        rule: 'X1',
+        frames,
+        code: 'store-not-exercised',
+        title: `${boxTitle(box)} is TLS ${role} in every session here, so its ${unused} store plays no part`,
+        detail: `Its ${unused}-store certificate (${certName(list[0]!.cert)}, ${ekuText(list[0]!.cert)}, ${list[0]!.file}) is presented only when ${boxTitle(box)} is TLS ${unused} (X1); nothing in this capture depends on it.`,
+      });
+    }
     for (const box of c.context.boxes) {
       if (!box.stores) continue;
       // Only the store facts a capture report needs: X2 (and unreadable store files). Expiry and
