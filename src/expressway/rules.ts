@@ -535,7 +535,7 @@ function presentedFindings(
         ? `The ${what}'s chain does not allow ${need.eku}: a CA above the leaf restricts EKU`
         : rule === 'E3'
           ? `The ${what} lists only anyExtendedKeyUsage: passes Go/Java verifiers, fails OpenSSL/NSS`
-          : `The ${what} lacks ${need.eku}`;
+          : `The ${what} lacks ${need.eku}${completed && need.level === 'not-checked' ? ': accepted only because EKU checking is Off (X4)' : completed && need.level === 'if-checked' ? ': this peer does not check it' : ''}`;
     const needText =
       need.level === 'required'
         ? ` It needs ${need.eku} because ${need.because}.`

@@ -207,3 +207,17 @@ describe('rules: port 2222 (X5)', () => {
     expect(a.findings.find((f) => f.code === 'port-2222-is-tls')?.frames).toEqual([4]);
   });
 });
+
+describe('rules: capture quality', () => {
+  it('one direction only, snap length, a cut file: each says what to recapture', async () => {
+    const { assessCapture } = await import('../../src/expressway/index.js');
+    const { analysis, session } = fakeSession({ client: C, server: E7001, serverChain: EDGE_CERT, clientChain: LEAVES['serverAuth only']!, end: { kind: 'completed' } });
+    const oneWay = { ...session, connection: { ...session.connection, packets: [8, 0] } } as typeof session;
+    const a = assessSession(analysis, oneWay, buildContext({ bundles: [] }), new RuleCache());
+    expect(a.findings.find((f) => f.code === 'one-direction-only')?.fix).toMatch(/both directions/);
+    const cap = { ...analysis, capture: { ...analysis.capture, truncatedFrames: 3, problems: [{ severity: 'fatal' as const, message: 'the file ends inside record 11', fileOffset: 10, frame: 10 }] } };
+    const fs = assessCapture(cap, buildContext({ bundles: [] }));
+    expect(fs.find((f) => f.code === 'snaplen-truncated')?.fix).toMatch(/tcpdump -s 0/);
+    expect(fs.find((f) => f.code === 'capture-cut')?.frames).toEqual([10]);
+  });
+});
