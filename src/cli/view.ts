@@ -59,9 +59,11 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     const tick = () => {
       if (!current) return;
       const live = current.snapshot?.();
+      // Read to the end: what follows (the next capture, or the explanation) is not reading.
+      const read = current.total !== undefined && current.bytes >= current.total;
       emit({
         data: { captures: live ? [...finished, live] : [...finished] },
-        progress: { phase: 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
+        progress: { phase: read ? 'explaining' : 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
       });
     };
     const timer = setInterval(tick, SNAPSHOT_MS);
@@ -78,8 +80,11 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
         return {
           ...(sizeHint !== undefined && { sizeHint }),
           onProgress: (bytes, total) => {
+            const was = entry.total !== undefined && entry.bytes >= entry.total;
             entry.bytes = bytes;
             if (total !== undefined) entry.total = total;
+            // Say so at once: the explanation may keep the event loop busy for a moment.
+            if (!was && entry.total !== undefined && bytes >= entry.total) tick();
           },
           live: (snapshot) => {
             entry.snapshot = snapshot;
