@@ -11,6 +11,7 @@
  * written here and may quote capture strings, which the renderers neutralise.
  */
 import type { AlertInfo, Analysis, CertificateMessageInfo, Session } from '../analysis/index.js';
+import { toHex } from '../bytes/index.js';
 import type { Endpoint } from '../net/index.js';
 import {
   HandshakeType,
@@ -36,7 +37,7 @@ import {
 } from '../x509/index.js';
 import { boxTitle, boxForAddress, type ExpresswayBox, type ExpresswayContext } from './context.js';
 import type { TlsLogEvent } from './logs.js';
-import { nameService, type PartyKind, type ServiceNaming } from './services.js';
+import { SERVICES, nameService, type PartyKind, type ServiceNaming } from './services.js';
 import { storeRoleText, type BoxStores, type StoreEntry, type StoreMatch } from './stores.js';
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
@@ -208,6 +209,22 @@ export interface SessionAssessment {
 export class RuleCache {
   readonly chains = new Map<string, ChainResult>();
   readonly purposes = new Map<string, PurposeVerdict>();
+  readonly services = new Map<string, ServiceNaming>();
+}
+
+/**
+ * nameService, memoised on what it depends on: the server port, the parties, and which of the
+ * table's client source ranges the client port falls in (ephemeral ports differ per session).
+ */
+function cachedService(cache: RuleCache, hint: Parameters<typeof nameService>[0]): ServiceNaming {
+  const ranges = SERVICES.filter((d) => d.clientSourcePorts && hint.clientPort >= d.clientSourcePorts.from && hint.clientPort <= d.clientSourcePorts.to).map((d) => d.id).join(',');
+  const k = `${hint.serverPort}|${hint.client}|${hint.server}|${hint.carriesTls}|${ranges}`;
+  let r = cache.services.get(k);
+  if (!r) {
+    r = nameService(hint);
+    cache.services.set(k, r);
+  }
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -996,12 +1013,12 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   }
   const party = (b: ExpresswayBox | undefined): PartyKind => (b ? b.edition : 'unknown');
   const carries = s.tls.isTls;
-  let service = nameService({ clientPort: clientEp.port, serverPort: serverEp.port, client: party(clientBox), server: party(serverBox), carriesTls: carries });
+  let service = cachedService(cache, { clientPort: clientEp.port, serverPort: serverEp.port, client: party(clientBox), server: party(serverBox), carriesTls: carries });
   const peerC = clientBox ? undefined : hintedPeer(clientEp, 'client', service, undefined);
   const peerS = serverBox ? undefined : hintedPeer(serverEp, 'server', service, serverLeaf);
   // A Webex name in the server certificate narrows port 5061 down to the Webex row (still a hint).
   if (peerS?.name === 'Webex' && !service.service) {
-    const narrowed = nameService({ clientPort: clientEp.port, serverPort: serverEp.port, client: party(clientBox), server: 'webex', carriesTls: carries });
+    const narrowed = cachedService(cache, { clientPort: clientEp.port, serverPort: serverEp.port, client: party(clientBox), server: 'webex', carriesTls: carries });
     if (narrowed.service) service = narrowed;
   }
   const mkEnd = (role: Role, ep: Endpoint, box: ExpresswayBox | undefined, basis: EndAssessment['boxBasis'], peer: { name: string; basis: string } | undefined): EndAssessment => ({
@@ -1346,8 +1363,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
 export function handshakeKey(s: Session): string {
   const ch = s.tls.messages.find((m) => m.kind === 'handshake' && m.type === HandshakeType.ClientHello);
   const body = ch && ch.kind === 'handshake' && ch.body?.kind === 'client-hello' ? ch.body : undefined;
-  let rnd = '';
-  if (body) for (const b of body.random) rnd += b.toString(16).padStart(2, '0');
+  const rnd = body ? toHex(body.random) : '';
   const c = s.client ?? s.connection.a;
   const v = s.server ?? s.connection.b;
   return `${c.ip}/${c.port}>${v.ip}/${v.port}#${rnd || s.connection.firstTs.sec}`;

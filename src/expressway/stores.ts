@@ -186,8 +186,20 @@ export class StoreIndex {
     return this.byFingerprint.size === 0;
   }
 
+  /** Matches per fingerprint: a long capture shows the same few certificates in every session. */
+  private readonly memo = new Map<string, StoreMatch[]>();
+
   /** Issuer + serial first, then fingerprint (a certificate whose names could not be decoded). */
   match(cert: CertInfo): StoreMatch[] {
+    if (this.byFingerprint.size === 0) return [];
+    const hit = this.memo.get(cert.sha256);
+    if (hit) return hit;
+    const r = this.matchUncached(cert);
+    this.memo.set(cert.sha256, r);
+    return r;
+  }
+
+  private matchUncached(cert: CertInfo): StoreMatch[] {
     const k = issuerSerialKey(cert);
     const byIs = k !== undefined ? (this.byIssuerSerial.get(k) ?? []) : [];
     if (byIs.length > 0) return byIs.map((entry) => ({ entry, by: 'issuer-serial', bytesDiffer: entry.cert.sha256 !== cert.sha256 }));

@@ -394,8 +394,10 @@ function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders
   const sentences = buildSentences(a, alsoIn);
   const outcome = storyOutcome(a);
   const notable = ladders || outcome !== 'ok' || a.presented.client !== undefined || a.tls13 !== undefined;
-  const table = certTable(a, haveStores);
   const svc = serviceName(a);
+  // The ladder and the certificate table are built when a renderer asks (JSON never does).
+  let ladder: LadderStep[] | undefined;
+  let blocks: Block[] | undefined;
   return {
     source: a.source,
     sessionId: a.session.id,
@@ -407,8 +409,14 @@ function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders
     server: boxLabel(a.server),
     sentences,
     findings: sortFindings(a.findings.map(toFinding)),
-    ladder: notable ? buildLadder(a) : [],
-    blocks: table ? [table] : [],
+    get ladder(): LadderStep[] {
+      ladder ??= notable ? buildLadder(a) : [];
+      return ladder;
+    },
+    get blocks(): Block[] {
+      blocks ??= ((t) => (t ? [t] : []))(certTable(a, haveStores));
+      return blocks;
+    },
   };
 }
 
