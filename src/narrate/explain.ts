@@ -450,6 +450,23 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
     }
     const findings: Finding[] = [];
     for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
+    // X9: negotiation errors in a box's log that no captured handshake accounts for (the capture
+    // missed them, or they happened outside its time window).
+    const matched = new Set(sessions.flatMap((x) => x.a.logs.map((l) => l.event)));
+    for (const box of c.context.boxes) {
+      const missing = box.logEvents.filter((ev) => ev.kind !== 'ssl-socket' && !matched.has(ev));
+      if (missing.length === 0) continue;
+      const shown = missing.slice(0, 5);
+      findings.push({
+        severity: 'info',
+        rule: 'X9',
+        frames: [],
+        code: 'log-event-not-in-capture',
+        title: `${boxTitle(box)}'s log has ${missing.length} TLS negotiation error(s) that no handshake in the capture accounts for`,
+        detail: `${shown.map((ev) => `line ${ev.line}: ${ev.fields['Event'] ?? ev.kind}${ev.src ? ` from ${ev.src.ip}${ev.src.port !== undefined ? `:${ev.src.port}` : ''}` : ''}${ev.dst ? ` to ${ev.dst.ip}${ev.dst.port !== undefined ? `:${ev.dst.port}` : ''}` : ''}${ev.reason ? `, "${ev.reason}"` : ''}`).join('; ')}${missing.length > shown.length ? `; and ${missing.length - shown.length} more` : ''}. ${box.edition === 'expressway' ? 'Expressway' : boxTitle(box)} logged them, so they happened, but the capture does not show them.`,
+        fix: 'Capture while the problem happens (the diagnostic log\'s tcpdump runs only while diagnostic logging is on), then download the bundle.',
+      });
+    }
     // X1 for the reader: a store the capture never exercises does not matter for what it shows.
     for (const box of c.context.boxes) {
       if (!box.stores || sessions.length === 0) continue;
