@@ -1535,7 +1535,10 @@ export function auditStores(box: ExpresswayBox, stores: BoxStores, now: Date, op
           code: `${role}-store-expiry`,
           title: `${name}: the ${role}-store certificate ${val.state === 'expired' ? 'has expired' : val.state === 'not-yet-valid' ? 'is not valid yet' : `expires in ${val.daysToExpiry} days`}`,
           detail: `${e.file}: ${certName(e.cert)}, ${val.text}.`,
-          fix: 'Renew it before it expires; from 2026 public CAs issue serverAuth-only certificates, so plan a private CA for the client store.',
+          fix:
+            role === 'client'
+              ? 'Renew it in time; from 2026 public CAs issue serverAuth-only certificates, so the client store needs one from a private CA that adds clientAuth.'
+              : 'Renew it in time (a public serverAuth certificate is fine for the server store).',
         });
     }
   };
