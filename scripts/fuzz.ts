@@ -208,7 +208,7 @@ async function parent(o: Options): Promise<number> {
   process.stdout.write(
     `fuzz: ran ${ran} cases (seed ${o.seed}) in ${secs.toFixed(1)} s: ${failures.length} failures; ` +
       `${notCaptures} no longer captures (refused with a one-line error); ${outputs} outputs checked; ` +
-      `slowest case ${maxMsCase} at ${maxMs.toFixed(0)} ms (${slow} over the slow guard); peak memory growth ${(peak / 1048576).toFixed(1)} MB\n`,
+      `${maxMsCase >= 0 ? `slowest case ${maxMsCase} at ${maxMs.toFixed(0)} ms` : 'no case finished'} (${slow} over the slow guard); peak memory growth ${(peak / 1048576).toFixed(1)} MB\n`,
   );
   if (failures.length) process.stdout.write(`fuzz: reproducers in ${outDir}\n`);
   else rmSync(outDir, { recursive: true, force: true });
