@@ -1,5 +1,5 @@
 // One measured job in its own process, so peak RSS is the job's own. Prints one JSON line.
-// Usage: node bench/job.mjs <framing|pipeline|full> FILE
+// Usage: node bench/job.mjs <framing|decode|pipeline|full|report> FILE
 import { performance } from 'node:perf_hooks';
 
 const [mode, file] = process.argv.slice(2);
@@ -10,6 +10,14 @@ if (mode === 'framing') {
   let n = 0;
   await readCapture(file, () => { n++; });
   result = { frames: n };
+} else if (mode === 'decode') {
+  // Framing plus link/IP/TCP decoding, no reassembly: splits the pipeline's time.
+  const { readCapture } = await import('../dist/capture/index.js');
+  const { PacketDecoder } = await import('../dist/net/index.js');
+  const dec = new PacketDecoder();
+  let tcp = 0;
+  await readCapture(file, (f) => { if (dec.decode(f).kind === 'tcp') tcp++; });
+  result = { tcpSegments: tcp };
 } else if (mode === 'pipeline') {
   const { scanCapture, passiveConsumer } = await import('../dist/analysis/frames.js');
   const r = await scanCapture(file, () => passiveConsumer);

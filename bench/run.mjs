@@ -140,7 +140,7 @@ for (const mb of sizes) {
   const size = statSync(file).size;
   console.log(`\n== ${mb} MB: ${gen.frames} frames, ${gen.connections} connections, ${gen.handshakes} handshakes (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s)`);
   const row = { sizeMB: size / 1e6, frames: gen.frames, handshakes: gen.handshakes, certificatesExpected: gen.certificatesExpected, jobs: {} };
-  for (const mode of ['framing', 'pipeline', 'full', 'report']) {
+  for (const mode of ['framing', 'decode', 'pipeline', 'full', 'report']) {
     const r = await job(mode, file);
     row.jobs[mode] = r;
     if (r.error) console.log(`  ${mode.padEnd(9)} failed: ${r.error}`);
@@ -158,9 +158,18 @@ for (const mb of sizes) {
     if (p && !p.error) console.log(`  ratio: ekuscope pipeline is ${(conv.seconds / p.seconds).toFixed(1)}x tshark conv,tcp`);
     if (f && !f.error) console.log(`  ratio: ekuscope full job is ${(certs.seconds / f.seconds).toFixed(1)}x tshark's certificate extraction`);
   } else console.log('  tshark: not installed, no comparison (apt-get install tshark)');
-  const fr = row.jobs.framing;
-  const pl = row.jobs.pipeline;
-  if (fr && pl && !fr.error && !pl.error) console.log(`  split: pcap-parser framing ${(100 * fr.seconds / pl.seconds).toFixed(0)}% of the pipeline's time, decoding + reassembly ${(100 * (pl.seconds - fr.seconds) / pl.seconds).toFixed(0)}%`);
+  const j = row.jobs;
+  const ok = (m) => j[m] && !j[m].error;
+  if (ok('framing') && ok('decode') && ok('pipeline')) {
+    const p = j.pipeline.seconds;
+    console.log(`  split of the pipeline: pcap-parser framing ${(100 * j.framing.seconds / p).toFixed(0)}%, link/IP/TCP decoding ${(100 * (j.decode.seconds - j.framing.seconds) / p).toFixed(0)}%, reassembly ${(100 * (p - j.decode.seconds) / p).toFixed(0)}% (pipeline = reassembly of every byte, no TLS)`);
+  }
+  if (ok('full') && j.full.split) {
+    const f = j.full.seconds;
+    const x = j.full.split.x509Ms / 1000;
+    console.log(`  split of the full job: framing ${j.framing.seconds.toFixed(2)} s, decoding ${(j.decode.seconds - j.framing.seconds).toFixed(2)} s, reassembly + TLS ${(f - j.decode.seconds - x).toFixed(2)} s, X.509 and session building ${x.toFixed(2)} s`);
+  }
+  if (ok('full') && ok('report')) console.log(`  report costs ${(j.report.seconds / j.full.seconds).toFixed(2)}x the full analysis`);
   rows.push(row);
   if (!keep) rmSync(file);
 }
