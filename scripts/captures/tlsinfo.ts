@@ -3,21 +3,9 @@
  * handshake message, ChangeCipherSpec and alert ends (where Wireshark shows it after reassembly).
  * Used only to write the frame numbers into the scenario READMEs and the generation summary.
  */
+import { handshakeTypeName } from '../../src/tls/names.js';
 import type { RenderedPacket } from './render.js';
 
-const HS: Record<number, string> = {
-  1: 'ClientHello',
-  2: 'ServerHello',
-  4: 'NewSessionTicket',
-  8: 'EncryptedExtensions',
-  11: 'Certificate',
-  12: 'ServerKeyExchange',
-  13: 'CertificateRequest',
-  14: 'ServerHelloDone',
-  15: 'CertificateVerify',
-  16: 'ClientKeyExchange',
-  20: 'Finished',
-};
 
 const ALERTS: Record<number, string> = {
   0: 'close_notify',
@@ -80,7 +68,7 @@ export function keyMessages(packets: RenderedPacket[], conn: string): KeyMessage
         while (hsBuf.length >= 4) {
           const mlen = (hsBuf[1]! << 16) | (hsBuf[2]! << 8) | hsBuf[3]!;
           if (hsBuf.length < 4 + mlen) break;
-          out.push({ frame: endFrame, dir, what: HS[hsBuf[0]!] ?? `handshake(${hsBuf[0]})` });
+          out.push({ frame: endFrame, dir, what: handshakeTypeName(hsBuf[0]!) });
           hsBuf = hsBuf.slice(4 + mlen);
         }
       } else if (type === 22) {

@@ -16,6 +16,7 @@ import type { Endpoint } from '../net/index.js';
 import {
   HandshakeType,
   alertDescriptionName,
+  handshakeTypeName,
   certificateTypeName,
   cipherSuiteInfo,
   versionName,
@@ -697,7 +698,7 @@ function messageName(m: TlsMessage | undefined): string {
   if (!m) return 'the previous message';
   switch (m.kind) {
     case 'handshake':
-      return m.type === HandshakeType.Certificate ? 'Certificate' : handshakeName(m.type);
+      return m.type === HandshakeType.Certificate ? 'Certificate' : handshakeTypeName(m.type);
     case 'change-cipher-spec':
       return 'ChangeCipherSpec';
     case 'alert':
@@ -728,22 +729,6 @@ function flightText(s: Session, last: TlsMessage, who: string): string {
   return `${who}'s ${list} (frame${frames.length > 1 ? 's' : ''} ${frames.join(', ')})`;
 }
 
-function handshakeName(t: number): string {
-  const names: Record<number, string> = {
-    1: 'ClientHello',
-    2: 'ServerHello',
-    4: 'NewSessionTicket',
-    8: 'EncryptedExtensions',
-    11: 'Certificate',
-    12: 'ServerKeyExchange',
-    13: 'CertificateRequest',
-    14: 'ServerHelloDone',
-    15: 'CertificateVerify',
-    16: 'ClientKeyExchange',
-    20: 'Finished',
-  };
-  return names[t] ?? `handshake message ${t}`;
-}
 
 /** T5: what an alert code tells about a rejected certificate, with the confidence the rules allow. */
 export function alertMeaning(desc: number, rejectedRole: Role | undefined): { text: string; purpose: 'strong' | 'possible' | 'no'; trust: boolean } {
