@@ -43,16 +43,23 @@ import { storeRoleText, type BoxStores, type StoreEntry, type StoreMatch } from 
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
 
-/** Same shape as narrate's Finding (doc.ts): the explainer passes these through unchanged. */
+/**
+ * A conclusion of the rule book, with the rule id from DOMAIN.md it rests on and the frames that
+ * prove it. narrate's Doc carries these unchanged (doc.ts re-exports this type as Finding).
+ */
 export interface RuleFinding {
   readonly severity: FindingSeverity;
+  /** Rule id from DOMAIN.md (E1–E8, T1–T8, X1–X9) the finding rests on. */
   readonly rule: string;
+  /** Further rules the explanation also uses. */
   readonly alsoRules?: readonly string[];
+  /** The TLS session (TCP stream id) it concerns; undefined for store- or capture-wide findings. */
   readonly session?: number;
   readonly frames: readonly number[];
   readonly title: string;
   readonly detail: string;
   readonly fix?: string;
+  /** A short machine-readable code, stable across versions (e.g. "client-cert-lacks-clientauth"). */
   readonly code: string;
 }
 

@@ -4,7 +4,11 @@
  * here may come from captures: serialisers neutralise them (safeText), never the builders.
  */
 
-export type Severity = 'error' | 'warning' | 'info' | 'ok';
+import type { FindingSeverity, RuleFinding } from '../expressway/rules.js';
+
+/** Findings are made by the rule book (expressway/rules.ts); the document carries them unchanged. */
+export type Severity = FindingSeverity;
+export type Finding = RuleFinding;
 
 export type Inline =
   | string
@@ -13,21 +17,6 @@ export type Inline =
   | { readonly kind: 'frames'; readonly frames: readonly number[] }
   | { readonly kind: 'severity'; readonly severity: Severity };
 
-export interface Finding {
-  readonly severity: Severity;
-  /** Rule id from DOMAIN.md (E1–E8, T1–T8, X1–X9) the finding rests on. */
-  readonly rule: string;
-  /** Further rules the explanation also uses. */
-  readonly alsoRules?: readonly string[];
-  /** The TLS session (TCP stream id) it concerns; undefined for store or capture-wide findings. */
-  readonly session?: number;
-  readonly frames: readonly number[];
-  readonly title: string;
-  readonly detail: string;
-  readonly fix?: string;
-  /** A short machine-readable code, stable across versions (e.g. "client-cert-lacks-clientauth"). */
-  readonly code: string;
-}
 
 export interface LadderStep {
   readonly from: 'left' | 'right';
