@@ -16,7 +16,7 @@ export interface CaptureHooks {
 }
 
 export interface Loaded {
-  readonly analyses: readonly Analysis[];
+  readonly analyses: readonly (Analysis & { readonly label?: string })[];
   readonly explanation?: Explanation;
   readonly notes: readonly string[];
 }
@@ -37,7 +37,10 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
     const r = await runReport(paths, { ...inputs, quiet: true, generator: 'ekuscope view', analyzeOptions: (name, size) => hooks.forCapture(name, size) });
     if (r.errors.length > 0) return { analyses: [], notes: r.errors };
     const cases = r.cases ?? [];
-    return { analyses: cases.flatMap((c) => c.analyses), ...(r.explanation && { explanation: r.explanation }), notes: cases.flatMap((c) => c.notes) };
+    // Several cases (a folder of scenarios): a session is best known by its case's name.
+    const analyses = cases.flatMap((c) => (cases.length > 1 ? c.analyses.map((a) => ({ ...a, label: c.name })) : c.analyses));
+    const notes = cases.flatMap((c) => (cases.length > 1 ? c.notes.map((n) => `${c.name}: ${n}`) : c.notes));
+    return { analyses, ...(r.explanation && { explanation: r.explanation }), notes };
   };
 }
 

@@ -32,6 +32,8 @@ export interface CaptureData {
   readonly source: string;
   readonly sessions: readonly Session[];
   readonly pool: { get(id: string): CertInfo | undefined };
+  /** A short name for lists (e.g. the case folder when several are open); else one is made from `source`. */
+  readonly label?: string;
 }
 
 export interface ViewData {
@@ -184,6 +186,8 @@ function sessionRow(key: string, capture: CaptureData, s: Session, story: Sessio
     outcomeText,
     s.sni ?? '',
     capture.source,
+    capture.label ?? '',
+    story?.headline ?? '',
     `#${s.id}`,
     ...certTexts,
   ]
@@ -191,7 +195,7 @@ function sessionRow(key: string, capture: CaptureData, s: Session, story: Sessio
     .toLowerCase();
   return {
     key,
-    captureLabel: captureLabel(capture.source),
+    captureLabel: capture.label !== undefined ? safeText(capture.label) : captureLabel(capture.source),
     sessionId: s.id,
     clientAddr: safeText(clientAddr),
     serverAddr: safeText(serverAddr),

@@ -102,7 +102,7 @@ function Screen({ state: s }: { readonly state: UiState }) {
     findings: m.findings,
   };
   const body = s.help ? (
-    <HelpOverlay width={l.cols} height={l.rows - 2} />
+    <HelpOverlay width={l.cols} height={l.rows - 2} top={s.helpTop} notes={s.progress.problems} />
   ) : (
     <Box flexDirection="column">
       {l.grid.map((row, i) => (

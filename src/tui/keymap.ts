@@ -23,7 +23,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '/', what: 'filter: host, port, outcome, serial, subject' },
   { keys: 'n  N', what: 'next, previous finding' },
   { keys: 'e', what: 'export the selected certificate as PEM' },
-  { keys: '?', what: 'this help' },
+  { keys: '?', what: 'this help (↑↓ scroll it, other keys close it)' },
   { keys: 'Esc', what: 'close help, clear the filter' },
   { keys: 'q  Ctrl-C', what: 'quit' },
 ];
@@ -58,7 +58,11 @@ export function keyToCommand(input: string, key: Key, ctx: KeyContext): Command 
   }
   if (ctx.help) {
     if (input === 'q') return { type: 'quit' };
-    // Any other key closes the help.
+    // The help scrolls when it is longer than the screen; any other key closes it.
+    if (key.upArrow || input === 'k') return { type: 'move', move: 'up' };
+    if (key.downArrow || input === 'j') return { type: 'move', move: 'down' };
+    if (key.pageUp) return { type: 'move', move: 'pageUp' };
+    if (key.pageDown) return { type: 'move', move: 'pageDown' };
     return { type: 'help' };
   }
   if (key.upArrow || input === 'k') return { type: 'move', move: 'up' };

@@ -29,6 +29,8 @@ import {
   type VisibleNode,
 } from '../narrate/views.js';
 import type { Key } from 'ink';
+import { safeText } from '../bytes/text.js';
+import { helpLines } from './help.js';
 import { keyToCommand } from './keymap.js';
 import { hexBytesPerRow, innerHeight, innerWidth, layout, paneBox, PANE_ORDER, type Layout, type PaneId } from './layout.js';
 
@@ -71,6 +73,7 @@ export interface UiState {
   /** The finding n/N last moved to, in the selected session's story. */
   readonly finding?: number;
   readonly help: boolean;
+  readonly helpTop: number;
   readonly status?: Status;
   readonly quit: boolean;
   /** Counts export requests (key e); the app writes the file when it changes. */
@@ -127,6 +130,7 @@ export function initialState(cols: number, rows: number, data: ViewData = EMPTY,
     hexTop: 0,
     narrationTop: 0,
     help: false,
+    helpTop: 0,
     quit: false,
     exportRequest: 0,
   };
@@ -302,6 +306,11 @@ function applyFilter(s: UiState, filter: string): UiState {
 }
 
 function move(s: UiState, m: Move): UiState {
+  if (s.help) {
+    const page = s.rows - 4;
+    const maxTop = Math.max(0, helpLines(s.cols, s.progress.problems).length - page);
+    return { ...s, helpTop: clamp(moveIndex(s.helpTop, m, maxTop + 1, page), 0, maxTop) };
+  }
   switch (s.focus) {
     case 'sessions': {
       const i = selectedIndex(s);
@@ -490,9 +499,9 @@ export function reduce(s: UiState, a: Action): UiState {
     case 'finding':
       return stepFinding(base, a.step);
     case 'help':
-      return { ...base, help: !base.help };
+      return { ...base, help: !base.help, helpTop: 0 };
     case 'escape':
-      if (base.help) return { ...base, help: false };
+      if (base.help) return { ...base, help: false, helpTop: 0 };
       if (base.filterEditing || base.filter) return { ...applyFilter(base, ''), filterEditing: false };
       return base;
     case 'quit':
@@ -511,9 +520,16 @@ export function reduce(s: UiState, a: Action): UiState {
       };
     }
     case 'snapshot': {
-      if (!a.data) return { ...s, progress: a.progress };
+      const ended = (a.progress.phase === 'done' || a.progress.phase === 'failed') && s.progress.phase !== a.progress.phase;
+      const n = a.progress.problems.length;
+      // Notes from reading (key logs used, files skipped) are listed in the help; say so once.
+      const notice: Partial<UiState> =
+        ended && n > 0
+          ? { status: a.progress.phase === 'failed' ? { text: `✖ ${safeText(a.progress.problems[0]!)}`, tone: 'bad' } : { text: `ℹ ${n} note${n === 1 ? '' : 's'} from reading the inputs: ? shows ${n === 1 ? 'it' : 'them'}`, tone: 'info' } }
+          : {};
+      if (!a.data) return { ...s, progress: a.progress, ...notice };
       const model = buildViewModel(a.data);
-      const next: UiState = { ...s, model, progress: a.progress };
+      const next: UiState = { ...s, model, progress: a.progress, ...notice };
       const visible = filterRows(model.rows, s.filter);
       const withRows = { ...next, visible };
       if (s.selected !== undefined && model.entries.has(s.selected)) {

@@ -142,16 +142,17 @@ describe.each(SIZES)('the viewer at %i×%i', (cols, rows) => {
     v.unmount();
   });
 
-  it('? shows every key and every pane, and any key closes it', async () => {
+  it('? shows every key and every pane, and a key other than the scrolling ones closes it', async () => {
     const v = await renderAt(cols, rows, f.explained);
     await v.type('?');
     expectFits(v, cols, rows);
     const frame = v.frame();
     expect(frame).toContain('▶ Help · ekuscope view');
+    if (rows >= 40) expect(frame).not.toContain('↑↓ scroll ·');
     for (const k of [...KEY_HELP, ...PANE_HELP]) expect(frame).toContain(k.keys);
     for (const k of KEY_HELP) expect(frame).toContain(k.what.slice(0, Math.min(k.what.length, cols - 24)));
     expect(frame).toContain('✔ ok  ✖ failed  ▲ warning');
-    await v.type('j');
+    await v.type('x');
     expect(v.frame()).not.toContain('Help · ekuscope view');
     v.unmount();
   });
@@ -219,6 +220,26 @@ describe('the viewer', () => {
     v.unmount();
     await tick();
     expect(stopped).toBe(true);
+  });
+
+  it('lists the notes from reading in the help', async () => {
+    const notes = ['05-uc: Key log used for decryption: sslkeylog.txt.', `evil${'\x1b'}[2J.pcap: not a capture file`];
+    const source: ViewSource = (emit) => {
+      emit({ data: f.explained, progress: { phase: 'done', bytes: 0, problems: notes } });
+      return () => {};
+    };
+    const v = await renderAt(80, 24, { captures: [] }, { source });
+    expect(v.lines()[0]).toMatch(/read ✔ · ℹ 2 notes$/);
+    expect(v.lines().at(-1)).toBe('ℹ 2 notes from reading the inputs: ? shows them');
+    await v.type('?');
+    expect(v.frame()).toMatch(/Help · ekuscope view · 1–20 of 2\d, ↑↓ scroll/);
+    await v.type('j', 'j', 'j', 'j', 'j', 'j');
+    expect(v.frame()).toContain('Notes from reading the inputs');
+    expect(v.frame()).toContain('ℹ 05-uc: Key log used for decryption: sslkeylog.txt.');
+    expect(v.frame()).toContain('ℹ evil\\x1b[2J.pcap: not a capture file');
+    await v.type('x');
+    expect(v.frame()).not.toContain('Help ·');
+    v.unmount();
   });
 
   it('q quits', async () => {

@@ -207,11 +207,18 @@ describe('the store: keys → state', () => {
     expect(exportTarget(s)).toMatchObject({ fileName: expect.stringMatching(/^client-vcs8c-session0-frame12-0-03a1c47e/) });
   });
 
-  it('? opens the help, any key closes it, q quits', () => {
-    let s = press(start(), '?');
+  it('? opens the help, ↑↓ scroll it, other keys close it, q quits', () => {
+    let s = press(start(80, 24), '?');
     expect(s.help).toBe(true);
-    s = press(s, 'j');
+    s = press(s, 'j', 'j');
+    expect(s.help).toBe(true);
+    expect(s.helpTop).toBe(0);
+    s = reduce(press(start(80, 24), '?'), { type: 'snapshot', data: f.explained, progress: { phase: 'done', bytes: 0, problems: ['one', 'two', 'three'] } });
+    s = press(s, 'j', 'j', 'j', 'j', 'j', 'j', 'j');
+    expect(s.helpTop).toBe(4);
+    s = press(s, 'x');
     expect(s.help).toBe(false);
+    expect(s.helpTop).toBe(0);
     expect(s.selected).toBe(s.visible[0]!.key);
     expect(press(s, '?', '{esc}').help).toBe(false);
     expect(press(s, 'q').quit).toBe(true);
@@ -240,6 +247,17 @@ describe('the store: keys → state', () => {
     expect(s.selected).toBe(key);
     expect(s.ladderCursor).toBe(2);
     expect(s.progress.bytes).toBe(50);
+  });
+
+  it('notes from reading are announced once, in the status line', () => {
+    let s = reduce(initialState(80, 24), { type: 'snapshot', data: f.raw, progress: { phase: 'reading', bytes: 1, problems: [] } });
+    expect(s.status).toBeUndefined();
+    s = reduce(s, { type: 'snapshot', data: f.explained, progress: { phase: 'done', bytes: 0, problems: ['a.pcap: not a capture file', 'Key log used'] } });
+    expect(s.status).toEqual({ text: 'ℹ 2 notes from reading the inputs: ? shows them', tone: 'info' });
+    s = reduce(press(s, 'j'), { type: 'snapshot', data: f.explained, progress: { phase: 'done', bytes: 0, problems: ['a.pcap: not a capture file', 'Key log used'] } });
+    expect(s.status).toBeUndefined();
+    const failed = reduce(initialState(80, 24), { type: 'snapshot', progress: { phase: 'failed', bytes: 0, problems: ['x: no such file or folder'] } });
+    expect(failed.status).toEqual({ text: '✖ x: no such file or folder', tone: 'bad' });
   });
 
   it('resizing recomputes the layout and keeps the cursors visible', () => {

@@ -24,14 +24,14 @@ export function progressSegs(p: Progress, width: number): Seg[] {
     case 'reading': {
       const bar = progressBar(p.bytes, p.total, width >= 110 ? 20 : 10);
       const amount = p.total ? `${formatBytes(p.bytes)} of ${formatBytes(p.total)}` : formatBytes(p.bytes);
-      return [{ text: `reading ${p.label ? `${p.label} ` : ''}`, tone: 'info' }, { text: bar ? `${bar} ` : '', tone: 'info' }, { text: amount, tone: 'muted' }];
+      return [{ text: `reading ${p.label ? `${safeText(p.label)} ` : ''}`, tone: 'info' }, { text: bar ? `${bar} ` : '', tone: 'info' }, { text: amount, tone: 'muted' }];
     }
     case 'explaining':
       return [{ text: 'read ✔ · explaining…', tone: 'info' }];
     case 'done':
-      return p.problems.length ? [{ text: `read ✔ · ▲ ${p.problems.length} problem${p.problems.length === 1 ? '' : 's'}: ${p.problems[0]}`, tone: 'warn' }] : [{ text: 'read ✔', tone: 'ok' }];
+      return [{ text: 'read ✔', tone: 'ok' }, ...(p.problems.length ? [{ text: ` · ℹ ${p.problems.length} note${p.problems.length === 1 ? '' : 's'}`, tone: 'info' as const }] : [])];
     case 'failed':
-      return [{ text: `✖ ${p.problems[0] ?? 'reading failed'}`, tone: 'bad' }];
+      return [{ text: `✖ ${safeText(p.problems[0] ?? 'reading failed')}`, tone: 'bad' }];
   }
 }
 

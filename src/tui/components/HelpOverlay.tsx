@@ -1,23 +1,19 @@
-import { KEY_HELP, PANE_HELP } from '../keymap.js';
+import { helpLines } from '../help.js';
 import { Filler, Line, Pane } from './Pane.js';
 
-export function HelpOverlay(p: { readonly width: number; readonly height: number }) {
+export function HelpOverlay(p: { readonly width: number; readonly height: number; readonly top: number; readonly notes: readonly string[] }) {
   const inner = p.width - 2;
-  const keyW = Math.max(...KEY_HELP.map((k) => k.keys.length), ...PANE_HELP.map((k) => k.keys.length)) + 3;
-  const lines = [
-    { text: ' Keys', bold: true },
-    ...KEY_HELP.map((k) => [{ text: `  ${k.keys.padEnd(keyW)}`, tone: 'accent' as const, bold: true }, { text: k.what }]),
-    { text: ' Panes', bold: true },
-    ...PANE_HELP.map((k) => [{ text: `  ${k.keys.padEnd(keyW)}`, tone: 'accent' as const, bold: true }, { text: k.what }]),
-    { text: ' ✔ ok  ✖ failed  ▲ warning  ? unknown · focused pane: heavy frame, ▶ · any key closes', tone: 'muted' as const },
-  ];
+  const lines = helpLines(p.width, p.notes);
   const count = p.height - 2;
+  const more = lines.length > count;
+  const shown = lines.slice(p.top, p.top + count);
+  const title = `Help · ekuscope view${more ? ` · ${p.top + 1}–${p.top + shown.length} of ${lines.length}, ↑↓ scroll` : ''} · other keys close`;
   return (
-    <Pane title="Help · ekuscope view" width={p.width} height={p.height} focused>
-      {lines.slice(0, count).map((l, i) => (
-        <Line key={i} segs={Array.isArray(l) ? l : [l]} width={inner} />
+    <Pane title={title} width={p.width} height={p.height} focused>
+      {shown.map((l, i) => (
+        <Line key={p.top + i} segs={l} width={inner} />
       ))}
-      <Filler count={Math.max(0, count - lines.length)} width={inner} />
+      <Filler count={Math.max(0, count - shown.length)} width={inner} />
     </Pane>
   );
 }

@@ -41,7 +41,7 @@ export function sessionColumns(rows: readonly SessionRow[], width: number, showC
   const longest = (f: (r: SessionRow) => string) => rows.reduce((m, r) => Math.max(m, [...f(r)].length), 0);
   return {
     wide,
-    capture: showCapture ? Math.min(longest((r) => r.captureLabel), wide ? 14 : 10) : 0,
+    capture: showCapture ? Math.min(longest((r) => r.captureLabel), width >= 110 ? 18 : 10) : 0,
     ends: Math.min(longest((r) => ends(r, wide)), wide ? 60 : 38),
     service: width >= 100 ? Math.min(longest((r) => r.service), wide ? 26 : 18) : 0,
   };
