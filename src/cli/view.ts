@@ -99,6 +99,7 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     load(paths, hooks)
       .then((r) => {
         clearInterval(timer);
+        done = true;
         if (stopped) return;
         problems.push(...r.notes.map(safeText));
         if (r.analyses.length === 0 && problems.length === 0) problems.push('no capture found in the paths given');
@@ -109,10 +110,8 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
       })
       .catch((e: unknown) => {
         clearInterval(timer);
-        if (!stopped) emit({ progress: { phase: 'failed', bytes: 0, problems: [safeText(e instanceof Error ? e.message : String(e))] } });
-      })
-      .finally(() => {
         done = true;
+        if (!stopped) emit({ progress: { phase: 'failed', bytes: 0, problems: [safeText(e instanceof Error ? e.message : String(e))] } });
       });
     return () => {
       clearInterval(timer);

@@ -347,6 +347,9 @@ export function ladderView(e: SessionEntry): LadderView {
       } else arrow = 'Encrypted Alert';
     }
     if (m.kind === 'encrypted-handshake') arrow = 'Encrypted Handshake';
+    // The arrow has little room: the type alone; "decrypted" goes last in the note.
+    const decrypted = m.kind === 'handshake' && m.decrypted === true;
+    if (m.kind === 'handshake') arrow = handshakeTypeName(m.type);
     if (m.kind === 'encrypted-handshake' || m.kind === 'application-data') tone = 'muted';
     const cm = certMsgs.get(m.index);
     if (cm) {
@@ -364,6 +367,7 @@ export function ladderView(e: SessionEntry): LadderView {
     const step = storyStep(e.story, m.frame, side, label);
     // A certificate's EKU verdict stays first: it is what a narrow ladder must still show.
     if (step?.note) note = cm && note ? `${note} · ${step.note}` : step.note;
+    if (decrypted) note = note ? `${note} · decrypted` : 'decrypted';
     if (step?.tone) tone = step.tone === 'bad' ? 'bad' : step.tone === 'warn' ? 'warn' : step.tone === 'ok' ? 'ok' : 'muted';
     rows.push({
       kind: 'message',
@@ -487,7 +491,7 @@ export function detailsTree(e: SessionEntry, row: LadderRow | undefined): readon
   if (protocol) recordChildren.push(protocol);
   const record: Draft = {
     label: `TLS Record Layer: ${contentTypeName(ct)}`,
-    value: `${versionName(m.recordVersion)}, ${side} → ${side === 'client' ? 'server' : 'client'}, ${m.frames.length > 1 ? `reassembled in frame ${m.frame} from frames ${runText(m.frames)}` : `frame ${m.frame}`}`,
+    value: `${versionName(m.recordVersion)}, ${side} → ${side === 'client' ? 'server' : 'client'}, ${m.frames.length > 1 ? `reassembled in frame ${m.frame} from frames ${runText(m.frames)}` : `frame ${m.frame}`}${m.kind === 'handshake' && m.decrypted ? ', decrypted with the key log' : ''}`,
     open: true,
     children: recordChildren,
   };
