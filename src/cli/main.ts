@@ -6,6 +6,7 @@ import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { runView } from './view.js';
+import { existsSync } from 'node:fs';
 import { jsonText } from './output.js';
 import { writeFile } from 'node:fs/promises';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
@@ -225,7 +226,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog }, io);
     });
   const first = argv[0];
-  if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first) && process.stdout.isTTY && process.stdin.isTTY) argv = ['view', ...argv];
+  const isPath = first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first) && existsSync(first);
+  if (isPath && process.stdout.isTTY && process.stdin.isTTY) argv = ['view', ...argv];
 
   try {
     await program.parseAsync(argv, { from: 'user' });
