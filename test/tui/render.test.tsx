@@ -139,6 +139,10 @@ describe.each(SIZES)('the viewer at %i×%i', (cols, rows) => {
     expect(v.lines().at(-1)).not.toMatch(/^\//);
     await v.type(KEYS.escape);
     expect(v.frame()).toMatch(/Sessions \(2\)/);
+    // A pasted bidi override is shown escaped, as capture text is.
+    await v.type('/', '\u202e');
+    expect(v.frame()).not.toContain('\u202e');
+    expect(v.frame()).toContain('filter: \\u202e');
     v.unmount();
   });
 

@@ -1,3 +1,4 @@
+import { safeText } from '../../bytes/text.js';
 import type { Seg, SessionRow } from '../../narrate/views.js';
 import { Filler, Line, Pane } from './Pane.js';
 
@@ -68,7 +69,7 @@ export function SessionsPane(p: SessionsPaneProps) {
   const cols = sessionColumns(shown, inner, p.showCapture);
   const count = p.filter ? `${p.rows.length} of ${p.total}` : `${p.total}`;
   const where = pos >= 0 ? ` · ${pos + 1}/${p.rows.length}` : '';
-  const filter = p.filter || p.filterEditing ? ` · filter: ${p.filter}${p.filterEditing ? '▏' : ''}` : '';
+  const filter = p.filter || p.filterEditing ? ` · filter: ${safeText(p.filter)}${p.filterEditing ? '▏' : ''}` : '';
   return (
     <Pane title={`Sessions (${count})${where}${filter}`} width={p.width} height={p.height} focused={p.focused}>
       {shown.map((r) => (
