@@ -216,6 +216,9 @@ describe('the viewer', () => {
     // Keys work while reading.
     await v.type('2', 'j');
     expect(v.frame()).toMatch(/›\s+6 │◀/);
+    push!({ data: { captures: [f.failing] }, progress: { phase: 'explaining', bytes: 10 << 20, total: 10 << 20, label: 'vcs8c', problems: [] } });
+    await tick(60);
+    expect(v.lines()[0]).toMatch(/ explaining…$/);
     push!({ data: f.explained, progress: { phase: 'done', bytes: 0, problems: [] } });
     await tick();
     expect(v.lines()[0]).toMatch(/read ✔$/);

@@ -27,7 +27,7 @@ export function progressSegs(p: Progress, width: number): Seg[] {
       return [{ text: `reading ${p.label ? `${safeText(p.label)} ` : ''}`, tone: 'info' }, { text: bar ? `${bar} ` : '', tone: 'info' }, { text: amount, tone: 'muted' }];
     }
     case 'explaining':
-      return [{ text: 'read ✔ · explaining…', tone: 'info' }];
+      return [{ text: 'explaining…', tone: 'info' }];
     case 'done':
       return [{ text: 'read ✔', tone: 'ok' }, ...(p.problems.length ? [{ text: ` · ℹ ${p.problems.length} note${p.problems.length === 1 ? '' : 's'}`, tone: 'info' as const }] : [])];
     case 'failed':
