@@ -28,7 +28,7 @@ export function renderMarkdown(doc: Doc): string {
         break;
       case 'findings':
         for (const f of b.findings) {
-          out.push('', `- ${SEVERITY_SYMBOL[f.severity]} **${f.severity.toUpperCase()}** \`${f.rule}\` ${md(f.title)}${f.frames.length ? ` (${framesText(f.frames)})` : ''}`);
+          out.push('', `- ${SEVERITY_SYMBOL[f.severity]} **${f.severity.toUpperCase()}** \`${safeText(f.rule).replace(/`/g, "'")}\` ${md(f.title)}${f.frames.length ? ` (${framesText(f.frames)})` : ''}`);
           out.push(`  ${md(f.detail)}`);
           if (f.fix) out.push(`  **Fix:** ${md(f.fix)}`);
         }

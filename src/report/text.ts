@@ -45,7 +45,7 @@ export function renderText(doc: Doc, opts: TextOptions): string {
   const finding = (f: Finding, indent: string) => {
     const sev = c(SEVERITY_COLOR[f.severity], `${SEVERITY_SYMBOL[f.severity]} ${f.severity.toUpperCase()}`);
     const frames = f.frames.length ? ` ${c(SGR.dim, `(${framesText(f.frames)})`)}` : '';
-    out.push(`${indent}${sev} [${f.rule}] ${safeText(f.title)}${frames}`);
+    out.push(`${indent}${sev} [${safeText(f.rule)}] ${safeText(f.title)}${frames}`);
     for (const line of wrap(safeText(f.detail), (opts.width ?? 100) - indent.length - 4)) out.push(`${indent}    ${line}`);
     if (f.fix) {
       const fixLines = wrap(safeText(f.fix), (opts.width ?? 100) - indent.length - 9);

@@ -391,7 +391,8 @@ function stepFinding(s: UiState, step: 1 | -1): UiState {
   const line = text.findingLines[o.index] ?? 0;
   const page = height(next, 'narration');
   next = { ...next, narrationTop: clamp(line, 0, Math.max(0, text.lines.length - page)) };
-  const label = `finding ${target + 1} of ${order.length}${wrapped ? ' (wrapped)' : ''}: ${f ? f.rule : ''} ${f?.title ?? ''}`.trim();
+  // Finding titles name boxes by their bundle host tag, which comes from file names: escape it.
+  const label = safeText(`finding ${target + 1} of ${order.length}${wrapped ? ' (wrapped)' : ''}: ${f ? f.rule : ''} ${f?.title ?? ''}`.trim());
   return { ...next, status: { text: label, tone: 'info' } };
 }
 

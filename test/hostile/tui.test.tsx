@@ -92,10 +92,9 @@ describe('viewer (Ink) frames hold no raw escape from the data', () => {
     expectClean(frames, false);
   });
 
-  // Known defect (src/tui/store.ts, the n/N status line): "finding 1 of 8: T6 <title>" prints the
-  // finding's title raw, and titles name the Expressway by its bundle host tag, which comes from file
-  // names. Remove `.fails` once the status line escapes its text.
-  it.fails('a bundle whose host tag carries escape sequences: the n/N finding status line', async () => {
+  // The n/N status line ("finding 1 of 8: T6 <title>") carries finding titles, which name the
+  // Expressway by its bundle host tag, taken from file names.
+  it('a bundle whose host tag carries escape sequences: the n/N finding status line', async () => {
     const frames = await walk([folder], false, ['n', 'nN']);
     expectClean(frames, false);
   });
