@@ -48,7 +48,9 @@ interface Term {
 }
 
 async function open(name: string, cols: number, rows: number, env: string, args: string[]): Promise<Term> {
-  const cmd = `cd ${JSON.stringify(repoRoot)} && env ${env} node bin/ekuscope.js ${args.map((a) => JSON.stringify(a)).join(' ')}; echo "EXIT=$?"; sleep 60`;
+  // Without CI variables: in CI, Ink renders only the last frame and colour libraries turn colour
+  // off (is-in-ci, supports-color read CI); the terminal here is a real one, as a person's would be.
+  const cmd = `cd ${JSON.stringify(repoRoot)} && env -u CI -u CONTINUOUS_INTEGRATION ${env} node bin/ekuscope.js ${args.map((a) => JSON.stringify(a)).join(' ')}; echo "EXIT=$?"; sleep 60`;
   tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), cmd);
   const t: Term = {
     name,
