@@ -254,6 +254,9 @@ export class TcpReassembler {
 
   private ignore(l: Live): void {
     l.conn.ignored = true;
+    // Nothing reaches it any more: dropping it frees the consumer's own state (a TLS dissector's
+    // buffers) while the connection's entry stays for its counters and port-reuse detection.
+    l.consumer = undefined;
     for (const ds of l.dirs) {
       this.bufferedTotal -= ds.pendingBytes;
       ds.pending = [];
@@ -262,7 +265,7 @@ export class TcpReassembler {
   }
 
   private deliver(l: Live, dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void {
-    if (l.consumer!.data(dir, data, off, frame, tsSec, tsNsec) === 'ignore') this.ignore(l);
+    if (l.consumer?.data(dir, data, off, frame, tsSec, tsNsec) === 'ignore') this.ignore(l);
   }
 
   private gap(l: Live, dir: Dir, off: number, length: number, reason: GapReason, frame: number): void {
@@ -272,7 +275,7 @@ export class TcpReassembler {
       c.gapBytes += length;
       if (c.gaps.length < this.limits.maxGapRecords) c.gaps.push({ dir, streamOffset: off, length, reason, frame });
     }
-    if (l.consumer!.gap(dir, off, length, reason, frame) === 'ignore') this.ignore(l);
+    if (l.consumer?.gap(dir, off, length, reason, frame) === 'ignore') this.ignore(l);
   }
 
   private data(l: Live, dir: Dir, seg: TcpSegment, frame: Frame): void {
@@ -398,7 +401,7 @@ export class TcpReassembler {
     this.bufferedTotal -= ds.pendingBytes;
     ds.pending = [];
     ds.pendingBytes = 0;
-    if (!l.conn.ignored) l.consumer!.end(dir, reason, frame);
+    if (!l.conn.ignored) l.consumer?.end(dir, reason, frame);
   }
 }
 
