@@ -74,6 +74,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     }
     const x0 = performance.now();
     const s = buildSession(conn, summary, pool, decryption);
+    t.settle();
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;

@@ -38,6 +38,7 @@ import {
   type EncryptedRecordMessage,
   type EventRef,
   type Field,
+  type HandshakeBody,
   type HandshakeMessage,
   type NotTlsReason,
   type Preamble,
@@ -238,6 +239,7 @@ export class TlsConnection implements StreamConsumer {
   private recordsWithoutHandshake = 0;
   private lastFrame = 0;
   private lastTs: [number, number] = [0, 0];
+  private ctx: DecodeContext | undefined;
 
   constructor(options: TlsConnectionOptions = {}) {
     this.limits = { ...DEFAULT_TLS_LIMITS, ...options.limits };
@@ -382,6 +384,14 @@ export class TlsConnection implements StreamConsumer {
       ...(s.serverCertificates !== undefined && { serverCertificates: s.serverCertificates }),
       ...(this.ignored !== undefined && { setAside: this.ignored }),
     };
+  }
+
+  /**
+   * The session was built from the messages: from now on a handshake message's decoded body is
+   * rebuilt from its bytes when read instead of being held (see lazyMessage).
+   */
+  settle(): void {
+    for (const m of this.list) if (m.kind === 'handshake') settleMessage(m);
   }
 
   // ---- Interest -------------------------------------------------------------------------------
@@ -955,13 +965,18 @@ export class TlsConnection implements StreamConsumer {
     }
   }
 
+  /** The context for the next message, without display fields; shared while the version and key exchange stay the same. */
   private decodeContext(): DecodeContext {
     const s = this.st;
-    return {
+    const c = this.ctx;
+    if (c !== undefined && c.version === s.version && c.keyExchange === s.keyExchange) return c;
+    this.ctx = {
       limits: this.limits,
+      fields: false,
       ...(s.version !== undefined && { version: s.version }),
       ...(s.keyExchange !== undefined && { keyExchange: s.keyExchange }),
     };
+    return this.ctx;
   }
 
   /** A message whose bytes stop early (end of stream, lost boundary): listed truncated, flagged. */
@@ -984,26 +999,13 @@ export class TlsConnection implements StreamConsumer {
     const ctx = this.decodeContext();
     const res = decodeHandshake(bytes, ctx);
     const index = this.nextIndex();
-    const m: HandshakeMessage = {
-      kind: 'handshake',
-      index: index ?? -1,
-      dir: d.dir,
-      type,
-      length: h.length,
-      frame,
-      frames: h.frames,
-      tsSec,
-      tsNsec,
-      streamOffset: h.startOffset,
-      recordVersion: h.recordVersion,
-      bytes,
-      truncated,
-      fields: [],
-      ...(res.ok && { body: res.value.body }),
-      ...(!res.ok && { error: res.error }),
-      ...(decrypted && { decrypted: true }),
-    };
-    lazyFields(m, bytes, ctx);
+    const m = lazyMessage(
+      { kind: 'handshake', index: index ?? -1, dir: d.dir, type, length: h.length, frame, frames: h.frames, tsSec, tsNsec, streamOffset: h.startOffset, recordVersion: h.recordVersion, bytes, truncated },
+      ctx,
+      res.ok ? res.value.body : undefined,
+      res.ok ? undefined : res.error,
+      decrypted,
+    );
     if (!res.ok && !(truncated && res.error.kind === 'truncated')) {
       this.anomaly(res.error.kind === 'truncated' ? 'truncated-message' : 'malformed-message', d.dir, frame, `${handshakeTypeName(type)}: ${res.error.message}`);
     }
@@ -1085,23 +1087,61 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/**
- * The field tree (for the detail pane) is rebuilt from the kept bytes the first time it is read:
- * holding a tree of small objects for every message of every session would dominate memory on
- * long captures, and only the messages a person opens need one.
- */
-function lazyFields(m: HandshakeMessage, bytes: Uint8Array, ctx: DecodeContext): void {
-  Object.defineProperty(m, 'fields', { enumerable: true, configurable: true, get: fieldsGetter(m, bytes, ctx) });
+/** What lazyMessage keeps behind a handshake message's `fields` and `body` (not enumerable). */
+interface LazyDecode {
+  readonly ctx: DecodeContext;
+  /** The body decoded when the message completed, held until the connection settles. */
+  body?: HandshakeBody;
+  fields?: readonly Field[];
 }
 
-function fieldsGetter(m: HandshakeMessage, bytes: Uint8Array, ctx: DecodeContext): () => readonly Field[] {
-  let cached: readonly Field[] | undefined;
-  return () => {
-    if (cached === undefined) {
-      const r = decodeHandshake(bytes, ctx);
-      cached = r.ok ? r.value.fields : [];
-    }
-    void m;
-    return cached;
-  };
+const LAZY = Symbol('lazy decode');
+
+type LazyMessage = HandshakeMessage & { readonly [LAZY]: LazyDecode };
+
+/**
+ * A handshake message whose field tree (for the detail pane) is built from the kept bytes the
+ * first time it is read, and whose body, once the connection has settled, is decoded again from
+ * them when read: holding trees and bodies of small objects for every message of every session
+ * would dominate memory on long captures, and only the messages a person opens need them. The
+ * accessors are the same functions for every message, so all messages share one object shape.
+ */
+function lazyMessage(
+  base: Omit<HandshakeMessage, 'fields' | 'body' | 'error' | 'decrypted' | 'sslv2'>,
+  ctx: DecodeContext,
+  body: HandshakeBody | undefined,
+  error: HandshakeMessage['error'],
+  decrypted: boolean,
+): HandshakeMessage {
+  const m = base as { -readonly [K in keyof HandshakeMessage]: HandshakeMessage[K] };
+  Object.defineProperty(m, 'fields', FIELDS);
+  Object.defineProperty(m, LAZY, { value: body === undefined ? { ctx } : { ctx, body } });
+  if (body !== undefined) Object.defineProperty(m, 'body', BODY);
+  if (error !== undefined) m.error = error;
+  if (decrypted) m.decrypted = true;
+  return m;
 }
+
+function settleMessage(m: HandshakeMessage): void {
+  const z = (m as Partial<LazyMessage>)[LAZY];
+  if (z) delete z.body;
+}
+
+function lazyFieldsOf(this: LazyMessage): readonly Field[] {
+  const z = this[LAZY];
+  if (z.fields === undefined) {
+    const r = decodeHandshake(this.bytes, { ...z.ctx, fields: true });
+    z.fields = r.ok ? r.value.fields : [];
+  }
+  return z.fields;
+}
+
+function lazyBodyOf(this: LazyMessage): HandshakeBody | undefined {
+  const z = this[LAZY];
+  if (z.body !== undefined) return z.body;
+  const r = decodeHandshake(this.bytes, z.ctx);
+  return r.ok ? r.value.body : undefined;
+}
+
+const FIELDS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: lazyFieldsOf });
+const BODY: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: lazyBodyOf });

@@ -38,26 +38,27 @@ export interface ExtensionFacts {
 
 export interface ExtensionList {
   extensions: Extension[];
-  field: Field;
+  /** The display subtree; absent when the caller asked for no fields. */
+  field?: Field;
   facts: ExtensionFacts;
   /** Extensions whose own content did not decode; the message itself is still usable. */
   warnings: string[];
 }
 
 /** Reads u16 list entries of a vector as codes with named children. */
-function u16List(r: ByteReader, label: string, name: (v: number) => string, out: Field[]): number[] {
+function u16List(r: ByteReader, label: string, name: (v: number) => string, out: Field[] | undefined): number[] {
   const values: number[] = [];
   while (!r.atEnd) {
     const at = r.offset;
     const v = r.u16(label);
     values.push(v);
-    out.push(field(label, at, 2, `${name(v)} (${hex16(v)})`, v));
+    out?.push(field(label, at, 2, `${name(v)} (${hex16(v)})`, v));
   }
   return values;
 }
 
 /** DistinguishedName list: opaque DistinguishedName<1..2^16-1> (RFC 5246 §7.4.4, RFC 8446 §4.2.4). */
-export function readDistinguishedNames(r: ByteReader, out: Field[]): DistinguishedNameBlob[] {
+export function readDistinguishedNames(r: ByteReader, out: Field[] | undefined): DistinguishedNameBlob[] {
   const names: DistinguishedNameBlob[] = [];
   while (!r.atEnd) {
     const at = r.offset;
@@ -68,7 +69,7 @@ export function readDistinguishedNames(r: ByteReader, out: Field[]): Distinguish
       ? { der, span: { offset: at + 2, length: len } }
       : { der, text, span: { offset: at + 2, length: len } };
     names.push(blob);
-    out.push(
+    out?.push(
       field('Distinguished Name', at, 2 + len, text ?? `(unreadable DER, ${len} bytes)`, undefined, [
         field('Distinguished Name Length', at, 2, String(len)),
         field('Distinguished Name DER', at + 2, len, shortHex(der)),
@@ -78,7 +79,7 @@ export function readDistinguishedNames(r: ByteReader, out: Field[]): Distinguish
   return names;
 }
 
-function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: ExtensionFacts, out: Field[]): void {
+function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: ExtensionFacts, out: Field[] | undefined): void {
   switch (type) {
     case ExtensionType.ServerName: {
       // RFC 6066 §3: ServerNameList; a server echoes it empty.
@@ -91,7 +92,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
         const bytes = name.bytes(name.remaining);
         const text = printable(bytes);
         if (nameType === 0 && facts.serverName === undefined) facts.serverName = text;
-        out.push(field('Server Name', at, 3 + bytes.length, text, nameType));
+        out?.push(field('Server Name', at, 3 + bytes.length, text, nameType));
       }
       return;
     }
@@ -104,7 +105,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
         const at = r.offset;
         const v = r.u16('selected_version');
         facts.selectedVersion = v;
-        out.push(field('Selected Version', at, 2, `${versionName(v)} (${hex16(v)})`, v));
+        out?.push(field('Selected Version', at, 2, `${versionName(v)} (${hex16(v)})`, v));
       }
       return;
     }
@@ -126,7 +127,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
         const n = list.vec8('protocol_name');
         const text = printable(n.bytes(n.remaining));
         names.push(text);
-        out.push(field('ALPN Protocol', at, list.offset - at, text));
+        out?.push(field('ALPN Protocol', at, list.offset - at, text));
       }
       facts.alpn = names;
       return;
@@ -142,7 +143,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
           const k = list.vec16('key_exchange');
           k.skip(k.remaining);
           groups.push(g);
-          out.push(field('Key Share Entry', at, list.offset - at, `${namedGroupName(g)}, ${list.offset - at - 4} bytes`, g));
+          out?.push(field('Key Share Entry', at, list.offset - at, `${namedGroupName(g)}, ${list.offset - at - 4} bytes`, g));
         }
         facts.keyShareGroups = groups;
       } else {
@@ -150,7 +151,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
         const g = r.u16('group');
         facts.keyShareGroup = g;
         if (ctx === 'server-hello') r.vec16('key_exchange');
-        out.push(field('Key Share Group', at, 2, `${namedGroupName(g)} (${hex16(g)})`, g));
+        out?.push(field('Key Share Group', at, 2, `${namedGroupName(g)} (${hex16(g)})`, g));
       }
       return;
     }
@@ -168,7 +169,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
       const v = r.vec8('renegotiated_connection');
       const data = v.bytes(v.remaining);
       facts.renegotiationInfo = data;
-      out.push(field('Renegotiation Info', at, 1 + data.length, data.length === 0 ? 'empty (initial handshake)' : shortHex(data)));
+      out?.push(field('Renegotiation Info', at, 1 + data.length, data.length === 0 ? 'empty (initial handshake)' : shortHex(data)));
       return;
     }
     case ExtensionType.SessionTicket:
@@ -180,7 +181,7 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
       facts.psk = true;
       if (ctx === 'server-hello') {
         const at = r.offset;
-        out.push(field('Selected Identity', at, 2, String(r.u16('selected_identity'))));
+        out?.push(field('Selected Identity', at, 2, String(r.u16('selected_identity'))));
       }
       return;
     default:
@@ -189,17 +190,17 @@ function decodeOne(type: number, r: ByteReader, ctx: ExtensionContext, facts: Ex
 }
 
 /** Extensions vector (u16 length) starting at the reader's position, or an empty list when absent. */
-export function readExtensions(r: ByteReader, ctx: ExtensionContext): ExtensionList {
+export function readExtensions(r: ByteReader, ctx: ExtensionContext, withFields = true): ExtensionList {
   const facts: ExtensionFacts = { extendedMasterSecret: false, psk: false };
   const warnings: string[] = [];
   const extensions: Extension[] = [];
   const start = r.offset;
   // RFC 5246 §7.4.1.2: the extensions block may be absent altogether in a hello.
   if (r.atEnd && (ctx === 'client-hello' || ctx === 'server-hello')) {
-    return { extensions, facts, warnings, field: field('Extensions', start, 0, 'none') };
+    return withFields ? { extensions, facts, warnings, field: field('Extensions', start, 0, 'none') } : { extensions, facts, warnings };
   }
   const list = r.vec16('extensions');
-  const children: Field[] = [];
+  const children: Field[] | undefined = withFields ? [] : undefined;
   while (!list.atEnd) {
     const at = list.offset;
     const type = list.u16('extension_type');
@@ -207,18 +208,18 @@ export function readExtensions(r: ByteReader, ctx: ExtensionContext): ExtensionL
     const dataAt = list.offset;
     const data = list.bytes(len, `extension ${extensionTypeName(type)}`);
     extensions.push({ type, data, span: { offset: dataAt, length: len } });
-    const detail: Field[] = [
-      field('Type', at, 2, `${extensionTypeName(type)} (${type})`, type),
-      field('Length', at + 2, 2, String(len)),
-    ];
+    const detail: Field[] | undefined = withFields
+      ? [field('Type', at, 2, `${extensionTypeName(type)} (${type})`, type), field('Length', at + 2, 2, String(len))]
+      : undefined;
     const inner = new ByteReader(list.buf, dataAt, dataAt + len, list.base);
     const res = decodeWith(() => decodeOne(type, inner, ctx, facts, detail));
     if (!res.ok) {
       warnings.push(`extension ${extensionTypeName(type)}: ${res.error.message}`);
-      detail.push(field('Problem', dataAt, len, `${res.error.kind}: ${res.error.message}`));
+      detail?.push(field('Problem', dataAt, len, `${res.error.kind}: ${res.error.message}`));
     }
-    children.push(field(`Extension: ${extensionTypeName(type)}`, at, 4 + len, `${len} bytes`, type, detail));
+    children?.push(field(`Extension: ${extensionTypeName(type)}`, at, 4 + len, `${len} bytes`, type, detail));
   }
+  if (!children) return { extensions, facts, warnings };
   return {
     extensions,
     facts,

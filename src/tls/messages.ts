@@ -51,6 +51,9 @@ function bodyReader(bytes: Uint8Array): { r: ByteReader; length: number } {
   return { r: new ByteReader(bytes, 4, 4 + length), length };
 }
 
+/** What a decoder returns for `fields` when the context asks for none (the hot path). */
+const NO_FIELDS: readonly Field[] = Object.freeze([]);
+
 function headerFields(bytes: Uint8Array): Field[] {
   const type = bytes[0] ?? 0;
   const length = bytes.length >= 4 ? (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]! : 0;
@@ -64,38 +67,38 @@ function versionField(label: string, at: number, v: number): Field {
   return field(label, at, 2, `${versionName(v)} (${hex16(v)})`, v);
 }
 
-function decodeClientHello(bytes: Uint8Array): ClientHello & { fields: Field[]; warnings: string[] } {
+function decodeClientHello(bytes: Uint8Array, wf: boolean): ClientHello & { fields: readonly Field[]; warnings: string[] } {
   const { r } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const f = wf ? headerFields(bytes) : undefined;
   // RFC 5246 §7.4.1.2 / RFC 8446 §4.1.2.
   const legacyVersion = r.u16('client_version');
-  f.push(versionField('Version', 4, legacyVersion));
+  f?.push(versionField('Version', 4, legacyVersion));
   const random = r.bytes(32, 'random');
-  f.push(field('Random', 6, 32, shortHex(random, 64)));
+  f?.push(field('Random', 6, 32, shortHex(random, 64)));
   const sidAt = r.offset;
   const sid = r.vec8('session_id');
   if (sid.remaining > 32) r.malformed('session_id longer than 32 bytes');
   const sessionId = sid.bytes(sid.remaining);
-  f.push(field('Session ID', sidAt, 1 + sessionId.length, sessionId.length ? shortHex(sessionId, 64) : 'empty'));
+  f?.push(field('Session ID', sidAt, 1 + sessionId.length, sessionId.length ? shortHex(sessionId, 64) : 'empty'));
   const csAt = r.offset;
   const cs = r.vec16('cipher_suites');
   if (cs.remaining % 2 !== 0) r.malformed('cipher_suites length is odd');
   const cipherSuites: number[] = [];
-  const csFields: Field[] = [];
+  const csFields: Field[] | undefined = wf ? [] : undefined;
   while (!cs.atEnd) {
     const at = cs.offset;
     const c = cs.u16('cipher_suite');
     cipherSuites.push(c);
-    csFields.push(field('Cipher Suite', at, 2, `${cipherSuiteInfo(c).name} (${hex16(c)})`, c));
+    csFields?.push(field('Cipher Suite', at, 2, `${cipherSuiteInfo(c).name} (${hex16(c)})`, c));
   }
-  f.push(field('Cipher Suites', csAt, r.offset - csAt, `${cipherSuites.length} suites`, undefined, csFields));
+  f?.push(field('Cipher Suites', csAt, r.offset - csAt, `${cipherSuites.length} suites`, undefined, csFields));
   const cmAt = r.offset;
   const cm = r.vec8('compression_methods');
   const compressionMethods: number[] = [];
   while (!cm.atEnd) compressionMethods.push(cm.u8());
-  f.push(field('Compression Methods', cmAt, r.offset - cmAt, compressionMethods.map(compressionMethodName).join(', ')));
-  const ext = readExtensions(r, 'client-hello');
-  f.push(ext.field);
+  f?.push(field('Compression Methods', cmAt, r.offset - cmAt, compressionMethods.map(compressionMethodName).join(', ')));
+  const ext = readExtensions(r, 'client-hello', wf);
+  f?.push(ext.field!);
   const x = ext.facts;
   const real = (x.supportedVersions ?? []).filter((v) => (v & 0x0f0f) !== 0x0a0a);
   const maxVersion = real.length ? Math.max(...real) : legacyVersion;
@@ -123,31 +126,31 @@ function decodeClientHello(bytes: Uint8Array): ClientHello & { fields: Field[]; 
     ...(x.renegotiationInfo !== undefined && { renegotiationInfo: x.renegotiationInfo }),
     ...(x.sessionTicketLength !== undefined && { sessionTicketLength: x.sessionTicketLength }),
   };
-  return { ...hello, fields: f, warnings: ext.warnings };
+  return { ...hello, fields: f ?? NO_FIELDS, warnings: ext.warnings };
 }
 
-function decodeServerHello(bytes: Uint8Array): ServerHello & { fields: Field[]; warnings: string[] } {
+function decodeServerHello(bytes: Uint8Array, wf: boolean): ServerHello & { fields: readonly Field[]; warnings: string[] } {
   const { r } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const f = wf ? headerFields(bytes) : undefined;
   const legacyVersion = r.u16('server_version');
-  f.push(versionField('Version', 4, legacyVersion));
+  f?.push(versionField('Version', 4, legacyVersion));
   const random = r.bytes(32, 'random');
   const helloRetryRequest = isHrrRandom(random);
-  f.push(field('Random', 6, 32, helloRetryRequest ? 'HelloRetryRequest' : shortHex(random, 64)));
+  f?.push(field('Random', 6, 32, helloRetryRequest ? 'HelloRetryRequest' : shortHex(random, 64)));
   const sidAt = r.offset;
   const sid = r.vec8('session_id');
   if (sid.remaining > 32) r.malformed('session_id longer than 32 bytes');
   const sessionId = sid.bytes(sid.remaining);
-  f.push(field('Session ID', sidAt, 1 + sessionId.length, sessionId.length ? shortHex(sessionId, 64) : 'empty'));
+  f?.push(field('Session ID', sidAt, 1 + sessionId.length, sessionId.length ? shortHex(sessionId, 64) : 'empty'));
   const csAt = r.offset;
   const cipherSuite = r.u16('cipher_suite');
   const info = cipherSuiteInfo(cipherSuite);
-  f.push(field('Cipher Suite', csAt, 2, `${info.name} (${hex16(cipherSuite)})`, cipherSuite));
+  f?.push(field('Cipher Suite', csAt, 2, `${info.name} (${hex16(cipherSuite)})`, cipherSuite));
   const cmAt = r.offset;
   const compressionMethod = r.u8('compression_method');
-  f.push(field('Compression Method', cmAt, 1, compressionMethodName(compressionMethod), compressionMethod));
-  const ext = readExtensions(r, helloRetryRequest ? 'hello-retry-request' : 'server-hello');
-  f.push(ext.field);
+  f?.push(field('Compression Method', cmAt, 1, compressionMethodName(compressionMethod), compressionMethod));
+  const ext = readExtensions(r, helloRetryRequest ? 'hello-retry-request' : 'server-hello', wf);
+  f?.push(ext.field!);
   const x = ext.facts;
   const version = x.selectedVersion ?? legacyVersion;
   const hello: ServerHello = {
@@ -169,7 +172,7 @@ function decodeServerHello(bytes: Uint8Array): ServerHello & { fields: Field[]; 
     ...(x.alpn?.[0] !== undefined && { alpn: x.alpn[0] }),
     ...(x.renegotiationInfo !== undefined && { renegotiationInfo: x.renegotiationInfo }),
   };
-  return { ...hello, fields: f, warnings: ext.warnings };
+  return { ...hello, fields: f ?? NO_FIELDS, warnings: ext.warnings };
 }
 
 /**
@@ -177,16 +180,17 @@ function decodeServerHello(bytes: Uint8Array): ServerHello & { fields: Field[]; 
  * Tolerates truncation: certificates wholly present are returned and `truncated` is set, because
  * a chain cut by the capture still names its leaf.
  */
-function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMsg & { fields: Field[] } {
+function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMsg & { fields: readonly Field[] } {
   const { r, length } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const wf = ctx.fields !== false;
+  const f = wf ? headerFields(bytes) : undefined;
   const tls13 = ctx.version === TLS13;
   let requestContext: Uint8Array | undefined;
   if (tls13) {
     const at = r.offset;
     const c = r.vec8('certificate_request_context');
     requestContext = c.bytes(c.remaining);
-    f.push(field('Certificate Request Context', at, 1 + requestContext.length, requestContext.length ? shortHex(requestContext) : 'empty'));
+    f?.push(field('Certificate Request Context', at, 1 + requestContext.length, requestContext.length ? shortHex(requestContext) : 'empty'));
   }
   const listAt = r.offset;
   const declared = r.u24('certificate_list length');
@@ -196,7 +200,7 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
   }
   const end = Math.min(r.offset + declared, bytes.length);
   const certs: CertificateEntry[] = [];
-  const children: Field[] = [];
+  const children: Field[] | undefined = wf ? [] : undefined;
   let omitted = 0;
   let truncated = bytes.length < 4 + length;
   let p = r.offset;
@@ -217,7 +221,7 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
     const der = bytes.subarray(p + 3, p + 3 + len);
     let q = p + 3 + len;
     let extensions: Extension[] | undefined;
-    let entryFields: Field[] = [field('Certificate Length', p, 3, String(len)), field('Certificate', p + 3, len, `${len} bytes of DER`)];
+    let entryFields: Field[] | undefined = wf ? [field('Certificate Length', p, 3, String(len)), field('Certificate', p + 3, len, `${len} bytes of DER`)] : undefined;
     if (tls13) {
       // RFC 8446 §4.4.2: each CertificateEntry is followed by its own extensions<0..2^16-1>.
       const listEnd = listAt + 3 + declared;
@@ -229,21 +233,21 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
         break;
       }
       const er = new ByteReader(bytes, q, listEnd);
-      const ext = readExtensions(er, 'certificate');
+      const ext = readExtensions(er, 'certificate', wf);
       extensions = ext.extensions;
-      entryFields = [...entryFields, ext.field];
+      if (entryFields) entryFields = [...entryFields, ext.field!];
       q = er.offset;
     }
     if (certs.length < ctx.limits.maxCertificates) {
       certs.push(extensions ? { der, span: { offset: p + 3, length: len }, extensions } : { der, span: { offset: p + 3, length: len } });
     } else omitted++;
-    children.push(field(`Certificate ${certs.length + omitted - 1}`, p, q - p, `${len} bytes`, undefined, entryFields));
+    children?.push(field(`Certificate ${certs.length + omitted - 1}`, p, q - p, `${len} bytes`, undefined, entryFields));
     p = q;
   }
-  f.push(
+  f?.push(
     field('Certificates', listAt, Math.min(3 + declared, bytes.length - listAt), `${certs.length + omitted} certificates${truncated ? ' (truncated)' : ''}`, undefined, [
       field('Certificates Length', listAt, 3, String(declared)),
-      ...children,
+      ...children!,
     ]),
   );
   const msg: CertificateMsg = {
@@ -254,7 +258,7 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
     truncated,
     ...(requestContext !== undefined && { requestContext }),
   };
-  return { ...msg, fields: f };
+  return { ...msg, fields: f ?? NO_FIELDS };
 }
 
 /**
@@ -262,16 +266,17 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
  * TLS 1.2 (RFC 5246 §7.4.4) adds supported_signature_algorithms between them. TLS 1.3 (RFC 8446
  * §4.3.2): a request context and extensions (signature_algorithms, certificate_authorities).
  */
-function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): CertificateRequestMsg & { fields: Field[]; warnings: string[] } {
+function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): CertificateRequestMsg & { fields: readonly Field[]; warnings: string[] } {
   const { r } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const wf = ctx.fields !== false;
+  const f = wf ? headerFields(bytes) : undefined;
   if (ctx.version === TLS13) {
     const at = r.offset;
     const c = r.vec8('certificate_request_context');
     const requestContext = c.bytes(c.remaining);
-    f.push(field('Certificate Request Context', at, 1 + requestContext.length, requestContext.length ? shortHex(requestContext) : 'empty'));
-    const ext = readExtensions(r, 'certificate-request');
-    f.push(ext.field);
+    f?.push(field('Certificate Request Context', at, 1 + requestContext.length, requestContext.length ? shortHex(requestContext) : 'empty'));
+    const ext = readExtensions(r, 'certificate-request', wf);
+    f?.push(ext.field!);
     const msg: CertificateRequestMsg = {
       kind: 'certificate-request',
       form: 'tls13',
@@ -282,19 +287,19 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
       ...(ext.facts.signatureAlgorithms !== undefined && { signatureAlgorithms: ext.facts.signatureAlgorithms }),
       ...(ext.facts.signatureAlgorithmsCert !== undefined && { signatureAlgorithmsCert: ext.facts.signatureAlgorithmsCert }),
     };
-    return { ...msg, fields: f, warnings: ext.warnings };
+    return { ...msg, fields: f ?? NO_FIELDS, warnings: ext.warnings };
   }
   const ctAt = r.offset;
   const ct = r.vec8('certificate_types');
   const certificateTypes: number[] = [];
-  const ctFields: Field[] = [];
+  const ctFields: Field[] | undefined = wf ? [] : undefined;
   while (!ct.atEnd) {
     const at = ct.offset;
     const t = ct.u8('certificate_type');
     certificateTypes.push(t);
-    ctFields.push(field('Certificate Type', at, 1, `${certificateTypeName(t)} (${t})`, t));
+    ctFields?.push(field('Certificate Type', at, 1, `${certificateTypeName(t)} (${t})`, t));
   }
-  f.push(field('Certificate Types', ctAt, r.offset - ctAt, `${certificateTypes.length}`, undefined, ctFields));
+  f?.push(field('Certificate Types', ctAt, r.offset - ctAt, `${certificateTypes.length}`, undefined, ctFields));
   // Before ServerHello is known (it always is in a real capture) assume TLS 1.2, the common case.
   const tls12 = ctx.version === undefined || ctx.version >= 0x0303;
   let signatureAlgorithms: number[] | undefined;
@@ -303,22 +308,22 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
     const sa = r.vec16('supported_signature_algorithms');
     if (sa.remaining % 2 !== 0) r.malformed('supported_signature_algorithms length is odd');
     signatureAlgorithms = [];
-    const saFields: Field[] = [];
+    const saFields: Field[] | undefined = wf ? [] : undefined;
     while (!sa.atEnd) {
       const at = sa.offset;
       const s = sa.u16('signature_algorithm');
       signatureAlgorithms.push(s);
-      saFields.push(field('Signature Algorithm', at, 2, `${signatureSchemeName(s)} (${hex16(s)})`, s));
+      saFields?.push(field('Signature Algorithm', at, 2, `${signatureSchemeName(s)} (${hex16(s)})`, s));
     }
-    f.push(field('Signature Hash Algorithms', saAt, r.offset - saAt, `${signatureAlgorithms.length}`, undefined, saFields));
+    f?.push(field('Signature Hash Algorithms', saAt, r.offset - saAt, `${signatureAlgorithms.length}`, undefined, saFields));
   }
   const dnAt = r.offset;
-  const dnFields: Field[] = [];
+  const dnFields: Field[] | undefined = wf ? [] : undefined;
   const names = readDistinguishedNames(r.vec16('certificate_authorities'), dnFields);
-  f.push(
+  f?.push(
     field('Distinguished Names', dnAt, r.offset - dnAt, names.length ? `${names.length}` : 'empty (any CA)', undefined, [
       field('Distinguished Names Length', dnAt, 2, String(r.offset - dnAt - 2)),
-      ...dnFields,
+      ...dnFields!,
     ]),
   );
   const msg: CertificateRequestMsg = {
@@ -328,7 +333,7 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
     certificateAuthorities: names,
     ...(signatureAlgorithms !== undefined && { signatureAlgorithms }),
   };
-  return { ...msg, fields: f, warnings: [] };
+  return { ...msg, fields: f ?? NO_FIELDS, warnings: [] };
 }
 
 /**
@@ -336,9 +341,9 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
  * exchange; only the parts the explainer uses are decoded: curve, DH prime size, signature scheme.
  * TLS 1.0/1.1 signatures carry no algorithm field (RFC 4346 §7.4.3).
  */
-function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerKeyExchangeMsg & { fields: Field[] } {
+function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerKeyExchangeMsg & { fields: readonly Field[] } {
   const { r } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const f = ctx.fields !== false ? headerFields(bytes) : undefined;
   const kx = ctx.keyExchange ?? 'unknown';
   const signed = kx === 'ECDHE_RSA' || kx === 'ECDHE_ECDSA' || kx === 'DHE_RSA' || kx === 'DHE_DSS';
   const withSigAlg = ctx.version !== undefined && ctx.version >= 0x0303;
@@ -350,14 +355,14 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerK
       // named_curve (RFC 8422 §5.4); explicit curves (1, 2) are deprecated and left undecoded.
       const g = r.u16('namedcurve');
       out = { ...out, params: 'ecdhe', namedCurve: g };
-      f.push(field('Named Curve', at, 3, `${namedGroupName(g)} (${hex16(g)})`, g));
+      f?.push(field('Named Curve', at, 3, `${namedGroupName(g)} (${hex16(g)})`, g));
       const pAt = r.offset;
       const point = r.vec8('ec point');
       point.skip(point.remaining);
-      f.push(field('Public Key', pAt, r.offset - pAt, `${r.offset - pAt - 1} bytes`));
+      f?.push(field('Public Key', pAt, r.offset - pAt, `${r.offset - pAt - 1} bytes`));
     } else {
-      f.push(field('Curve Type', at, 1, `explicit (${curveType})`, curveType));
-      return { ...out, params: 'ecdhe', fields: f };
+      f?.push(field('Curve Type', at, 1, `explicit (${curveType})`, curveType));
+      return { ...out, params: 'ecdhe', fields: f ?? NO_FIELDS };
     }
   } else if (kx.startsWith('DHE') || kx === 'DH_anon') {
     const at = r.offset;
@@ -369,46 +374,46 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerK
     r.vec16('dh_g');
     r.vec16('dh_Ys');
     out = { ...out, params: 'dhe', dhPrimeBits: bits };
-    f.push(field('DH Parameters', at, r.offset - at, `p is ${bits} bits`));
+    f?.push(field('DH Parameters', at, r.offset - at, `p is ${bits} bits`));
   } else {
-    return { ...out, fields: f };
+    return { ...out, fields: f ?? NO_FIELDS };
   }
   if (signed) {
     const at = r.offset;
     if (withSigAlg) {
       const s = r.u16('signature_algorithm');
       out.signatureAlgorithm = s;
-      f.push(field('Signature Algorithm', at, 2, `${signatureSchemeName(s)} (${hex16(s)})`, s));
+      f?.push(field('Signature Algorithm', at, 2, `${signatureSchemeName(s)} (${hex16(s)})`, s));
     }
     const sAt = r.offset;
     const sig = r.vec16('signature');
     out.signatureLength = sig.remaining;
-    f.push(field('Signature', sAt, 2 + sig.remaining, `${sig.remaining} bytes`));
+    f?.push(field('Signature', sAt, 2 + sig.remaining, `${sig.remaining} bytes`));
   }
-  return { ...out, fields: f };
+  return { ...out, fields: f ?? NO_FIELDS };
 }
 
 function decodeCertificateVerify(bytes: Uint8Array, ctx: DecodeContext): Decoded<HandshakeBody> {
   const { r } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const f = ctx.fields !== false ? headerFields(bytes) : undefined;
   // RFC 5246 §7.4.8 / RFC 8446 §4.4.3: TLS 1.2+ names the scheme; TLS 1.0/1.1 does not.
   if (ctx.version !== undefined && ctx.version < 0x0303) {
     const sig = r.vec16('signature');
-    f.push(field('Signature', 4, 2 + sig.remaining, `${sig.remaining} bytes`));
-    return { body: { kind: 'certificate-verify', signatureLength: sig.remaining }, fields: f };
+    f?.push(field('Signature', 4, 2 + sig.remaining, `${sig.remaining} bytes`));
+    return { body: { kind: 'certificate-verify', signatureLength: sig.remaining }, fields: f ?? NO_FIELDS };
   }
   const s = r.u16('algorithm');
-  f.push(field('Signature Algorithm', 4, 2, `${signatureSchemeName(s)} (${hex16(s)})`, s));
+  f?.push(field('Signature Algorithm', 4, 2, `${signatureSchemeName(s)} (${hex16(s)})`, s));
   const sig = r.vec16('signature');
-  f.push(field('Signature', 6, 2 + sig.remaining, `${sig.remaining} bytes`));
-  return { body: { kind: 'certificate-verify', signatureAlgorithm: s, signatureLength: sig.remaining }, fields: f };
+  f?.push(field('Signature', 6, 2 + sig.remaining, `${sig.remaining} bytes`));
+  return { body: { kind: 'certificate-verify', signatureAlgorithm: s, signatureLength: sig.remaining }, fields: f ?? NO_FIELDS };
 }
 
 function decodeNewSessionTicket(bytes: Uint8Array, ctx: DecodeContext): Decoded<HandshakeBody> {
   const { r } = bodyReader(bytes);
-  const f = headerFields(bytes);
+  const f = ctx.fields !== false ? headerFields(bytes) : undefined;
   const lifetime = r.u32('ticket_lifetime');
-  f.push(field('Ticket Lifetime', 4, 4, `${lifetime} s`));
+  f?.push(field('Ticket Lifetime', 4, 4, `${lifetime} s`));
   if (ctx.version === TLS13) {
     // RFC 8446 §4.6.1: age_add, nonce, ticket, extensions.
     r.u32('ticket_age_add');
@@ -416,11 +421,11 @@ function decodeNewSessionTicket(bytes: Uint8Array, ctx: DecodeContext): Decoded<
   }
   const at = r.offset;
   const t = r.vec16('ticket');
-  f.push(field('Ticket', at, 2 + t.remaining, `${t.remaining} bytes`));
-  return { body: { kind: 'new-session-ticket', lifetime, ticketLength: t.remaining }, fields: f };
+  f?.push(field('Ticket', at, 2 + t.remaining, `${t.remaining} bytes`));
+  return { body: { kind: 'new-session-ticket', lifetime, ticketLength: t.remaining }, fields: f ?? NO_FIELDS };
 }
 
-function finishWith<T extends HandshakeBody>(x: T & { fields: Field[]; warnings?: string[] }): Decoded<HandshakeBody> & { warnings: string[] } {
+function finishWith<T extends HandshakeBody>(x: T & { fields: readonly Field[]; warnings?: string[] }): Decoded<HandshakeBody> & { warnings: string[] } {
   const { fields, warnings, ...body } = x;
   return { body: body as unknown as HandshakeBody, fields, warnings: warnings ?? [] };
 }
@@ -434,13 +439,14 @@ export function decodeHandshake(bytes: Uint8Array, ctx: DecodeContext): Result<D
   if (bytes.length < 4) return err('truncated', 'handshake header needs 4 bytes', 0);
   const type = bytes[0]!;
   const length = (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!;
+  const wf = ctx.fields !== false;
   const res = decodeWith(() => {
     const { r } = bodyReader(bytes);
     switch (type) {
       case HandshakeType.ClientHello:
-        return finishWith(decodeClientHello(bytes));
+        return finishWith(decodeClientHello(bytes, wf));
       case HandshakeType.ServerHello:
-        return finishWith(decodeServerHello(bytes));
+        return finishWith(decodeServerHello(bytes, wf));
       case HandshakeType.Certificate:
         return finishWith(decodeCertificate(bytes, ctx));
       case HandshakeType.CertificateRequest:
@@ -457,22 +463,22 @@ export function decodeHandshake(bytes: Uint8Array, ctx: DecodeContext): Result<D
         // RFC 5246 §7.4.1.1, §7.4.5: these are empty.
         if (length !== 0) r.malformed(`${handshakeTypeName(type)} must be empty, has ${length} bytes`);
         const kind = type === 0 ? 'hello-request' : type === 14 ? 'server-hello-done' : 'end-of-early-data';
-        return { body: { kind }, fields: headerFields(bytes), warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
+        return { body: { kind }, fields: wf ? headerFields(bytes) : NO_FIELDS, warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
       }
       case HandshakeType.ClientKeyExchange:
         r.skip(length, 'exchange_keys');
-        return { body: { kind: 'client-key-exchange', length }, fields: [...headerFields(bytes), field('Exchange Keys', 4, length, `${length} bytes`)], warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
+        return { body: { kind: 'client-key-exchange', length }, fields: wf ? [...headerFields(bytes), field('Exchange Keys', 4, length, `${length} bytes`)] : NO_FIELDS, warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
       case HandshakeType.Finished:
         r.skip(length, 'verify_data');
-        return { body: { kind: 'finished', verifyDataLength: length }, fields: [...headerFields(bytes), field('Verify Data', 4, length, shortHex(bytes.subarray(4, 4 + length)))], warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
+        return { body: { kind: 'finished', verifyDataLength: length }, fields: wf ? [...headerFields(bytes), field('Verify Data', 4, length, shortHex(bytes.subarray(4, 4 + length)))] : NO_FIELDS, warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
       case HandshakeType.CertificateStatus: {
         // RFC 6066 §8.
         const st = r.u8('status_type');
-        return { body: { kind: 'certificate-status', statusType: st, length }, fields: [...headerFields(bytes), field('Status Type', 4, 1, st === 1 ? 'ocsp (1)' : String(st), st)], warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
+        return { body: { kind: 'certificate-status', statusType: st, length }, fields: wf ? [...headerFields(bytes), field('Status Type', 4, 1, st === 1 ? 'ocsp (1)' : String(st), st)] : NO_FIELDS, warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
       }
       default:
         r.skip(length, 'body');
-        return { body: { kind: 'opaque', length }, fields: headerFields(bytes), warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
+        return { body: { kind: 'opaque', length }, fields: wf ? headerFields(bytes) : NO_FIELDS, warnings: [] } as Decoded<HandshakeBody> & { warnings: string[] };
     }
   });
   return res;

@@ -192,6 +192,11 @@ export interface DecodeContext {
   readonly version?: number;
   readonly keyExchange?: KeyExchange;
   readonly limits: TlsLimits;
+  /**
+   * false: decode the body only, without the display field tree (`fields` comes back empty). The
+   * dissector decodes every message this way and builds a message's tree only when it is read.
+   */
+  readonly fields?: boolean;
 }
 
 export type MessageKind =
