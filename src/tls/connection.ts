@@ -792,7 +792,6 @@ export class TlsConnection implements StreamConsumer {
       if (m.frames[m.frames.length - 1] !== frame) m.frames.push(frame);
     }
     d.recMessages.length = 0;
-    const base = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion };
     if (t === ContentType.Handshake && !d.recProtected) {
       if (d.recLength === 0) this.anomaly('malformed-message', d.dir, frame, 'empty handshake record (RFC 5246 §6.2.1 forbids it)');
       return;
@@ -800,18 +799,18 @@ export class TlsConnection implements StreamConsumer {
     if (t === ContentType.ChangeCipherSpec) {
       let body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
       if (this.ccsIsProtected(d) && this.decryptor && d.recBody && d.recBodyLen === d.recLength) {
-        const plain = this.decryptor.decrypt({ ...base, contentType: t, body: d.recBody });
+        const plain = this.decryptor.decrypt({ ...recordBase(d, frame, tsSec, tsNsec), contentType: t, body: d.recBody });
         if (plain?.contentType === ContentType.ChangeCipherSpec) body = plain.data;
       }
       const res = decodeChangeCipherSpec(body);
       if (!res.ok) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
       if (d.hs.partial) this.anomaly('interleaved-record', d.dir, frame, 'ChangeCipherSpec inside a handshake message');
       const index = this.nextIndex();
-      const m: ChangeCipherSpecMessage = { ...base, index: index ?? -1, kind: 'change-cipher-spec', bytes: copyBytes(body), fields: res.ok ? res.value.fields : [] };
+      const m: ChangeCipherSpecMessage = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion, index: index ?? -1, kind: 'change-cipher-spec', bytes: copyBytes(body), fields: res.ok ? res.value.fields : [] };
       this.push(m);
       // RFC 5246 §7.1: records after CCS use the new keys. In TLS 1.3 CCS is only for middleboxes (RFC 8446 §D.4).
       if (!ccsIsCompat(this.st)) d.protected = true;
-      this.event({ kind: 'change-cipher-spec', dir: d.dir, frame, tsSec, tsNsec, ...(index !== undefined && { index }) });
+      this.event({ kind: 'change-cipher-spec', dir: d.dir, frame, tsSec, tsNsec, index });
       d.recBody = undefined;
       return;
     }
@@ -819,31 +818,31 @@ export class TlsConnection implements StreamConsumer {
       const body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
       const res = decodeAlert(body);
       if (!res.ok || d.recLength !== 2) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
-      this.emitAlert(d, base, d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
+      this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
       d.recBody = undefined;
       return;
     }
     // Protected record (or plaintext application data / heartbeat).
     if (this.decryptor && d.recBody && d.recBodyLen === d.recLength) {
-      const plain = this.decryptor.decrypt({ ...base, contentType: t, body: d.recBody });
+      const plain = this.decryptor.decrypt({ ...recordBase(d, frame, tsSec, tsNsec), contentType: t, body: d.recBody });
       d.recBody = undefined;
       if (plain) {
-        this.onPlaintext(d, plain, base.streamOffset, frame, tsSec, tsNsec);
+        this.onPlaintext(d, plain, d.hdrOffset, frame, tsSec, tsNsec);
         return;
       }
     }
     d.recBody = undefined;
     if (t === ContentType.Alert) {
-      this.emitAlert(d, base, d.recLength, new Uint8Array(0), undefined, [], true);
+      this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, new Uint8Array(0), undefined, [], true);
       return;
     }
     const kind: EncryptedRecordMessage['kind'] =
       t === ContentType.Handshake ? 'encrypted-handshake' : t === ContentType.Heartbeat ? 'heartbeat' : 'application-data';
     if (kind === 'application-data' && this.unlisted(d, frame, tsSec, tsNsec, t, d.recLength)) return;
     const index = this.nextIndex();
-    const m: EncryptedRecordMessage = { ...base, index: index ?? -1, kind, contentType: t, length: d.recLength };
+    const m: EncryptedRecordMessage = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion, index: index ?? -1, kind, contentType: t, length: d.recLength };
     this.push(m);
-    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: t, length: d.recLength, ...(index !== undefined && { index }) });
+    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: t, length: d.recLength, index });
   }
 
   private emitAlert(
@@ -857,29 +856,28 @@ export class TlsConnection implements StreamConsumer {
     decrypted = false,
   ): void {
     const index = this.nextIndex();
-    const m: AlertMessage = {
-      ...base,
+    const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = {
+      dir: base.dir,
+      frame: base.frame,
+      frames: base.frames,
+      tsSec: base.tsSec,
+      tsNsec: base.tsNsec,
+      streamOffset: base.streamOffset,
+      recordVersion: base.recordVersion,
       index: index ?? -1,
       kind: 'alert',
       encrypted,
       length,
       bytes: copyBytes(body),
       fields,
-      ...(decrypted && { decrypted: true }),
-      ...(decoded !== undefined && { level: decoded.level, description: decoded.description }),
     };
+    if (decrypted) m.decrypted = true;
+    if (decoded !== undefined) {
+      m.level = decoded.level;
+      m.description = decoded.description;
+    }
     this.push(m);
-    this.event({
-      kind: 'alert',
-      dir: d.dir,
-      frame: base.frame,
-      tsSec: base.tsSec,
-      tsNsec: base.tsNsec,
-      encrypted,
-      length,
-      ...(decoded !== undefined && { level: decoded.level, description: decoded.description }),
-      ...(index !== undefined && { index }),
-    });
+    this.event({ kind: 'alert', dir: d.dir, frame: base.frame, tsSec: base.tsSec, tsNsec: base.tsNsec, encrypted, length, level: decoded?.level, description: decoded?.description, index });
   }
 
   /**
@@ -908,7 +906,7 @@ export class TlsConnection implements StreamConsumer {
     if (this.unlisted(d, frame, tsSec, tsNsec, p.contentType, p.data.length)) return;
     const index = this.nextIndex();
     this.push({ dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset, recordVersion: d.recVersion, index: index ?? -1, kind: 'application-data', contentType: p.contentType, length: p.data.length });
-    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: p.contentType, length: p.data.length, ...(index !== undefined && { index }) });
+    this.event({ kind: 'encrypted', dir: d.dir, frame, tsSec, tsNsec, contentType: p.contentType, length: p.data.length, index });
   }
 
   // ---- Handshake messages ---------------------------------------------------------------------
@@ -1018,7 +1016,7 @@ export class TlsConnection implements StreamConsumer {
     if (!decrypted && d.recRemaining > 0) d.recMessages.push(m as unknown as { frame: number; frames: number[] });
     if (res.ok && res.value.body.kind === 'client-hello') this.clientRandom = res.value.body.random;
     const before = this.st;
-    this.event({ kind: 'handshake', dir: d.dir, type, frame, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }), ...(decrypted && { decrypted: true }) });
+    this.event({ kind: 'handshake', dir: d.dir, type, frame, tsSec, tsNsec, index, body: res.ok ? res.value.body : undefined, decrypted });
     const body = res.ok ? res.value.body : undefined;
     if (body?.kind === 'server-hello' && body.helloRetryRequest && this.st.clientDir !== undefined) {
       // The client answers with a plaintext ClientHello even if it sent a compatibility CCS.
@@ -1073,6 +1071,11 @@ export class TlsConnection implements StreamConsumer {
     if (res.ok) this.clientRandom = res.value.body.random;
     this.event({ kind: 'handshake', dir: d.dir, type: 1, frame: completedIn, tsSec, tsNsec, ...(index !== undefined && { index }), ...(res.ok && { body: res.value.body }) });
   }
+}
+
+/** What every message read from one record shares; built only on the paths that need it. */
+function recordBase(d: Direction, frame: number, tsSec: number, tsNsec: number): { dir: Dir; frame: number; frames: readonly number[]; tsSec: number; tsNsec: number; streamOffset: number; recordVersion: number } {
+  return { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion };
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {

@@ -22,6 +22,10 @@ export function field(
  * name can never inject terminal escapes or line breaks into a report.
  */
 export function printable(bytes: Uint8Array, max = 256): string {
+  if (bytes.length <= max && plainAscii(bytes)) {
+    // The common case (a host name) in one flat string, not one concatenation per character.
+    return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   let out = '';
   const n = Math.min(bytes.length, max);
   for (let i = 0; i < n; i++) {
@@ -31,6 +35,14 @@ export function printable(bytes: Uint8Array, max = 256): string {
   }
   if (bytes.length > max) out += '…';
   return out;
+}
+
+function plainAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b >= 0x7f || b === 0x5c) return false;
+  }
+  return true;
 }
 
 /** Escapes control characters in already-decoded text (e.g. UTF-8 names) for display. */

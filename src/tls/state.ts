@@ -125,6 +125,9 @@ export interface HandshakeState {
   readonly anomalies: readonly Anomaly[];
 }
 
+/** A state being built by one transition (a fresh copy, never the caller's). */
+type Draft = { -readonly [K in keyof HandshakeState]: HandshakeState[K] };
+
 export const MAX_ALERTS = 8;
 export const MAX_ANOMALIES = 32;
 
@@ -211,48 +214,51 @@ function inProgress(s: HandshakeState): boolean {
 }
 
 function bytesKey(b: Uint8Array): string {
-  let out = '';
-  for (const x of b) out += x.toString(16).padStart(2, '0');
-  return out;
+  // Joined once rather than appended byte by byte: the key is kept in the state, as one flat string.
+  const parts = new Array<string>(b.length);
+  for (let i = 0; i < b.length; i++) parts[i] = b[i]!.toString(16).padStart(2, '0');
+  return parts.join('');
 }
 
 function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake' }>): HandshakeState {
   const ref = refOf(e, handshakeTypeName(e.type), e.type);
-  let s: HandshakeState = {
-    ...s0,
-    last: set(s0.last, e.dir, ref),
-    lastEvent: ref,
-    handshakeMessages: s0.handshakeMessages + 1,
-  };
+  // One copy per event, filled in place: the caller's state is never changed.
+  const s: Draft = { ...s0 };
+  s.last = set(s0.last, e.dir, ref);
+  s.lastEvent = ref;
+  s.handshakeMessages = s0.handshakeMessages + 1;
   const body = e.body;
 
   if (e.decrypted && (e.type === HandshakeType.Finished || s.tls13)) return onDecrypted(s, e, ref);
 
   if (e.type === HandshakeType.ClientHello) {
-    if (s.clientDir === undefined) s = { ...s, clientDir: e.dir, roleSource: 'client-hello' };
-    else if (s.clientDir !== e.dir) return violation(s, e.dir, e.frame, 'ClientHello from the TLS server side');
+    if (s.clientDir === undefined) {
+      s.clientDir = e.dir;
+      s.roleSource = 'client-hello';
+    } else if (s.clientDir !== e.dir) return violation(s, e.dir, e.frame, 'ClientHello from the TLS server side');
     const retry = s.helloRetry && s.stage[e.dir] === 1 && s.stage[other(e.dir)] === 0;
     const afterCompletion = s.outcome.kind === 'completed' || s.outcome.kind === 'resumed';
     if (s.stage[e.dir] !== 0 && !retry && !afterCompletion) return violation(s, e.dir, e.frame, 'ClientHello in the middle of a handshake');
     if (afterCompletion) {
       // RFC 5246 §7.4.1.2: a ClientHello on an established connection renegotiates.
-      s = { ...s, renegotiations: s.renegotiations + 1, stage: [0, 0] };
+      s.renegotiations = s.renegotiations + 1;
+      s.stage = [0, 0];
     }
     if (body?.kind === 'client-hello') {
-      s = {
-        ...s,
-        offeredMaxVersion: body.maxVersion,
-        clientSessionId: bytesKey(body.sessionId),
-        clientOfferedTicket: (body.sessionTicketLength ?? 0) > 0 || body.pskOffered,
-      };
+      s.offeredMaxVersion = body.maxVersion;
+      s.clientSessionId = bytesKey(body.sessionId);
+      s.clientOfferedTicket = (body.sessionTicketLength ?? 0) > 0 || body.pskOffered;
     }
-    return { ...s, stage: set(s.stage, e.dir, 1) };
+    s.stage = set(s.stage, e.dir, 1);
+    return s;
   }
 
   if (e.type === HandshakeType.HelloRequest) {
     // RFC 5246 §7.4.1.1: the server may ask for renegotiation at any time; it is not part of the order.
-    if (s.clientDir === undefined) s = { ...s, clientDir: other(e.dir), roleSource: 'server-message' };
-    else if (roleOf(s, e.dir) !== 'server') return violation(s, e.dir, e.frame, 'HelloRequest from the TLS client');
+    if (s.clientDir === undefined) {
+      s.clientDir = other(e.dir);
+      s.roleSource = 'server-message';
+    } else if (roleOf(s, e.dir) !== 'server') return violation(s, e.dir, e.frame, 'HelloRequest from the TLS client');
     return s;
   }
 
@@ -260,9 +266,13 @@ function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake
     // Mid-stream start: the first message seen tells the roles if only one side can send it.
     const serverOnly = SERVER_STAGE.has(e.type) && !CLIENT_STAGE.has(e.type);
     const clientOnly = CLIENT_STAGE.has(e.type) && !SERVER_STAGE.has(e.type);
-    if (serverOnly) s = { ...s, clientDir: other(e.dir), roleSource: e.type === HandshakeType.ServerHello ? 'server-hello' : 'server-message' };
-    else if (clientOnly) s = { ...s, clientDir: e.dir, roleSource: 'client-hello' };
-    else return s;
+    if (serverOnly) {
+      s.clientDir = other(e.dir);
+      s.roleSource = e.type === HandshakeType.ServerHello ? 'server-hello' : 'server-message';
+    } else if (clientOnly) {
+      s.clientDir = e.dir;
+      s.roleSource = 'client-hello';
+    } else return s;
   }
   const role = roleOf(s, e.dir);
   const peer = other(e.dir);
@@ -274,21 +284,23 @@ function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake
         if (body.helloRetryRequest) {
           // RFC 8446 §4.1.4: the client answers a HelloRetryRequest with a second ClientHello.
           if (s.helloRetry) return violation(s, e.dir, e.frame, 'second HelloRetryRequest');
-          return { ...s, helloRetry: true, version: body.version, cipherSuite: body.cipherSuite, keyExchange: body.keyExchange };
+          s.helloRetry = true;
+          s.version = body.version;
+          s.cipherSuite = body.cipherSuite;
+          s.keyExchange = body.keyExchange;
+          return s;
         }
         const echo = body.sessionId.length > 0 && s.clientSessionId === bytesKey(body.sessionId);
-        s = {
-          ...s,
-          version: body.version,
-          cipherSuite: body.cipherSuite,
-          keyExchange: body.keyExchange,
-          tls13: body.version === 0x0304,
-          sessionIdEcho: echo,
-          pskSelected: body.pskSelected,
-        };
+        s.version = body.version;
+        s.cipherSuite = body.cipherSuite;
+        s.keyExchange = body.keyExchange;
+        s.tls13 = body.version === 0x0304;
+        s.sessionIdEcho = echo;
+        s.pskSelected = body.pskSelected;
       }
       if (s.stage[e.dir] !== 0) return violation(s, e.dir, e.frame, 'ServerHello in the middle of a handshake');
-      return { ...s, stage: set(s.stage, e.dir, 1) };
+      s.stage = set(s.stage, e.dir, 1);
+      return s;
     }
     const st = SERVER_STAGE.get(e.type);
     if (st === undefined) {
@@ -297,9 +309,10 @@ function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake
     }
     if (st <= s.stage[e.dir]) return violation(s, e.dir, e.frame, `${handshakeTypeName(e.type)} out of order from the TLS server`);
     if (s.stage[e.dir] === 0 && s.roleSource === 'client-hello') return violation(s, e.dir, e.frame, `${handshakeTypeName(e.type)} before ServerHello`);
-    if (e.type === HandshakeType.CertificateRequest) s = { ...s, certificateRequested: true };
-    if (e.type === HandshakeType.Certificate && body?.kind === 'certificate') s = { ...s, serverCertificates: body.certificates.length + body.omitted };
-    return { ...s, stage: set(s.stage, e.dir, st) };
+    if (e.type === HandshakeType.CertificateRequest) s.certificateRequested = true;
+    if (e.type === HandshakeType.Certificate && body?.kind === 'certificate') s.serverCertificates = body.certificates.length + body.omitted;
+    s.stage = set(s.stage, e.dir, st);
+    return s;
   }
 
   // TLS client.
@@ -310,14 +323,19 @@ function onHandshake(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'handshake
   }
   if (st <= s.stage[e.dir]) return violation(s, e.dir, e.frame, `${handshakeTypeName(e.type)} out of order from the TLS client`);
   if (e.type === HandshakeType.Certificate) {
-    s = { ...s, clientCertificates: body?.kind === 'certificate' ? body.certificates.length + body.omitted : 0 };
+    s.clientCertificates = body?.kind === 'certificate' ? body.certificates.length + body.omitted : 0;
     // Rule T3: a client Certificate is legal only after a CertificateRequest.
-    if (!s.certificateRequested && s.stage[peer] > 0) return violation({ ...s, stage: set(s.stage, e.dir, st) }, e.dir, e.frame, 'client Certificate without a CertificateRequest');
+    if (!s.certificateRequested && s.stage[peer] > 0) {
+      s.stage = set(s.stage, e.dir, st);
+      return violation(s, e.dir, e.frame, 'client Certificate without a CertificateRequest');
+    }
   }
   if (e.type === HandshakeType.ClientKeyExchange && s.stage[peer] > 0 && s.stage[peer] < SERVER_HELLO_DONE) {
-    return violation({ ...s, stage: set(s.stage, e.dir, st) }, e.dir, e.frame, 'ClientKeyExchange before ServerHelloDone');
+    s.stage = set(s.stage, e.dir, st);
+    return violation(s, e.dir, e.frame, 'ClientKeyExchange before ServerHelloDone');
   }
-  return { ...s, stage: set(s.stage, e.dir, st) };
+  s.stage = set(s.stage, e.dir, st);
+  return s;
 }
 
 /**
@@ -419,15 +437,15 @@ function onEncrypted(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'encrypted
 
 function onAlert(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'alert' }>): HandshakeState {
   const ref = refOf(e, e.encrypted ? 'EncryptedAlert' : 'Alert');
-  const alert: AlertRef = {
-    ...ref,
-    by: roleOf(s0, e.dir),
-    encrypted: e.encrypted,
-    length: e.length,
-    ...(e.level !== undefined && { level: e.level }),
-    ...(e.description !== undefined && { description: e.description }),
-    ...(s0.lastEvent !== undefined && { after: s0.lastEvent }),
-  };
+  // Built key by key (no spread of `ref`): alerts then share one object shape.
+  const alert = { dir: ref.dir, what: ref.what, frame: ref.frame, tsSec: ref.tsSec, tsNsec: ref.tsNsec } as { -readonly [K in keyof AlertRef]: AlertRef[K] };
+  if (ref.index !== undefined) alert.index = ref.index;
+  alert.by = roleOf(s0, e.dir);
+  alert.encrypted = e.encrypted;
+  alert.length = e.length;
+  if (e.level !== undefined) alert.level = e.level;
+  if (e.description !== undefined) alert.description = e.description;
+  if (s0.lastEvent !== undefined) alert.after = s0.lastEvent;
   let s: HandshakeState = {
     ...s0,
     last: set(s0.last, e.dir, ref),
