@@ -113,6 +113,11 @@ function seqDiff(a: number, b: number): number {
  */
 export class TcpReassembler {
   private readonly live = new Map<string, Live>();
+  /**
+   * The same IPv4 connections by number (address × 2^16 + port, low end then high end), so that
+   * finding a packet's connection builds no key string: most packets only need this lookup.
+   */
+  private readonly live4 = new Map<number, Map<number, Live>>();
   readonly connections: Connection[] = [];
   private bufferedTotal = 0;
   private lastFrame = 0;
@@ -124,16 +129,26 @@ export class TcpReassembler {
 
   segment(frame: Frame, seg: TcpSegment): void {
     this.lastFrame = frame.number;
-    const key = flowKey(seg);
-    let l = this.live.get(key);
+    let l: Live | undefined;
+    let srcLow: boolean;
+    if (seg.ipVersion === 4) {
+      const se = endNumber(seg.src, seg.srcPort);
+      const de = endNumber(seg.dst, seg.dstPort);
+      srcLow = se <= de;
+      l = srcLow ? this.live4.get(se)?.get(de) : this.live4.get(de)?.get(se);
+    } else {
+      srcLow = isSrcLow(seg);
+      l = this.live.get(flowKey(seg));
+    }
     if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg))) {
-      l = this.open(key, frame, seg);
+      l = this.open(flowKey(seg), frame, seg);
     }
     const conn = l.conn;
-    const srcLow = isSrcLow(seg);
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
     conn.lastFrame = frame.number;
-    conn.lastTs = { sec: frame.tsSec, nsec: frame.tsNsec };
+    // Updated in place: one object per connection, not one per packet.
+    conn.lastTs.sec = frame.tsSec;
+    conn.lastTs.nsec = frame.tsNsec;
     conn.packets[dir]++;
     const n = seg.payload.length;
     conn.bytes[dir] += n + seg.payloadMissing;
@@ -249,6 +264,14 @@ export class TcpReassembler {
     l.consumer = this.factory(conn);
     if (!l.consumer) conn.ignored = true;
     this.live.set(key, l);
+    if (seg.ipVersion === 4) {
+      const se = endNumber(seg.src, seg.srcPort);
+      const de = endNumber(seg.dst, seg.dstPort);
+      const lo = Math.min(se, de);
+      let inner = this.live4.get(lo);
+      if (!inner) this.live4.set(lo, (inner = new Map()));
+      inner.set(Math.max(se, de), l);
+    }
     return l;
   }
 
@@ -423,6 +446,11 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/** An IPv4 address and port as one number below 2^48 (exact in a double), ordered as isSrcLow orders ends. */
+function endNumber(ip: Uint8Array, port: number): number {
+  return (((ip[0]! << 24) >>> 0) + (ip[1]! << 16) + (ip[2]! << 8) + ip[3]!) * 65536 + port;
 }
 
 /** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
