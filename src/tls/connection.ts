@@ -388,10 +388,28 @@ export class TlsConnection implements StreamConsumer {
 
   /**
    * The session was built from the messages: from now on a handshake message's decoded body is
-   * rebuilt from its bytes when read instead of being held (see lazyMessage).
+   * rebuilt from its bytes when read instead of being held (see lazyMessage), the messages'
+   * bytes move into one buffer (one allocation per session instead of one per message), and
+   * their frame lists are trimmed to size.
    */
   settle(): void {
-    for (const m of this.list) if (m.kind === 'handshake') settleMessage(m);
+    let total = 0;
+    for (const m of this.list) if (m.kind === 'handshake' || m.kind === 'change-cipher-spec' || m.kind === 'alert') total += m.bytes.length;
+    const packed = new Uint8Array(total);
+    let at = 0;
+    // Frame lists grew by push (with room to spare); exact copies, still shared where they were.
+    const trimmed = new Map<readonly number[], readonly number[]>();
+    for (const m of this.list) {
+      let f = trimmed.get(m.frames);
+      if (f === undefined) trimmed.set(m.frames, (f = m.frames.slice()));
+      (m as { frames: readonly number[] }).frames = f;
+      if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
+      const n = m.bytes.length;
+      packed.set(m.bytes, at);
+      (m as { bytes: Uint8Array }).bytes = packed.subarray(at, at + n);
+      at += n;
+      if (m.kind === 'handshake') settleMessage(m);
+    }
   }
 
   // ---- Interest -------------------------------------------------------------------------------
@@ -1090,17 +1108,13 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** What lazyMessage keeps behind a handshake message's `fields` and `body` (not enumerable). */
-interface LazyDecode {
-  readonly ctx: DecodeContext;
-  /** The body decoded when the message completed, held until the connection settles. */
-  body?: HandshakeBody;
-  fields?: readonly Field[];
-}
+/** What lazyMessage keeps behind a handshake message's `fields` and `body`, as properties that are not enumerable. */
+const CTX = Symbol('decode context');
+/** The body decoded when the message completed, held until the connection settles. */
+const HOT_BODY = Symbol('decoded body');
+const FIELD_TREE = Symbol('field tree');
 
-const LAZY = Symbol('lazy decode');
-
-type LazyMessage = HandshakeMessage & { readonly [LAZY]: LazyDecode };
+type LazyMessage = HandshakeMessage & { readonly [CTX]: DecodeContext; [HOT_BODY]: HandshakeBody | undefined; [FIELD_TREE]?: readonly Field[] };
 
 /**
  * A handshake message whose field tree (for the detail pane) is built from the kept bytes the
@@ -1118,7 +1132,8 @@ function lazyMessage(
 ): HandshakeMessage {
   const m = base as { -readonly [K in keyof HandshakeMessage]: HandshakeMessage[K] };
   Object.defineProperty(m, 'fields', FIELDS);
-  Object.defineProperty(m, LAZY, { value: body === undefined ? { ctx } : { ctx, body } });
+  Object.defineProperty(m, CTX, { value: ctx });
+  Object.defineProperty(m, HOT_BODY, { value: body, writable: true });
   if (body !== undefined) Object.defineProperty(m, 'body', BODY);
   if (error !== undefined) m.error = error;
   if (decrypted) m.decrypted = true;
@@ -1126,23 +1141,24 @@ function lazyMessage(
 }
 
 function settleMessage(m: HandshakeMessage): void {
-  const z = (m as Partial<LazyMessage>)[LAZY];
-  if (z) delete z.body;
+  // Assigned, not deleted: deleting would turn the object into a slow dictionary.
+  if (HOT_BODY in m) (m as LazyMessage)[HOT_BODY] = undefined;
 }
 
 function lazyFieldsOf(this: LazyMessage): readonly Field[] {
-  const z = this[LAZY];
-  if (z.fields === undefined) {
-    const r = decodeHandshake(this.bytes, { ...z.ctx, fields: true });
-    z.fields = r.ok ? r.value.fields : [];
+  let f = this[FIELD_TREE];
+  if (f === undefined) {
+    const r = decodeHandshake(this.bytes, { ...this[CTX], fields: true });
+    f = r.ok ? r.value.fields : [];
+    Object.defineProperty(this, FIELD_TREE, { value: f });
   }
-  return z.fields;
+  return f;
 }
 
 function lazyBodyOf(this: LazyMessage): HandshakeBody | undefined {
-  const z = this[LAZY];
-  if (z.body !== undefined) return z.body;
-  const r = decodeHandshake(this.bytes, z.ctx);
+  const b = this[HOT_BODY];
+  if (b !== undefined) return b;
+  const r = decodeHandshake(this.bytes, this[CTX]);
   return r.ok ? r.value.body : undefined;
 }
 

@@ -41,8 +41,8 @@ export class CertPool {
    */
   addDer(der: Uint8Array): CertId {
     const id = createHash('sha256').update(der).digest('hex');
-    if (!this.byId.has(id)) this.add(parseCertificate(der));
-    return id;
+    // The stored certificate's own id string: every reference to it shares one string.
+    return this.byId.get(id)?.sha256 ?? this.add(parseCertificate(der));
   }
 
   get size(): number {
