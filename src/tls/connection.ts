@@ -141,6 +141,14 @@ interface ScanChunk {
 }
 
 const PREAMBLE_HEAD = 2048;
+/**
+ * Bytes reserved for a handshake message when its header is read: one record's worth (2^14,
+ * RFC 5246 §6.2.1), so a hostile length claims nothing more before its bytes arrive; longer
+ * messages grow as they come.
+ */
+const FIRST_ROOM = 16 * 1024;
+/** Zero-length, so it is never written. */
+const EMPTY = new Uint8Array(0);
 const MAX_RESYNCS = 3;
 const SMALL_BODY = 64;
 
@@ -195,7 +203,8 @@ class Handshake {
   hdrLen = 0;
   length = 0;
   remaining = 0;
-  chunks: Uint8Array[] = [];
+  /** The message so far (header included), `kept` bytes of it filled; grows up to the limit. */
+  buf: Uint8Array = EMPTY;
   kept = 0;
   over = false;
   gapped = false;
@@ -207,7 +216,7 @@ class Handshake {
     this.hdrLen = 0;
     this.length = 0;
     this.remaining = 0;
-    this.chunks = [];
+    this.buf = EMPTY;
     this.kept = 0;
     this.over = false;
     this.gapped = false;
@@ -956,7 +965,9 @@ export class TlsConnection implements StreamConsumer {
         if (h.hdrLen < 4) return;
         h.length = (h.hdr[1]! << 16) | (h.hdr[2]! << 8) | h.hdr[3]!;
         h.remaining = h.length;
-        h.chunks = [h.hdr.slice()];
+        // Room for the whole message when it is of a common size; a larger claim grows as bytes come.
+        h.buf = new Uint8Array(Math.min(4 + h.length, this.limits.maxMessageBytes, FIRST_ROOM));
+        h.buf.set(h.hdr);
         h.kept = 4;
         if (4 + h.length > this.limits.maxMessageBytes) {
           // Never allocate what a hostile length claims: keep a bounded prefix, count the rest.
@@ -971,7 +982,12 @@ export class TlsConnection implements StreamConsumer {
       if (!h.gapped) {
         const keep = Math.min(take, this.limits.maxMessageBytes - h.kept);
         if (keep > 0) {
-          h.chunks.push(copyBytes(chunk.subarray(i, i + keep)));
+          if (h.kept + keep > h.buf.length) {
+            const grown = new Uint8Array(Math.min(Math.max(h.buf.length * 2, h.kept + keep), 4 + h.length, this.limits.maxMessageBytes));
+            grown.set(h.buf.subarray(0, h.kept));
+            h.buf = grown;
+          }
+          h.buf.set(chunk.subarray(i, i + keep), h.kept);
           h.kept += keep;
         }
       }
@@ -1009,7 +1025,8 @@ export class TlsConnection implements StreamConsumer {
   }
 
   private completeMessage(d: Direction, h: Handshake, frame: number, tsSec: number, tsNsec: number, decrypted: boolean): void {
-    const bytes = concat(h.chunks, h.kept);
+    // Its own copy, exactly sized (the reassembly buffer may have room to spare, or be shared by nothing else).
+    const bytes = h.kept === h.buf.length ? h.buf : h.buf.slice(0, h.kept);
     const type = h.hdr[0]!;
     const truncated = h.over || h.gapped;
     const ctx = this.decodeContext();
@@ -1094,18 +1111,6 @@ export class TlsConnection implements StreamConsumer {
 /** What every message read from one record shares; built only on the paths that need it. */
 function recordBase(d: Direction, frame: number, tsSec: number, tsNsec: number): { dir: Dir; frame: number; frames: readonly number[]; tsSec: number; tsNsec: number; streamOffset: number; recordVersion: number } {
   return { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion };
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]!.length === total) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c.subarray(0, total - p), p);
-    p += c.length;
-    if (p >= total) break;
-  }
-  return out;
 }
 
 /** What lazyMessage keeps behind a handshake message's `fields` and `body`, as properties that are not enumerable. */
