@@ -57,6 +57,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const fromKeyLog = keyLogOf(opts.decryptorFor);
   const decryptorFor = fromKeyLog ? undefined : opts.decryptorFor;
   const keys = new CaptureKeys(opts.keyLog ?? fromKeyLog, source);
+  // CertificateRequest CA names repeat from session to session: each distinct one is read once.
+  const caNames = new Map<string, string>();
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -73,7 +75,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       return;
     }
     const x0 = performance.now();
-    const s = buildSession(conn, summary, pool, decryption);
+    const s = buildSession(conn, summary, pool, decryption, caNames);
     t.settle();
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
@@ -89,7 +91,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       const conn = open?.get(id);
       const summary = t.summary();
       // The dissector keeps appending to its message list: the snapshot gets its own copy.
-      if (conn && summary.isTls) now.push(buildSession(conn, { ...summary, messages: summary.messages.slice() }, pool));
+      if (conn && summary.isTls) now.push(buildSession(conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, caNames));
     }
     return { source, sessions: now.sort((a, b) => a.id - b.id), pool };
   });
@@ -143,7 +145,8 @@ function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknow
   return dir === summary.clientDir ? 'client' : 'server';
 }
 
-export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport): Session {
+/** `caNames`: texts of CA names already read (DER as a latin1 string → text), shared by the sessions of a capture. */
+export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, caNames?: Map<string, string>): Session {
   const clientDir = summary.clientDir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
@@ -184,8 +187,14 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         signatureAlgorithms: body.signatureAlgorithms,
         caNames: body.certificateAuthorities.map((dn) => {
           const der = Uint8Array.prototype.slice.call(dn.der);
-          const p = parseName(der);
-          return { der, text: p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})` };
+          const key = caNames && der.length <= 4096 ? String.fromCharCode.apply(null, der as unknown as number[]) : undefined;
+          let text = key === undefined ? undefined : caNames?.get(key);
+          if (text === undefined) {
+            const p = parseName(der);
+            text = p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})`;
+            if (key !== undefined) caNames?.set(key, text);
+          }
+          return { der, text };
         }),
         decrypted: m.decrypted === true,
       };

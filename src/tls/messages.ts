@@ -67,7 +67,7 @@ function versionField(label: string, at: number, v: number): Field {
   return field(label, at, 2, `${versionName(v)} (${hex16(v)})`, v);
 }
 
-function decodeClientHello(bytes: Uint8Array, wf: boolean): ClientHello & { fields: readonly Field[]; warnings: string[] } {
+function decodeClientHello(bytes: Uint8Array, wf: boolean): Out<ClientHello> {
   const { r } = bodyReader(bytes);
   const f = wf ? headerFields(bytes) : undefined;
   // RFC 5246 §7.4.1.2 / RFC 8446 §4.1.2.
@@ -126,10 +126,10 @@ function decodeClientHello(bytes: Uint8Array, wf: boolean): ClientHello & { fiel
     ...(x.renegotiationInfo !== undefined && { renegotiationInfo: x.renegotiationInfo }),
     ...(x.sessionTicketLength !== undefined && { sessionTicketLength: x.sessionTicketLength }),
   };
-  return { ...hello, fields: f ?? NO_FIELDS, warnings: ext.warnings };
+  return { body: hello, fields: f ?? NO_FIELDS, warnings: ext.warnings };
 }
 
-function decodeServerHello(bytes: Uint8Array, wf: boolean): ServerHello & { fields: readonly Field[]; warnings: string[] } {
+function decodeServerHello(bytes: Uint8Array, wf: boolean): Out<ServerHello> {
   const { r } = bodyReader(bytes);
   const f = wf ? headerFields(bytes) : undefined;
   const legacyVersion = r.u16('server_version');
@@ -172,7 +172,7 @@ function decodeServerHello(bytes: Uint8Array, wf: boolean): ServerHello & { fiel
     ...(x.alpn?.[0] !== undefined && { alpn: x.alpn[0] }),
     ...(x.renegotiationInfo !== undefined && { renegotiationInfo: x.renegotiationInfo }),
   };
-  return { ...hello, fields: f ?? NO_FIELDS, warnings: ext.warnings };
+  return { body: hello, fields: f ?? NO_FIELDS, warnings: ext.warnings };
 }
 
 /**
@@ -180,7 +180,7 @@ function decodeServerHello(bytes: Uint8Array, wf: boolean): ServerHello & { fiel
  * Tolerates truncation: certificates wholly present are returned and `truncated` is set, because
  * a chain cut by the capture still names its leaf.
  */
-function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMsg & { fields: readonly Field[] } {
+function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): Out<CertificateMsg> {
   const { r, length } = bodyReader(bytes);
   const wf = ctx.fields !== false;
   const f = wf ? headerFields(bytes) : undefined;
@@ -258,7 +258,7 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
     truncated,
     ...(requestContext !== undefined && { requestContext }),
   };
-  return { ...msg, fields: f ?? NO_FIELDS };
+  return { body: msg, fields: f ?? NO_FIELDS, warnings: [] };
 }
 
 /**
@@ -266,7 +266,7 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): CertificateMs
  * TLS 1.2 (RFC 5246 §7.4.4) adds supported_signature_algorithms between them. TLS 1.3 (RFC 8446
  * §4.3.2): a request context and extensions (signature_algorithms, certificate_authorities).
  */
-function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): CertificateRequestMsg & { fields: readonly Field[]; warnings: string[] } {
+function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Out<CertificateRequestMsg> {
   const { r } = bodyReader(bytes);
   const wf = ctx.fields !== false;
   const f = wf ? headerFields(bytes) : undefined;
@@ -287,7 +287,7 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
       ...(ext.facts.signatureAlgorithms !== undefined && { signatureAlgorithms: ext.facts.signatureAlgorithms }),
       ...(ext.facts.signatureAlgorithmsCert !== undefined && { signatureAlgorithmsCert: ext.facts.signatureAlgorithmsCert }),
     };
-    return { ...msg, fields: f ?? NO_FIELDS, warnings: ext.warnings };
+    return { body: msg, fields: f ?? NO_FIELDS, warnings: ext.warnings };
   }
   const ctAt = r.offset;
   const ct = r.vec8('certificate_types');
@@ -333,7 +333,7 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
     certificateAuthorities: names,
     ...(signatureAlgorithms !== undefined && { signatureAlgorithms }),
   };
-  return { ...msg, fields: f ?? NO_FIELDS, warnings: [] };
+  return { body: msg, fields: f ?? NO_FIELDS, warnings: [] };
 }
 
 /**
@@ -341,7 +341,7 @@ function decodeCertificateRequest(bytes: Uint8Array, ctx: DecodeContext): Certif
  * exchange; only the parts the explainer uses are decoded: curve, DH prime size, signature scheme.
  * TLS 1.0/1.1 signatures carry no algorithm field (RFC 4346 §7.4.3).
  */
-function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerKeyExchangeMsg & { fields: readonly Field[] } {
+function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): Out<ServerKeyExchangeMsg> {
   const { r } = bodyReader(bytes);
   const f = ctx.fields !== false ? headerFields(bytes) : undefined;
   const kx = ctx.keyExchange ?? 'unknown';
@@ -362,7 +362,8 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerK
       f?.push(field('Public Key', pAt, r.offset - pAt, `${r.offset - pAt - 1} bytes`));
     } else {
       f?.push(field('Curve Type', at, 1, `explicit (${curveType})`, curveType));
-      return { ...out, params: 'ecdhe', fields: f ?? NO_FIELDS };
+      out.params = 'ecdhe';
+      return { body: out, fields: f ?? NO_FIELDS, warnings: [] };
     }
   } else if (kx.startsWith('DHE') || kx === 'DH_anon') {
     const at = r.offset;
@@ -376,7 +377,7 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerK
     out = { ...out, params: 'dhe', dhPrimeBits: bits };
     f?.push(field('DH Parameters', at, r.offset - at, `p is ${bits} bits`));
   } else {
-    return { ...out, fields: f ?? NO_FIELDS };
+    return { body: out, fields: f ?? NO_FIELDS, warnings: [] };
   }
   if (signed) {
     const at = r.offset;
@@ -390,7 +391,7 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): ServerK
     out.signatureLength = sig.remaining;
     f?.push(field('Signature', sAt, 2 + sig.remaining, `${sig.remaining} bytes`));
   }
-  return { ...out, fields: f ?? NO_FIELDS };
+  return { body: out, fields: f ?? NO_FIELDS, warnings: [] };
 }
 
 function decodeCertificateVerify(bytes: Uint8Array, ctx: DecodeContext): Decoded<HandshakeBody> {
@@ -425,9 +426,11 @@ function decodeNewSessionTicket(bytes: Uint8Array, ctx: DecodeContext): Decoded<
   return { body: { kind: 'new-session-ticket', lifetime, ticketLength: t.remaining }, fields: f ?? NO_FIELDS };
 }
 
-function finishWith<T extends HandshakeBody>(x: T & { fields: readonly Field[]; warnings?: string[] }): Decoded<HandshakeBody> & { warnings: string[] } {
-  const { fields, warnings, ...body } = x;
-  return { body: body as unknown as HandshakeBody, fields, warnings: warnings ?? [] };
+/** What the decoders return: the body, its field tree (empty without fields) and warnings. */
+type Out<T extends HandshakeBody> = { body: T; fields: readonly Field[]; warnings: string[] };
+
+function withoutWarnings(d: Decoded<HandshakeBody>): Out<HandshakeBody> {
+  return { body: d.body, fields: d.fields, warnings: [] };
 }
 
 /**
@@ -444,19 +447,19 @@ export function decodeHandshake(bytes: Uint8Array, ctx: DecodeContext): Result<D
     const { r } = bodyReader(bytes);
     switch (type) {
       case HandshakeType.ClientHello:
-        return finishWith(decodeClientHello(bytes, wf));
+        return decodeClientHello(bytes, wf);
       case HandshakeType.ServerHello:
-        return finishWith(decodeServerHello(bytes, wf));
+        return decodeServerHello(bytes, wf);
       case HandshakeType.Certificate:
-        return finishWith(decodeCertificate(bytes, ctx));
+        return decodeCertificate(bytes, ctx);
       case HandshakeType.CertificateRequest:
-        return finishWith(decodeCertificateRequest(bytes, ctx));
+        return decodeCertificateRequest(bytes, ctx);
       case HandshakeType.ServerKeyExchange:
-        return finishWith(decodeServerKeyExchange(bytes, ctx));
+        return decodeServerKeyExchange(bytes, ctx);
       case HandshakeType.CertificateVerify:
-        return { ...decodeCertificateVerify(bytes, ctx), warnings: [] };
+        return withoutWarnings(decodeCertificateVerify(bytes, ctx));
       case HandshakeType.NewSessionTicket:
-        return { ...decodeNewSessionTicket(bytes, ctx), warnings: [] };
+        return withoutWarnings(decodeNewSessionTicket(bytes, ctx));
       case HandshakeType.HelloRequest:
       case HandshakeType.ServerHelloDone:
       case HandshakeType.EndOfEarlyData: {
