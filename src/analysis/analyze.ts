@@ -76,7 +76,11 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     }
     const x0 = performance.now();
     const s = buildSession(conn, summary, pool, decryption, caNames);
-    t.settle();
+    // A Certificate message keeps the pool's copy of each certificate, not a second one of its own.
+    t.settle((m, position) => {
+      const ref = s.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
+      return ref && pool.get(ref.id)?.der;
+    });
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;
