@@ -67,7 +67,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     const t = live.get(conn.id);
     if (!t) return;
     live.delete(conn.id);
-    const summary = t.summary();
+    const summary = t.summary(false);
     const decryption = keys.takeReport(conn.id);
     if (!summary.isTls) {
       // Kept so that rules can say what a port carried instead (X5: SSH or TLS on 2222).

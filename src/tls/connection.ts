@@ -128,7 +128,8 @@ export interface TlsSummary {
   readonly anomalies: readonly Anomaly[];
   /** The frame at which the connection stopped being of interest, and why. */
   readonly setAside?: { readonly frame: number; readonly why: 'not-tls' | 'handshake-over' | 'lost' };
-  readonly state: HandshakeState;
+  /** The state machine's final state; absent when the summary was asked for without it (analyzeCapture's finished sessions). */
+  readonly state?: HandshakeState;
 }
 
 type Mode = 'start' | 'scan' | 'records' | 'lost';
@@ -346,7 +347,11 @@ export class TlsConnection implements StreamConsumer {
 
   // ---- Results --------------------------------------------------------------------------------
 
-  summary(): TlsSummary {
+  /**
+   * `withState` false leaves out `state`: nothing past the dissector reads it, and a finished
+   * session kept without it does not hold the state machine's event lists.
+   */
+  summary(withState = true): TlsSummary {
     const s = this.st;
     const [d0, d1] = this.dirs;
     const preBytes: [number, number] = [d0.preambleBytes, d1.preambleBytes];
@@ -377,7 +382,7 @@ export class TlsConnection implements StreamConsumer {
       certificateRequested: s.certificateRequested,
       renegotiations: s.renegotiations,
       anomalies: s.anomalies,
-      state: finalState,
+      ...(withState && { state: finalState }),
       ...(notTls !== undefined && { notTls }),
       ...(s.clientDir !== undefined && { clientDir: s.clientDir }),
       ...(s.roleSource !== undefined && { roleSource: s.roleSource }),
