@@ -5,7 +5,7 @@ import type { Connection, Dir, StreamConsumer } from '../net/index.js';
 import { TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
-import type { AlertInfo, Analysis, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
+import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
 import { CaptureKeys, keyLogOf, type KeyLog } from './keylog.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 
@@ -57,8 +57,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const fromKeyLog = keyLogOf(opts.decryptorFor);
   const decryptorFor = fromKeyLog ? undefined : opts.decryptorFor;
   const keys = new CaptureKeys(opts.keyLog ?? fromKeyLog, source);
-  // CertificateRequest CA names repeat from session to session: each distinct one is read once.
-  const caNames = new Map<string, string>();
+  // CertificateRequest CA names repeat from session to session: each distinct one is read and kept once.
+  const caNames = new Map<string, CaName>();
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -149,8 +149,8 @@ function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknow
   return dir === summary.clientDir ? 'client' : 'server';
 }
 
-/** `caNames`: texts of CA names already read (DER as a latin1 string → text), shared by the sessions of a capture. */
-export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, caNames?: Map<string, string>): Session {
+/** `caNames`: CA names already read (DER as a latin1 string → name), one object shared by the sessions of a capture that list it. */
+export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, caNames?: Map<string, CaName>): Session {
   const clientDir = summary.clientDir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
@@ -190,15 +190,15 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         certificateTypes: body.certificateTypes,
         signatureAlgorithms: body.signatureAlgorithms,
         caNames: body.certificateAuthorities.map((dn) => {
-          const der = Uint8Array.prototype.slice.call(dn.der);
-          const key = caNames && der.length <= 4096 ? String.fromCharCode.apply(null, der as unknown as number[]) : undefined;
-          let text = key === undefined ? undefined : caNames?.get(key);
-          if (text === undefined) {
+          const key = caNames && dn.der.length <= 4096 ? String.fromCharCode.apply(null, dn.der as unknown as number[]) : undefined;
+          let name = key === undefined ? undefined : caNames?.get(key);
+          if (name === undefined) {
+            const der = Uint8Array.prototype.slice.call(dn.der);
             const p = parseName(der);
-            text = p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})`;
-            if (key !== undefined) caNames?.set(key, text);
+            name = { der, text: p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})` };
+            if (key !== undefined) caNames?.set(key, name);
           }
-          return { der, text };
+          return name;
         }),
         decrypted: m.decrypted === true,
       };
