@@ -7,8 +7,13 @@
  */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
+/** Replaces each unsafe character (see above) with what `escape` makes of it. */
+export function replaceUnsafe(s: string, escape: (c: string) => string): string {
+  return s.replace(UNSAFE, escape);
+}
+
 export function safeText(s: string): string {
-  return s.replace(UNSAFE, (c) => {
+  return replaceUnsafe(s, (c) => {
     const code = c.charCodeAt(0);
     if (c === '\n') return '\\n';
     if (c === '\t') return '\\t';

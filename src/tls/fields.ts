@@ -45,12 +45,6 @@ function plainAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Escapes control characters in already-decoded text (e.g. UTF-8 names) for display. */
-export function escapeText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 /** Short hex for display: long values are elided in the middle. */
 export function shortHex(bytes: Uint8Array, max = 32): string {
   if (bytes.length <= max) return toHex(bytes);

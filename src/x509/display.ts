@@ -5,16 +5,12 @@
  * them escapes them with this function first.
  */
 
-// C0, DEL, C1 controls; bidi embeddings/overrides/isolates and marks (U+061C ALM too); zero-width and line/para separators.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+import { replaceUnsafe } from '../bytes/index.js';
 
-export function hasUnsafeText(s: string): boolean {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(s);
-}
+/** The characters are those of bytes/text.ts (one list for every output); a certificate's are shown as \u{XX}. */
+export { hasUnsafeText } from '../bytes/index.js';
 
 /** Replaces each unsafe code point with a visible \u{XX} escape. */
 export function escapeForDisplay(s: string): string {
-  return s.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16).padStart(2, '0')}}`);
+  return replaceUnsafe(s, (c) => `\\u{${c.codePointAt(0)!.toString(16).padStart(2, '0')}}`);
 }
