@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Connection, Dir, StreamConsumer } from '../net/index.js';
-import { TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import { settledSummary, TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
@@ -75,12 +75,13 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       return;
     }
     const x0 = performance.now();
-    const s = buildSession(conn, summary, pool, decryption, caNames);
-    // A Certificate message keeps the pool's copy of each certificate, not a second one of its own.
-    t.settle((m, position) => {
-      const ref = s.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
+    const built = buildSession(conn, summary, pool, decryption, caNames);
+    // Kept packed; a Certificate message keeps the pool's copy of each certificate, not a second one of its own.
+    const packed = t.settle((m, position) => {
+      const ref = built.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
       return ref && pool.get(ref.id)?.der;
     });
+    const s: Session = { ...built, tls: settledSummary(summary, packed) };
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;

@@ -12,6 +12,7 @@ import { copyBytes } from '../bytes/index.js';
 import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
 import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
 import { ContentType, handshakeTypeName } from './names.js';
+import { SettledMessages, type StoredCertificate } from './settled.js';
 import { classifyStart, findTlsStart, namePreamble } from './preamble.js';
 import { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt } from './record.js';
 import {
@@ -401,76 +402,18 @@ export class TlsConnection implements StreamConsumer {
   }
 
   /**
-   * The session was built from the messages: from now on a handshake message's decoded body is
-   * rebuilt from its bytes when read instead of being held (see lazyMessage), the messages'
-   * bytes move into one buffer (one allocation per session instead of one per message), and
-   * their frame lists are trimmed to size.
+   * The session was built from the messages: they are packed for keeping (see SettledMessages)
+   * and the dissector lets go of its own list. Read them back with the returned object.
    *
    * `storedCertificate` may return a kept copy of a Certificate message's certificate (the
-   * certificate pool's): the message then keeps only the bytes around its certificates and puts
-   * its `bytes` back together from both when read, instead of holding every certificate a second
-   * time (see sharedBytes).
+   * certificate pool's): the packed message then keeps only the bytes around its certificates
+   * and puts its `bytes` back together from both when read, instead of holding every certificate
+   * a second time.
    */
-  settle(storedCertificate?: (message: HandshakeMessage, position: number, der: Uint8Array) => Uint8Array | undefined): void {
-    let total = 0;
-    let shared: Map<HandshakeMessage, { at: number[]; ders: Uint8Array[] }> | undefined;
-    for (const m of this.list) {
-      if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
-      total += m.bytes.length;
-      if (storedCertificate === undefined || m.kind !== 'handshake' || m.type !== 11 || !(HOT_BODY in m)) continue;
-      const body = (m as LazyMessage)[HOT_BODY];
-      if (body?.kind !== 'certificate') continue;
-      const at: number[] = [];
-      const ders: Uint8Array[] = [];
-      let end = 0;
-      body.certificates.forEach((c, i) => {
-        const off = c.der.byteOffset - m.bytes.byteOffset;
-        if (c.der.buffer !== m.bytes.buffer || off < end || off + c.der.length > m.bytes.length) return;
-        const kept = storedCertificate(m, i, c.der);
-        if (kept === undefined || kept === c.der || kept.length !== c.der.length) return;
-        at.push(off);
-        ders.push(kept);
-        end = off + c.der.length;
-        total -= c.der.length;
-      });
-      if (ders.length > 0) (shared ??= new Map()).set(m, { at, ders });
-    }
-    const packed = new Uint8Array(total);
-    let at = 0;
-    // Frame lists grew by push (with room to spare); exact copies, still shared where they were.
-    const trimmed = new Map<readonly number[], readonly number[]>();
-    for (let k = 0; k < this.list.length; k++) {
-      const m = this.list[k]!;
-      let f = trimmed.get(m.frames);
-      if (f === undefined) trimmed.set(m.frames, (f = m.frames.slice()));
-      (m as { frames: readonly number[] }).frames = f;
-      if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
-      const s = m.kind === 'handshake' ? shared?.get(m) : undefined;
-      if (s === undefined) {
-        const n = m.bytes.length;
-        packed.set(m.bytes, at);
-        (m as { bytes: Uint8Array }).bytes = packed.subarray(at, at + n);
-        at += n;
-      } else {
-        // The bytes around the certificates, in order; `s.at` becomes each certificate's place in them.
-        const start = at;
-        let from = 0;
-        for (let i = 0; i < s.ders.length; i++) {
-          const off = s.at[i]!;
-          packed.set(m.bytes.subarray(from, off), at);
-          at += off - from;
-          s.at[i] = at - start;
-          from = off + s.ders[i]!.length;
-        }
-        packed.set(m.bytes.subarray(from), at);
-        at += m.bytes.length - from;
-        const settled = sharedBytes(m as HandshakeMessage, packed.subarray(start, at), s.at, s.ders);
-        settleMessage(settled);
-        this.list[k] = settled;
-        continue;
-      }
-      if (m.kind === 'handshake') settleMessage(m);
-    }
+  settle(storedCertificate?: StoredCertificate): SettledMessages {
+    const packed = SettledMessages.pack(this.list, liveContextOf, liveCertificatesOf, storedCertificate);
+    this.list.length = 0;
+    return packed;
   }
 
   // ---- Interest -------------------------------------------------------------------------------
@@ -1197,51 +1140,16 @@ function lazyMessage(
   return m;
 }
 
-function settleMessage(m: HandshakeMessage): void {
-  // Assigned, not deleted: deleting would turn the object into a slow dictionary.
-  if (HOT_BODY in m) (m as LazyMessage)[HOT_BODY] = undefined;
+/** The decode context a live handshake message was decoded with (undefined for SSLv2 hellos). */
+function liveContextOf(m: HandshakeMessage): DecodeContext | undefined {
+  return CTX in m ? (m as LazyMessage)[CTX] : undefined;
 }
 
-const AROUND = Symbol('bytes around the certificates');
-const STORED = Symbol('stored certificates');
-type SharedMessage = HandshakeMessage & { readonly [AROUND]: Uint8Array; readonly [STORED]: { readonly at: readonly number[]; readonly ders: readonly Uint8Array[] } };
-
-/**
- * A settled Certificate message whose certificates are kept elsewhere (the certificate pool):
- * it holds the bytes around them, and `bytes` is put back together, the same bytes every time,
- * when read (the detail pane, a lazily decoded body). `at[i]` is where `ders[i]` goes in `around`.
- */
-function sharedBytes(m: HandshakeMessage, around: Uint8Array, at: number[], ders: Uint8Array[]): HandshakeMessage {
-  // A new object with the same properties in the same order, `bytes` an accessor from the start:
-  // turning the existing data property into one would make the message a slow dictionary.
-  const d = Object.getOwnPropertyDescriptors(m) as Record<string | symbol, PropertyDescriptor>;
-  d.bytes = SHARED_BYTES;
-  d[AROUND] = { value: around };
-  d[STORED] = { value: { at, ders } };
-  return Object.defineProperties({}, d) as HandshakeMessage;
+/** A live Certificate message's decoded certificates (views into its bytes), while it still holds them. */
+function liveCertificatesOf(m: HandshakeMessage): readonly { readonly der: Uint8Array }[] | undefined {
+  const body = HOT_BODY in m ? (m as LazyMessage)[HOT_BODY] : undefined;
+  return body?.kind === 'certificate' ? body.certificates : undefined;
 }
-
-function sharedBytesOf(this: SharedMessage): Uint8Array {
-  const around = this[AROUND];
-  const { at, ders } = this[STORED];
-  let n = around.length;
-  for (const d of ders) n += d.length;
-  const out = new Uint8Array(n);
-  let p = 0;
-  let from = 0;
-  for (let i = 0; i < ders.length; i++) {
-    const to = at[i]!;
-    out.set(around.subarray(from, to), p);
-    p += to - from;
-    out.set(ders[i]!, p);
-    p += ders[i]!.length;
-    from = to;
-  }
-  out.set(around.subarray(from), p);
-  return out;
-}
-
-const SHARED_BYTES: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sharedBytesOf });
 
 function lazyFieldsOf(this: LazyMessage): readonly Field[] {
   let f = this[FIELD_TREE];
