@@ -176,7 +176,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
       certificateMessages.push({
         from: from === 'unknown' ? (m.dir === 0 ? 'client' : 'server') : from,
         frame: m.frame,
-        frames: m.frames,
+        frames: m.frames.slice(),
         messageIndex: m.index,
         certificates: refs,
         empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated,
@@ -188,8 +188,8 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         frame: m.frame,
         messageIndex: m.index,
         form: body.form,
-        certificateTypes: body.certificateTypes,
-        signatureAlgorithms: body.signatureAlgorithms,
+        certificateTypes: body.certificateTypes.slice(),
+        signatureAlgorithms: body.signatureAlgorithms?.slice(),
         caNames: body.certificateAuthorities.map((dn) => {
           const key = caNames && dn.der.length <= 4096 ? String.fromCharCode.apply(null, dn.der as unknown as number[]) : undefined;
           let name = key === undefined ? undefined : caNames?.get(key);
@@ -215,12 +215,13 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
     server,
     clientDir,
     sni,
-    certificateMessages,
+    // Exact-size copies: a session is kept to the end, and arrays grown by push keep spare room.
+    certificateMessages: certificateMessages.slice(),
     serverCertificates: first('server')?.certificates ?? [],
     clientCertificates: clientMsg?.certificates ?? [],
     clientCertificateEmpty: clientMsg?.empty ?? false,
     certificateRequest,
-    alerts,
+    alerts: alerts.slice(),
     decrypted,
     ...(decryption !== undefined && { decryption }),
   };

@@ -180,7 +180,7 @@ export class SettledMessages {
         }
         bytes.set(b.subarray(from), bAt);
         bAt += b.length - from;
-        extra = { at: c.at, ders: c.ders };
+        extra = { at: c.at.slice(), ders: c.ders.slice() }; // exact-size copies: arrays grown by push keep spare room
       }
       ints[BYTES_LEN + r] = bAt - ints[BYTES_AT + r]!;
       if (m.kind === 'handshake') {
@@ -213,7 +213,7 @@ export class SettledMessages {
       ints[HEAD + r] = head;
       if (extra !== undefined) (extras ??= new Array(n))[i] = extra;
     }
-    return new SettledMessages(ints, bytes, ctxs, extras, n);
+    return new SettledMessages(ints, bytes, ctxs.slice(), extras, n);
   }
 
   /** Every message, as new objects. */
