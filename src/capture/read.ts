@@ -54,7 +54,16 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
     return { format, gzip: src.gzip, frames: r.frames, truncatedFrames: r.truncatedFrames, linkTypes: r.linkTypes, problems: withGzipError(src, r.problems, r.frames), bytesRead: r.bytesRead, firstTs: r.firstTs, lastTs: r.lastTs };
   }
   if (format === 'pcap-ns') {
-    stream = (await peek(stream, 24, rewriteNanosecondMagic)).stream;
+    if (src.direct) {
+      // The first chunk is ours: pcap-parser sees the microsecond magic in it, changed in place.
+      let first = true;
+      stream.prependListener('data', (c: Buffer) => {
+        if (first) c.set(rewriteNanosecondMagic(c.subarray(0, 4)), 0);
+        first = false;
+      });
+    } else {
+      stream = (await peek(stream, 24, rewriteNanosecondMagic)).stream;
+    }
   }
   if (src.head.length < 24) {
     stream.destroy();
