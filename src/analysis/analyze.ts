@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Connection, Dir, StreamConsumer } from '../net/index.js';
-import { settledSummary, TlsConnection, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import { settledSummary, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
@@ -22,6 +22,13 @@ export interface AnalyzeOptions extends ScanOptions {
    * a pcapng capture are used with or without it. Ignored for connections `decryptorFor` serves.
    */
   keyLog?: KeyLog;
+  /**
+   * Which finished sessions' handshake messages keep their bytes. 'analysed' (default): the ones
+   * the analysis reads back (ClientHello, ServerHello, Certificate, CertificateRequest); the
+   * others (key exchanges, CertificateVerify, tickets, Finished) keep their place, frames and
+   * length but not their bytes (`bytesDropped`). 'all': every message, for a hex view.
+   */
+  messageBytes?: 'analysed' | 'all';
   /**
    * For progressive displays: called once, before reading starts, with a function that returns the
    * sessions seen so far (finished ones as built, open ones summarised as they stand). Each call
@@ -57,6 +64,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const fromKeyLog = keyLogOf(opts.decryptorFor);
   const decryptorFor = fromKeyLog ? undefined : opts.decryptorFor;
   const keys = new CaptureKeys(opts.keyLog ?? fromKeyLog, source);
+  const keepBytes = opts.messageBytes === 'all' ? undefined : keptForAnalysis;
   // CertificateRequest CA names repeat from session to session: each distinct one is read and kept once.
   const caNames = new Map<string, CaName>();
 
@@ -80,7 +88,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     const packed = t.settle((m, position) => {
       const ref = built.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
       return ref && pool.get(ref.id)?.der;
-    });
+    }, keepBytes);
     const s: Session = { ...built, tls: settledSummary(summary, packed) };
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
@@ -144,6 +152,10 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     timing: { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore },
   };
 }
+
+/** Handshake messages whose bytes the later stages read (bodies: SNI, random, certificates, CA names). */
+const ANALYSED_TYPES = new Set([1, 2, 11, 13]);
+const keptForAnalysis = (m: HandshakeMessage): boolean => ANALYSED_TYPES.has(m.type);
 
 function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknown' {
   if (summary.clientDir === undefined) return 'unknown';

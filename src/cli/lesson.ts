@@ -55,7 +55,7 @@ export async function loadLessonFolder(capturesDir: string, folder: string, keyl
   const out: LessonCapture[] = [];
   for (const b of set.bundles) {
     for (const file of b.captures) {
-      const a = await analyzeCapture(file.open(), { sourceName: file.name, ...(keyLog ? { keyLog } : {}) });
+      const a = await analyzeCapture(file.open(), { sourceName: file.name, messageBytes: 'all', ...(keyLog ? { keyLog } : {}) });
       out.push({ folder, host: b.host, file: file.name, ...(keylog !== undefined ? { keylog } : {}), sessions: a.sessions, pool: a.pool, boxes });
     }
   }

@@ -34,7 +34,8 @@ export interface ViewInputOptions {
 /** The report's composition (the same inputs, stores, Expressway context and explanation), read for the viewer. */
 export function reportLoader(inputs: ViewInputOptions = {}): Loader {
   return async (paths, hooks) => {
-    const r = await runReport(paths, { ...inputs, quiet: true, generator: 'ekuscope view', analyzeOptions: (name, size) => hooks.forCapture(name, size) });
+    // The hex pane shows every message's bytes.
+    const r = await runReport(paths, { ...inputs, quiet: true, generator: 'ekuscope view', analyzeOptions: (name, size) => ({ ...hooks.forCapture(name, size), messageBytes: 'all' }) });
     if (r.errors.length > 0) return { analyses: [], notes: r.errors };
     const cases = r.cases ?? [];
     // Several cases (a folder of scenarios): a session is best known by its case's name.

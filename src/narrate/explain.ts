@@ -299,9 +299,10 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
 function messageLabel(m: TlsMessage, s: Session): { label: string; tone?: LadderStep['tone'] } {
   switch (m.kind) {
     case 'handshake':
-      if (m.type === HandshakeType.Certificate && m.body?.kind === 'certificate') {
-        const n = m.body.certificates.length;
-        return { label: n === 0 ? 'Certificate (empty)' : `Certificate (${n})` };
+      if (m.type === HandshakeType.Certificate) {
+        // Counted from the session's certificate list: decoding the message again would rebuild its bytes.
+        const n = s.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates.length;
+        if (n !== undefined) return { label: n === 0 ? 'Certificate (empty)' : `Certificate (${n})` };
       }
       return { label: handshakeTypeName(m.type) + (m.decrypted ? ' (decrypted)' : '') };
     case 'change-cipher-spec':

@@ -12,7 +12,7 @@ import { copyBytes } from '../bytes/index.js';
 import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
 import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
 import { ContentType, handshakeTypeName } from './names.js';
-import { SettledMessages, type StoredCertificate } from './settled.js';
+import { SettledMessages, type KeepBytes, type StoredCertificate } from './settled.js';
 import { classifyStart, findTlsStart, namePreamble } from './preamble.js';
 import { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt } from './record.js';
 import {
@@ -408,10 +408,10 @@ export class TlsConnection implements StreamConsumer {
    * `storedCertificate` may return a kept copy of a Certificate message's certificate (the
    * certificate pool's): the packed message then keeps only the bytes around its certificates
    * and puts its `bytes` back together from both when read, instead of holding every certificate
-   * a second time.
+   * a second time. `keepBytes` may say which handshake messages keep their bytes at all.
    */
-  settle(storedCertificate?: StoredCertificate): SettledMessages {
-    const packed = SettledMessages.pack(this.list, liveContextOf, liveCertificatesOf, storedCertificate);
+  settle(storedCertificate?: StoredCertificate, keepBytes?: KeepBytes): SettledMessages {
+    const packed = SettledMessages.pack(this.list, liveContextOf, liveCertificatesOf, storedCertificate, keepBytes);
     this.list.length = 0;
     return packed;
   }

@@ -33,4 +33,4 @@ export {
   type HelloSecrets,
   type TlsSummary,
 } from './connection.js';
-export { SettledMessages, settledSummary, type StoredCertificate } from './settled.js';
+export { SettledMessages, settledSummary, type KeepBytes, type StoredCertificate } from './settled.js';

@@ -40,6 +40,8 @@ const BYTES_AT = 12; // into the byte region
 const BYTES_LEN = 13;
 const COLS = 14;
 
+const EMPTY = new Uint8Array(0);
+
 const KINDS = ['handshake', 'change-cipher-spec', 'alert', 'encrypted-handshake', 'application-data', 'heartbeat'] as const;
 const KIND_CODE: Record<TlsMessage['kind'], number> = {
   handshake: 0,
@@ -56,6 +58,7 @@ const SSLV2 = 1 << 6;
 const ENCRYPTED = 1 << 7;
 const HAS_LEVEL = 1 << 8;
 const HAS_DESCRIPTION = 1 << 9;
+const BYTES_DROPPED = 1 << 10;
 
 /** What a few messages need beyond the table: a decode error, or certificates kept elsewhere. */
 interface Extra {
@@ -73,6 +76,9 @@ export type ContextOf = (m: HandshakeMessage) => DecodeContext | undefined;
 
 /** Returns a kept copy of a Certificate message's certificate (same bytes), or undefined to keep its own. */
 export type StoredCertificate = (message: HandshakeMessage, position: number, der: Uint8Array) => Uint8Array | undefined;
+
+/** Whether a settled handshake message keeps its bytes (undefined: every message does). */
+export type KeepBytes = (message: HandshakeMessage) => boolean;
 
 export class SettledMessages {
   private constructor(
@@ -94,6 +100,7 @@ export class SettledMessages {
     contextOf: ContextOf,
     certificatesOf?: (m: HandshakeMessage) => readonly { readonly der: Uint8Array }[] | undefined,
     stored?: StoredCertificate,
+    keep?: KeepBytes,
   ): SettledMessages {
     const n = list.length;
     const ctxs: DecodeContext[] = [];
@@ -103,11 +110,16 @@ export class SettledMessages {
     let lastFrames: readonly number[] | undefined;
     let byteCount = 0;
     const cut: ({ at: number[]; ders: Uint8Array[] } | undefined)[] = new Array(n);
+    const dropped: boolean[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const m = list[i]!;
       if (m.frames !== lastFrames) frameInts += m.frames.length;
       lastFrames = m.frames;
       if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
+      if (m.kind === 'handshake' && (m.bytesDropped || (keep !== undefined && !keep(m)))) {
+        dropped[i] = true;
+        continue;
+      }
       const b = m.bytes;
       byteCount += b.length;
       if (m.kind !== 'handshake' || m.type !== 11 || stored === undefined || certificatesOf === undefined) continue;
@@ -161,9 +173,10 @@ export class SettledMessages {
         continue;
       }
       let extra: Extra | undefined;
-      const b = m.bytes;
       ints[BYTES_AT + r] = bAt;
       const c = cut[i];
+      const b = dropped[i] ? EMPTY : m.bytes;
+      if (dropped[i]) head |= BYTES_DROPPED;
       if (c === undefined) {
         bytes.set(b, bAt);
         bAt += b.length;
@@ -345,6 +358,7 @@ class SettledHandshake implements HandshakeMessage {
   readonly error?: DecodeError;
   readonly decrypted?: boolean;
   readonly sslv2?: boolean;
+  readonly bytesDropped?: boolean;
   readonly #from: SettledMessages;
   readonly #i: number;
   #bytes: Uint8Array | undefined;
@@ -367,6 +381,7 @@ class SettledHandshake implements HandshakeMessage {
     if (error !== undefined) this.error = error;
     if (head & DECRYPTED) this.decrypted = true;
     if (head & SSLV2) this.sslv2 = true;
+    if (head & BYTES_DROPPED) this.bytesDropped = true;
     this.#from = from;
     this.#i = i;
   }
@@ -386,6 +401,7 @@ class SettledHandshake implements HandshakeMessage {
   }
 
   #decode(fields: boolean): { body: HandshakeBody | undefined; fields: readonly Field[] } {
+    if (this.bytesDropped) return { body: undefined, fields: [] };
     if (this.sslv2) {
       const r = decodeSslv2ClientHello(this.bytes);
       return r.ok ? r.value : { body: undefined, fields: [] };

@@ -241,6 +241,11 @@ export interface HandshakeMessage extends MessageBase {
   readonly decrypted?: boolean;
   /** Came in an SSLv2-compatible record (RFC 5246 §E.2). */
   readonly sslv2?: boolean;
+  /**
+   * Its bytes were not kept once the connection settled (an analysis that does not show bytes):
+   * `bytes` is empty, `fields` empty, `body` undefined; everything else stands.
+   */
+  readonly bytesDropped?: boolean;
 }
 
 export interface ChangeCipherSpecMessage extends MessageBase {

@@ -102,8 +102,8 @@ export interface Fixture {
 }
 
 export async function fixture(): Promise<Fixture> {
-  const failing = await analyzeCapture(scenarioCapture('05-', 'vcs8c'));
-  const ok = await analyzeCapture(scenarioCapture('01-'));
+  const failing = await analyzeCapture(scenarioCapture('05-', 'vcs8c'), { messageBytes: 'all' });
+  const ok = await analyzeCapture(scenarioCapture('01-'), { messageBytes: 'all' });
   const raw: ViewData = { captures: [failing, ok] };
   const explained: ViewData = { captures: [failing, ok], explanation: explanationOf([failingStory(failing), okStory(ok)]) };
   return { failing, ok, raw, explained };
