@@ -72,8 +72,10 @@ export function readPcap(
     let offset = 24; // file offset of the next record header
     let streamBytes = 0;
     let stopped = false;
-    let firstTs: { sec: number; nsec: number } | undefined;
-    let lastTs: { sec: number; nsec: number } | undefined;
+    let firstSec = 0;
+    let firstNsec = 0;
+    let lastSec = 0;
+    let lastNsec = 0;
     let limit = maxCaplen;
     let pendingHeader: PcapPacketHeader | undefined;
 
@@ -97,6 +99,8 @@ export function readPcap(
           });
         }
       }
+      const firstTs = frames > 0 ? { sec: firstSec, nsec: firstNsec } : undefined;
+      const lastTs = frames > 0 ? { sec: lastSec, nsec: lastNsec } : undefined;
       resolve({ nanosecond, linkType, snapLength, frames, truncatedFrames, bytesRead: Math.min(offset, streamBytes), problems, firstTs, lastTs });
     };
 
@@ -131,14 +135,19 @@ export function readPcap(
       pendingHeader = undefined;
       frames++;
       const sub = h.timestampMicroseconds;
-      const ts = { sec: h.timestampSeconds, nsec: nanosecond ? sub : sub * 1000 };
-      if (!firstTs) firstTs = ts;
-      lastTs = ts;
+      const tsNsec = nanosecond ? sub : sub * 1000;
+      // Numbers, not an object per frame: the summary's first/last timestamps are built at the end.
+      if (frames === 1) {
+        firstSec = h.timestampSeconds;
+        firstNsec = tsNsec;
+      }
+      lastSec = h.timestampSeconds;
+      lastNsec = tsNsec;
       if (h.originalLength > h.capturedLength) truncatedFrames++;
       const frame: Frame = {
         number: frames,
-        tsSec: ts.sec,
-        tsNsec: ts.nsec,
+        tsSec: h.timestampSeconds,
+        tsNsec,
         linkType,
         interfaceId: 0,
         // A plain Uint8Array view: slicing a Buffer builds a FastBuffer each time, which costs far

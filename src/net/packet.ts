@@ -16,6 +16,9 @@ export interface TcpSegment {
   readonly ipVersion: 4 | 6;
   readonly src: Uint8Array;
   readonly dst: Uint8Array;
+  /** IPv4 only: the addresses as numbers (0 for IPv6), for flow lookups without views. */
+  readonly src4: number;
+  readonly dst4: number;
   readonly srcPort: number;
   readonly dstPort: number;
   readonly seq: number;
@@ -27,6 +30,40 @@ export interface TcpSegment {
   readonly payloadMissing: number;
   /** Offset of the TCP payload within frame.data (for a hex pane over the whole frame). */
   readonly payloadOffset: number;
+}
+
+/**
+ * The decoder's segments: the addresses are made into views only when read (a new connection's
+ * first packet, IPv6 flow keys), not for each of the millions of packets of a large capture.
+ */
+class DecodedSegment implements TcpSegment {
+  constructor(
+    readonly ipVersion: 4 | 6,
+    /** The bytes holding the IP header, and where its source address starts (destination follows). */
+    private readonly addrBytes: Uint8Array,
+    private readonly addrAt: number,
+    readonly src4: number,
+    readonly dst4: number,
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly seq: number,
+    readonly ack: number,
+    readonly flags: number,
+    readonly window: number,
+    readonly payload: Uint8Array,
+    readonly payloadMissing: number,
+    readonly payloadOffset: number,
+  ) {}
+
+  get src(): Uint8Array {
+    const n = this.ipVersion === 4 ? 4 : 16;
+    return this.addrBytes.subarray(this.addrAt, this.addrAt + n);
+  }
+
+  get dst(): Uint8Array {
+    const n = this.ipVersion === 4 ? 4 : 16;
+    return this.addrBytes.subarray(this.addrAt + n, this.addrAt + 2 * n);
+  }
 }
 
 export type DecodeOutcome =
@@ -183,14 +220,12 @@ export class PacketDecoder {
     const fragOff = (fragField & 0x1fff) * 8;
     const end = Math.min(d.length, o + total);
     const missing = Math.max(0, o + total - d.length);
-    const src = d.subarray(o + 12, o + 16);
-    const dst = d.subarray(o + 16, o + 20);
     if (moreFrags || fragOff > 0) {
       const whole = this.defragment(d, o, ihl, end, fragOff, moreFrags, frame);
       if (!whole) return { kind: 'fragment' };
-      return this.transport(proto, whole, 20, whole.length, 0, 4, whole.subarray(12, 16), whole.subarray(16, 20), frame, depth);
+      return this.transport(proto, whole, 20, whole.length, 0, 4, whole, 12, frame, depth);
     }
-    return this.transport(proto, d, o + ihl, end, missing, 4, src, dst, frame, depth);
+    return this.transport(proto, d, o + ihl, end, missing, 4, d, o + 12, frame, depth);
   }
 
   /** RFC 8200 §4: walk extension headers to the upper layer. */
@@ -199,8 +234,6 @@ export class PacketDecoder {
     if (d[o]! >> 4 !== 6) return malformed('IPv6', `version field is ${d[o]! >> 4}`);
     const plen = (d[o + 4]! << 8) | d[o + 5]!;
     let next = d[o + 6]!;
-    const src = d.subarray(o + 8, o + 24);
-    const dst = d.subarray(o + 24, o + 40);
     // Payload length 0 means a jumbogram or TSO; trust the captured bytes then.
     const end = plen === 0 ? d.length : Math.min(d.length, o + 40 + plen);
     const missing = plen === 0 ? 0 : Math.max(0, o + 40 + plen - d.length);
@@ -226,11 +259,12 @@ export class PacketDecoder {
       } else break;
     }
     if (p > end) return malformed('IPv6', 'extension headers run past the packet');
-    return this.transport(next, d, p, end, missing, 6, src, dst, frame, depth);
+    return this.transport(next, d, p, end, missing, 6, d, o + 8, frame, depth);
   }
 
-  private transport(proto: number, d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, src: Uint8Array, dst: Uint8Array, frame: Frame, depth: number): DecodeOutcome {
-    if (proto === 6) return tcp(d, o, end, missing, v, src, dst);
+  /** `addr`/`addrAt`: where the IP header's source address is (the destination follows it). */
+  private transport(proto: number, d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number, frame: Frame, depth: number): DecodeOutcome {
+    if (proto === 6) return tcp(d, o, end, missing, v, addr, addrAt);
     // Tunnels whose inner packets tshark also unwraps: IPv4-in-IP, 6in4 (RFC 4213), IPv6-in-IPv6.
     if ((proto === 4 || proto === 41) && depth < MAX_NESTING) {
       const inner = d.subarray(0, end);
@@ -305,25 +339,28 @@ function malformed(layer: string, message: string): DecodeOutcome {
 }
 
 /** RFC 9293 §3.1. */
-function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, src: Uint8Array, dst: Uint8Array): DecodeOutcome {
+function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number): DecodeOutcome {
   if (end < o + 20) return malformed('TCP', end > o ? 'header cut short' : 'no TCP header');
   const off = (d[o + 12]! >> 4) * 4;
   if (off < 20) return malformed('TCP', `data offset ${off} below 20`);
   if (end < o + off) return malformed('TCP', `data offset ${off} runs past the packet`);
-  const seg: TcpSegment = {
-    ipVersion: v,
-    src,
-    dst,
-    srcPort: (d[o]! << 8) | d[o + 1]!,
-    dstPort: (d[o + 2]! << 8) | d[o + 3]!,
-    seq: ((d[o + 4]! << 24) >>> 0) + ((d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!),
-    ack: ((d[o + 8]! << 24) >>> 0) + ((d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!),
-    flags: d[o + 13]!,
-    window: (d[o + 14]! << 8) | d[o + 15]!,
-    payload: d.subarray(o + off, end),
-    payloadMissing: missing,
-    payloadOffset: o + off,
-  };
+  const a = addrAt;
+  const seg = new DecodedSegment(
+    v,
+    addr,
+    addrAt,
+    v === 4 ? ((addr[a]! << 24) >>> 0) + (addr[a + 1]! << 16) + (addr[a + 2]! << 8) + addr[a + 3]! : 0,
+    v === 4 ? ((addr[a + 4]! << 24) >>> 0) + (addr[a + 5]! << 16) + (addr[a + 6]! << 8) + addr[a + 7]! : 0,
+    (d[o]! << 8) | d[o + 1]!,
+    (d[o + 2]! << 8) | d[o + 3]!,
+    ((d[o + 4]! << 24) >>> 0) + ((d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!),
+    ((d[o + 8]! << 24) >>> 0) + ((d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!),
+    d[o + 13]!,
+    (d[o + 14]! << 8) | d[o + 15]!,
+    d.subarray(o + off, end),
+    missing,
+    o + off,
+  );
   return { kind: 'tcp', seg };
 }
 

@@ -171,6 +171,8 @@ function seg(o: Partial<TcpSegment> & { seq: number; flags: number }, payload: U
     ipVersion: 4,
     src: reverse ? b : a,
     dst: reverse ? a : b,
+    src4: reverse ? 0x0a000002 : 0x0a000001,
+    dst4: reverse ? 0x0a000001 : 0x0a000002,
     srcPort: reverse ? 443 : 40000,
     dstPort: reverse ? 40000 : 443,
     ack: 0,

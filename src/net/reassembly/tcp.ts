@@ -132,8 +132,8 @@ export class TcpReassembler {
     let l: Live | undefined;
     let srcLow: boolean;
     if (seg.ipVersion === 4) {
-      const se = endNumber(seg.src, seg.srcPort);
-      const de = endNumber(seg.dst, seg.dstPort);
+      const se = seg.src4 * 65536 + seg.srcPort;
+      const de = seg.dst4 * 65536 + seg.dstPort;
       srcLow = se <= de;
       l = srcLow ? this.live4.get(se)?.get(de) : this.live4.get(de)?.get(se);
     } else {
@@ -265,8 +265,8 @@ export class TcpReassembler {
     if (!l.consumer) conn.ignored = true;
     this.live.set(key, l);
     if (seg.ipVersion === 4) {
-      const se = endNumber(seg.src, seg.srcPort);
-      const de = endNumber(seg.dst, seg.dstPort);
+      const se = seg.src4 * 65536 + seg.srcPort;
+      const de = seg.dst4 * 65536 + seg.dstPort;
       const lo = Math.min(se, de);
       let inner = this.live4.get(lo);
       if (!inner) this.live4.set(lo, (inner = new Map()));
@@ -448,11 +448,6 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-/** An IPv4 address and port as one number below 2^48 (exact in a double), ordered as isSrcLow orders ends. */
-function endNumber(ip: Uint8Array, port: number): number {
-  return (((ip[0]! << 24) >>> 0) + (ip[1]! << 16) + (ip[2]! << 8) + ip[3]!) * 65536 + port;
-}
-
 /** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
 function isSrcLow(seg: TcpSegment): boolean {
   const c = cmpBytes(seg.src, seg.dst);
@@ -462,14 +457,12 @@ function isSrcLow(seg: TcpSegment): boolean {
 /** Same key for both directions of a connection. Numbers only: cheaper than formatting addresses. */
 export function flowKey(seg: TcpSegment): string {
   const low = isSrcLow(seg);
-  const s = seg.src;
-  const d = seg.dst;
   if (seg.ipVersion === 4) {
-    const sa = ((s[0]! << 24) >>> 0) + (s[1]! << 16) + (s[2]! << 8) + s[3]!;
-    const da = ((d[0]! << 24) >>> 0) + (d[1]! << 16) + (d[2]! << 8) + d[3]!;
+    const sa = seg.src4;
+    const da = seg.dst4;
     return low ? `${sa}:${seg.srcPort}-${da}:${seg.dstPort}` : `${da}:${seg.dstPort}-${sa}:${seg.srcPort}`;
   }
-  const sh = formatIp(s);
-  const dh = formatIp(d);
+  const sh = formatIp(seg.src);
+  const dh = formatIp(seg.dst);
   return low ? `[${sh}]:${seg.srcPort}-[${dh}]:${seg.dstPort}` : `[${dh}]:${seg.dstPort}-[${sh}]:${seg.srcPort}`;
 }
