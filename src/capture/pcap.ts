@@ -62,6 +62,8 @@ export function readPcap(
   nanosecond: boolean,
   onFrame: (f: Frame) => void | 'stop',
   maxCaplen = DEFAULT_MAX_CAPLEN,
+  /** The stream's chunks are fresh memory its producer never touches again (see ReadAhead). */
+  freshChunks = false,
 ): Promise<PcapReadResult> {
   return new Promise((resolve) => {
     const problems: CaptureProblem[] = [];
@@ -80,7 +82,18 @@ export function readPcap(
     let pendingHeader: PcapPacketHeader | undefined;
 
     const parser = pcapParser.parse(stream);
-    stream.on('data', (c: Buffer) => {
+    if (freshChunks) {
+      // pcap-parser copies each chunk onto the bytes it has left (a new buffer per chunk, zero-filled,
+      // then copied: a second pass over every byte). Chunks that end on record boundaries leave it
+      // nothing; its emptied buffer is then dropped so it takes the next chunk as it is. Safe only
+      // because the reader never reuses a chunk's memory.
+      stream.prependListener('data', () => {
+        const state = parser as unknown as { buffer: Buffer | null };
+        if (state.buffer !== null && state.buffer.length === 0) state.buffer = null;
+      });
+    }
+    // Counted before pcap-parser handles the chunk: a damaged record found in it stops reading at once.
+    stream.prependListener('data', (c: Buffer) => {
       streamBytes += c.length;
     });
 

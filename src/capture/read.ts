@@ -10,6 +10,8 @@ export interface ReadOptions extends PcapngHooks {
   onProgress?(rawBytes: number, totalBytes: number | undefined): void;
   /** Size of a stream input (e.g. a tar entry), for progress. */
   sizeHint?: number;
+  /** Read size for a file (default 1 MiB); tests use small ones to cut records across reads. */
+  chunkSize?: number;
 }
 
 export class CaptureFormatError extends Error {}
@@ -33,7 +35,7 @@ export function sniffFormat(head: Buffer): CaptureFormat | undefined {
 export async function readCapture(input: string | Readable, onFrame: (f: Frame) => void | 'stop', opts: ReadOptions = {}): Promise<CaptureSummary> {
   let src: OpenedSource;
   try {
-    src = await openSource(input, opts.sizeHint);
+    src = await openSource(input, opts.sizeHint, opts.chunkSize);
   } catch (e) {
     throw new CaptureFormatError(`cannot read: ${(e as Error).message}`);
   }
@@ -70,7 +72,7 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
     const problems: CaptureProblem[] = [{ severity: 'fatal', message: `the file ends inside the 24-byte pcap header (${src.head.length} bytes)`, fileOffset: 0 }];
     return { format, gzip: src.gzip, frames: 0, truncatedFrames: 0, linkTypes: [], bytesRead: src.head.length, problems: withGzipError(src, problems, 0) };
   }
-  const r = await readPcap(stream, format === 'pcap-ns', onFrame);
+  const r = await readPcap(stream, format === 'pcap-ns', onFrame, undefined, src.direct === true);
   return {
     format,
     gzip: src.gzip,
