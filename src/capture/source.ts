@@ -229,6 +229,8 @@ class ReadAhead extends Readable {
   private position = 0;
   private reading = false;
   private done = false;
+  /** Set by _destroy while a read is in flight: what to do when it returns. */
+  private afterRead: (() => void) | undefined;
   /** Next buffer, holding `carry` bytes of a record cut by the last read. */
   private nextBuf: Buffer | undefined;
   private carry = 0;
@@ -254,6 +256,7 @@ class ReadAhead extends Readable {
   }
 
   private fetch(): void {
+    if (this.destroyed || this.fd < 0) return;
     this.reading = true;
     const buf = this.nextBuf ?? Buffer.allocUnsafeSlow(this.chunk);
     const carry = this.carry;
@@ -261,6 +264,11 @@ class ReadAhead extends Readable {
     this.carry = 0;
     read(this.fd, buf, carry, buf.length - carry, this.position, (e, n) => {
       this.reading = false;
+      if (this.afterRead) {
+        // Destroyed while this read ran (the reader stopped): close now, push nothing.
+        this.afterRead();
+        return;
+      }
       if (e) {
         this.destroy(e);
         return;
@@ -296,7 +304,10 @@ class ReadAhead extends Readable {
     let p = this.recordAt;
     const le = this.pcapOrder === 'le';
     while (p + 16 <= end) {
-      const caplen = le ? buf.readUInt32LE(p + 8) : buf.readUInt32BE(p + 8);
+      // Plain byte arithmetic: Buffer's readUInt32 validates its arguments on each of ~800 records per chunk.
+      const caplen = le
+        ? (buf[p + 8]! | (buf[p + 9]! << 8) | (buf[p + 10]! << 16) | (buf[p + 11]! << 24)) >>> 0
+        : ((buf[p + 8]! << 24) | (buf[p + 9]! << 16) | (buf[p + 10]! << 8) | buf[p + 11]!) >>> 0;
       const next = p + 16 + caplen;
       if (next > end) break;
       p = next;
@@ -307,12 +318,15 @@ class ReadAhead extends Readable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.fd < 0) {
+    const fd = this.fd;
+    this.fd = -1;
+    if (fd < 0) {
       callback(error);
       return;
     }
-    close(this.fd, () => callback(error));
-    this.fd = -1;
+    // Never close under a read in flight: the number could be reused by another open meanwhile.
+    if (this.reading) this.afterRead = () => close(fd, () => callback(error));
+    else close(fd, () => callback(error));
   }
 }
 
