@@ -1,6 +1,7 @@
 // Benchmark: generates 100 MB and 1 GB captures deterministically and measures ekuscope's stages
 // and tshark on the same files in the same run. Figures, not a pass/fail: machines are shared.
-// Usage: npm run bench [-- --sizes 100,1000] [--no-tshark] [--keep]
+// Usage: npm run bench [-- --sizes 100,1000] [--runs 3] [--no-tshark] [--keep]
+// Each job runs --runs times in its own process; the median is shown with the range.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,6 +18,7 @@ const opt = (name, def) => {
 const sizes = opt('--sizes', '100,1000').split(',').map((s) => parseInt(s, 10));
 const withTshark = !args.includes('--no-tshark') && spawnSync('tshark', ['--version']).status === 0;
 const keep = args.includes('--keep');
+const runs = Math.max(1, parseInt(opt('--runs', '3'), 10) || 3);
 
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
   console.log('building dist/ first ...');
@@ -123,10 +125,39 @@ function measure(cmd, argv) {
   });
 }
 
-async function job(mode, file) {
-  const r = await measure(process.execPath, [join(root, 'bench', 'job.mjs'), mode, file]);
+async function jobOnce(mode, file) {
+  const r = await measure(process.execPath, ['--expose-gc', join(root, 'bench', 'job.mjs'), mode, file]);
   if (r.code !== 0) return { mode, error: r.err.trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(r.out.trim().split('\n').pop());
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const range = (xs, digits, unit = '') => {
+  const lo = Math.min(...xs).toFixed(digits);
+  const hi = Math.max(...xs).toFixed(digits);
+  return lo === hi ? `${lo}${unit}` : `${lo}–${hi}${unit}`;
+};
+
+/** `runs` runs of a job: the median run's figures, with every run's seconds and peak RSS. */
+async function job(mode, file) {
+  const all = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await jobOnce(mode, file);
+    if (r.error) return r;
+    all.push(r);
+  }
+  const secs = all.map((r) => r.seconds);
+  const rss = all.map((r) => r.maxRssMiB);
+  const mid = all.find((r) => r.seconds === median(secs));
+  return { ...mid, seconds: median(secs), maxRssMiB: median(rss), runs: { seconds: secs, maxRssMiB: rss, ...(mid.keptMiB !== undefined && { keptMiB: all.map((r) => r.keptMiB) }) } };
+}
+
+async function tsharkJob(argv) {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await measure('tshark', argv));
+  const secs = all.map((r) => r.seconds);
+  const rss = all.map((r) => r.peakMiB);
+  return { seconds: median(secs), peakMiB: median(rss), runs: { seconds: secs, peakMiB: rss } };
 }
 
 const template = await loadTemplate();
@@ -144,20 +175,27 @@ for (const mb of sizes) {
     const r = await job(mode, file);
     row.jobs[mode] = r;
     if (r.error) console.log(`  ${mode.padEnd(9)} failed: ${r.error}`);
-    else console.log(`  ${mode.padEnd(9)} ${r.seconds.toFixed(2)} s  ${(size / 1e6 / r.seconds).toFixed(0)} MB/s  peak RSS ${r.maxRssMiB.toFixed(0)} MiB${r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : ''}`);
+    else {
+      const mbs = r.runs.seconds.map((x) => size / 1e6 / x);
+      console.log(
+        `  ${mode.padEnd(9)} ${r.seconds.toFixed(2)} s (${range(r.runs.seconds, 2)})  ${(size / 1e6 / r.seconds).toFixed(0)} MB/s (${range(mbs, 0)})  peak RSS ${r.maxRssMiB.toFixed(0)} MiB (${range(r.runs.maxRssMiB, 0)})` +
+          (r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : ''),
+      );
+      if (r.keptMiB !== undefined && r.sessions) console.log(`  ${''.padEnd(9)} kept after the analysis (after a full GC): ${r.keptMiB.toFixed(1)} MiB, ${((r.keptMiB * 1024) / r.sessions).toFixed(1)} KiB per TLS session`);
+    }
   }
   if (withTshark) {
-    const conv = await measure('tshark', ['-r', file, '-q', '-z', 'conv,tcp']);
-    row.tsharkConv = { seconds: conv.seconds, peakMiB: conv.peakMiB };
-    console.log(`  tshark conv,tcp  ${conv.seconds.toFixed(2)} s  ${(size / 1e6 / conv.seconds).toFixed(0)} MB/s  peak RSS ${conv.peakMiB.toFixed(0)} MiB`);
-    const certs = await measure('tshark', ['-r', file, '-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE', '-d', 'tcp.port==5061,tls', '-d', 'tcp.port==7001,tls', '-Y', 'tls.handshake.type == 11', '-T', 'fields', '-e', 'frame.number']);
-    row.tsharkCerts = { seconds: certs.seconds, peakMiB: certs.peakMiB };
-    console.log(`  tshark certs     ${certs.seconds.toFixed(2)} s  ${(size / 1e6 / certs.seconds).toFixed(0)} MB/s  peak RSS ${certs.peakMiB.toFixed(0)} MiB`);
+    const conv = await tsharkJob(['-r', file, '-q', '-z', 'conv,tcp']);
+    row.tsharkConv = conv;
+    console.log(`  tshark conv,tcp  ${conv.seconds.toFixed(2)} s (${range(conv.runs.seconds, 2)})  ${(size / 1e6 / conv.seconds).toFixed(0)} MB/s  peak RSS ${conv.peakMiB.toFixed(0)} MiB`);
+    const certs = await tsharkJob(['-r', file, '-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE', '-d', 'tcp.port==5061,tls', '-d', 'tcp.port==7001,tls', '-Y', 'tls.handshake.type == 11', '-T', 'fields', '-e', 'frame.number']);
+    row.tsharkCerts = certs;
+    console.log(`  tshark certs     ${certs.seconds.toFixed(2)} s (${range(certs.runs.seconds, 2)})  ${(size / 1e6 / certs.seconds).toFixed(0)} MB/s  peak RSS ${certs.peakMiB.toFixed(0)} MiB`);
     const p = row.jobs.pipeline;
     const f = row.jobs.full;
     if (p && !p.error) console.log(`  ratio: ekuscope pipeline is ${(conv.seconds / p.seconds).toFixed(1)}x tshark conv,tcp`);
     if (f && !f.error) console.log(`  ratio: ekuscope full job is ${(certs.seconds / f.seconds).toFixed(1)}x tshark's certificate extraction`);
-  } else console.log('  tshark: not installed, no comparison (apt-get install tshark)');
+  } else console.log(args.includes('--no-tshark') ? '  tshark: skipped (--no-tshark)' : '  tshark: not installed, no comparison (apt-get install tshark)');
   const j = row.jobs;
   const ok = (m) => j[m] && !j[m].error;
   if (ok('framing') && ok('decode') && ok('pipeline')) {
@@ -173,5 +211,9 @@ for (const mb of sizes) {
   rows.push(row);
   if (!keep) rmSync(file);
 }
-writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, template: relative(root, template.file), rows }, null, 2));
+const fulls = rows.filter((r) => r.jobs.full && !r.jobs.full.error);
+if (fulls.length > 1) {
+  console.log(`\nfull analysis across sizes (medians): ${fulls.map((r) => `${Math.round(r.sizeMB)} MB: ${r.jobs.full.seconds.toFixed(2)} s, peak RSS ${r.jobs.full.maxRssMiB.toFixed(0)} MiB${r.jobs.full.keptMiB !== undefined ? `, kept ${r.jobs.full.keptMiB.toFixed(1)} MiB` : ''}`).join('; ')}`);
+}
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, template: relative(root, template.file), rows }, null, 2));
 console.log(`\nresults: bench/out/results.json`);
