@@ -6,9 +6,8 @@ import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { runView } from './view.js';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { jsonText } from './output.js';
-import { writeFile } from 'node:fs/promises';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
@@ -129,14 +128,19 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       for (const e of r.errors) io.err(`ekuscope: ${e}\n`);
       return EXIT.USAGE;
     }
+    // Written piece by piece (a JSON report session by session): the whole text is never held.
     if (o.out) {
+      let fd: number | undefined;
       try {
-        await writeFile(o.out, r.text);
+        fd = openSync(o.out, 'w');
+        for (const piece of r.pieces()) writeSync(fd, piece);
       } catch (e) {
         io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
         return EXIT.USAGE;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
-    } else io.out(r.text);
+    } else for (const piece of r.pieces()) io.out(piece);
     return r.exitCode;
   };
 

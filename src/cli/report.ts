@@ -28,7 +28,7 @@ import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
 import { renderCsv } from '../report/csv.js';
-import { renderJson } from '../report/json.js';
+import { renderJsonChunks } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/text.js';
 import { decryptionNotes, keyLogDecryption } from './keylog.js';
@@ -66,7 +66,10 @@ export interface ReportOptions {
 export interface ReportResult {
   readonly sessions: number;
   readonly exitCode: 0 | 1 | 2;
+  /** The whole output (made when read). */
   readonly text: string;
+  /** The output in pieces to write one after the other, without holding it whole (JSON: one per session). */
+  pieces(): Iterable<string>;
   readonly explanation?: Explanation;
   /** What was read, case by case (the viewer shows the analyses). */
   readonly cases?: readonly ReportCase[];
@@ -75,6 +78,11 @@ export interface ReportResult {
 }
 
 export class InputError extends Error {}
+
+/** A usage or input error (exit code 2), nothing to print. */
+function failed(message: string): ReportResult {
+  return { sessions: 0, exitCode: 2, text: '', pieces: () => [], errors: [message] };
+}
 
 const CAPTURE_EXT = /\.(pcap|pcapng|cap|dmp)(\.gz)?$/i;
 const ARCHIVE_EXT = /\.(tar\.gz|tgz|tar)$/i;
@@ -225,10 +233,14 @@ function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpt
   return { given, storeOpts };
 }
 
-function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): string {
+/** The output in pieces: JSON session by session (see renderJsonChunks), the other formats whole. */
+function* render(expl: Explanation, format: ReportFormat, opts: ReportOptions): Generator<string> {
+  if (format === 'json') yield* renderJsonChunks(expl);
+  else yield renderWhole(expl, format, opts);
+}
+
+function renderWhole(expl: Explanation, format: Exclude<ReportFormat, 'json'>, opts: ReportOptions): string {
   switch (format) {
-    case 'json':
-      return renderJson(expl);
     case 'csv':
       return renderCsv(expl);
     case 'markdown':
@@ -261,12 +273,27 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     let expl = explain(cases, { generator: opts.generator ?? 'ekuscope' });
     if (opts.redact) expl = redactExplanation(expl);
     const sessions = expl.stories.length;
-    // Quiet (the benchmark) still renders, so the measured cost is the whole report's.
-    const rendered = render(expl, format, opts);
-    const text = opts.quiet ? '' : rendered;
-    return { sessions, exitCode: exitFor(expl), text, explanation: expl, cases, errors: [] };
+    const done = expl;
+    if (opts.quiet) {
+      // Quiet (the benchmark) still renders, so the measured cost is the whole report's.
+      for (const piece of render(done, format, opts)) void piece.length;
+      return { sessions, exitCode: exitFor(expl), text: '', pieces: () => [], explanation: expl, cases, errors: [] };
+    }
+    let text: string | undefined;
+    return {
+      sessions,
+      exitCode: exitFor(expl),
+      get text() {
+        text ??= [...render(done, format, opts)].join('');
+        return text;
+      },
+      pieces: () => (text !== undefined ? [text] : render(done, format, opts)),
+      explanation: expl,
+      cases,
+      errors: [],
+    };
   } catch (e) {
-    if (e instanceof InputError || e instanceof CaptureFormatError) return { sessions: 0, exitCode: 2, text: '', errors: [e.message] };
+    if (e instanceof InputError || e instanceof CaptureFormatError) return failed(e.message);
     throw e;
   }
 }
@@ -309,10 +336,10 @@ export async function runCheckStore(paths: readonly string[], opts: ReportOption
     const ctx = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}) });
     const expl0 = explainStores(ctx, opts.now ?? new Date(), sources);
     const expl = opts.redact ? redactExplanation(expl0) : expl0;
-    const text = render(expl, format, opts);
-    return { sessions: 0, exitCode: exitFor(expl), text, explanation: expl, errors: [] };
+    const text = [...render(expl, format, opts)].join('');
+    return { sessions: 0, exitCode: exitFor(expl), text, pieces: () => [text], explanation: expl, errors: [] };
   } catch (e) {
-    if (e instanceof InputError) return { sessions: 0, exitCode: 2, text: '', errors: [e.message] };
+    if (e instanceof InputError) return failed(e.message);
     throw e;
   }
 }

@@ -5,7 +5,37 @@ import type { Explanation } from '../narrate/explanation.js';
 // keeps the JSON value identical and the file safe to cat.
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
+function safe(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The versioned JSON model (schema/report.schema.json), pretty-printed. */
 export function renderJson(expl: Explanation): string {
-  return JSON.stringify(expl.json, null, 2).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return [...renderJsonChunks(expl)].join('');
+}
+
+/**
+ * renderJson in pieces, session by session, for writing as it goes: a capture of a few GB has
+ * thousands of sessions, and the whole text at once (two bytes a character as soon as one arrow is in
+ * it) was the largest thing a report held. The pieces joined are exactly JSON.stringify(model, null, 2).
+ */
+export function* renderJsonChunks(expl: Explanation): Generator<string> {
+  const model = expl.json as Record<string, unknown>;
+  const sessions = model['sessions'];
+  if (!Array.isArray(sessions) || sessions.length === 0) {
+    yield safe(JSON.stringify(model, null, 2)) + '\n';
+    return;
+  }
+  // The model with one placeholder session: its line is where the sessions go.
+  const marker = JSON.stringify('\u0000ekuscope: sessions here\u0000');
+  const skeleton = JSON.stringify({ ...model, sessions: [JSON.parse(marker) as string] }, null, 2);
+  const at = skeleton.indexOf(marker);
+  const lineStart = skeleton.lastIndexOf('\n', at) + 1;
+  const indent = skeleton.slice(lineStart, at);
+  yield safe(skeleton.slice(0, lineStart));
+  for (let i = 0; i < sessions.length; i++) {
+    const one = JSON.stringify(sessions[i], null, 2).replace(/\n/g, '\n' + indent);
+    yield safe(indent + one + (i < sessions.length - 1 ? ',\n' : ''));
+  }
+  yield safe(skeleton.slice(at + marker.length)) + '\n';
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,5 +133,40 @@ describe('ekuscope check-store', () => {
     expect(r.text).toMatch(/cannot authenticate a TLS client/);
     expect((await runCheckStore([join(S05, 'README.md')], { now })).exitCode).toBe(2);
     expect((await cli(['check-store', '--format', 'csv', S05])).code).toBe(2);
+  });
+});
+
+describe('a JSON report is written session by session', () => {
+  it('pieces joined are exactly JSON.stringify of the model (safe escapes aside), one piece per session plus head and tail', async () => {
+    const r = await runReport([capturesDir], { format: 'json' });
+    const pieces = [...r.pieces()];
+    const sessions = (r.explanation!.json as { sessions: unknown[] }).sessions.length;
+    expect(sessions).toBeGreaterThan(10);
+    expect(pieces.length).toBe(sessions + 2);
+    const joined = pieces.join('');
+    expect(joined).toBe(r.text);
+    expect(JSON.parse(joined)).toEqual(r.explanation!.json);
+    expect(joined).toBe(JSON.stringify(r.explanation!.json, null, 2).replace(/[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n');
+  });
+  it('--out writes what standard output gets; a report without sessions is still one valid document', async () => {
+    const file = join(tmp, 'r.json');
+    const a = await cli(['report', capturesDir, '--format', 'json']);
+    const b = await cli(['report', capturesDir, '--format', 'json', '--out', file]);
+    expect(b.out).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(a.out);
+    // A capture with no packets: a report without sessions.
+    const empty = join(tmp, 'empty.pcap');
+    const header = Buffer.alloc(24);
+    header.writeUInt32LE(0xa1b2c3d4, 0);
+    header.writeUInt16LE(2, 4);
+    header.writeUInt16LE(4, 6);
+    header.writeUInt32LE(65535, 16);
+    header.writeUInt32LE(1, 20);
+    writeFileSync(empty, header);
+    const none = await runReport([empty], { format: 'json' });
+    expect(none.errors).toEqual([]);
+    const doc = JSON.parse([...none.pieces()].join('')) as { sessions: unknown[] };
+    expect(doc.sessions).toEqual([]);
+    expect([...none.pieces()].join('')).toBe(none.text);
   });
 });
