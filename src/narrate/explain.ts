@@ -516,7 +516,13 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
       json ??= buildJson(entries, opts);
       return json;
     },
+    jsonParts: () => (json !== undefined ? wholeParts(json as Record<string, unknown>) : jsonParts(entries, opts)),
   };
+}
+
+/** jsonParts over a model already built. */
+function wholeParts(model: Record<string, unknown>) {
+  return { model: { ...model, sessions: [] }, sessions: () => model['sessions'] as unknown[] };
 }
 
 function outcomeCell(st: SessionStory): Inline[] {
@@ -683,6 +689,8 @@ function endJson(e: EndAssessment) {
   };
 }
 
+type SessionJson = ReturnType<typeof sessionJson>;
+
 function sessionJson(e: SessionEntry, caseName: string) {
   const a = e.a;
   const s = a.session;
@@ -792,19 +800,28 @@ function boxJson(b: ExpresswayBox) {
 export type ReportJson = ReturnType<typeof buildJson>;
 
 function buildJson(entries: readonly CaseEntry[], opts: ExplainOptions) {
-  const sessions = entries.flatMap((e) => e.sessions.map((s) => sessionJson(s, e.c.name)));
+  const parts = jsonParts(entries, opts);
+  return { ...parts.model, sessions: [...parts.sessions()] };
+}
+
+/**
+ * The model without its sessions, which `sessions()` makes one at a time: the summary and the
+ * findings list come from the stories, not from the sessions' JSON.
+ */
+function jsonParts(entries: readonly CaseEntry[], opts: ExplainOptions) {
+  const statuses = entries.flatMap((e) => e.sessions.map((s) => s.a.outcome.status));
   const caseFindings = entries.flatMap((e) => e.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })));
-  const all = [...sessions.flatMap((s) => s.findings.map((f) => ({ case: s.case, ...f }))), ...caseFindings];
-  return {
+  const all = [...entries.flatMap((e) => e.sessions.flatMap((s) => s.story.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })))), ...caseFindings];
+  const model = {
     schema: REPORT_SCHEMA_ID,
     schemaVersion: REPORT_SCHEMA_VERSION,
     generator: opts.generator ?? 'ekuscope',
     redacted: false,
     summary: {
       cases: entries.length,
-      sessions: sessions.length,
-      ok: sessions.filter((s) => s.outcome.status === 'ok').length,
-      failed: sessions.filter((s) => s.outcome.status === 'failed').length,
+      sessions: statuses.length,
+      ok: statuses.filter((x) => x === 'ok').length,
+      failed: statuses.filter((x) => x === 'failed').length,
       errors: all.filter((f) => f.severity === 'error').length,
       warnings: all.filter((f) => f.severity === 'warning').length,
     },
@@ -815,7 +832,13 @@ function buildJson(entries: readonly CaseEntry[], opts: ExplainOptions) {
       notes: [...e.c.notes, ...e.c.context.notes],
       findings: e.findings.map(findingJson),
     })),
-    sessions,
+    sessions: [] as SessionJson[],
     findings: all,
+  };
+  return {
+    model,
+    *sessions(): Generator<SessionJson> {
+      for (const e of entries) for (const s of e.sessions) yield sessionJson(s, e.c.name);
+    },
   };
 }

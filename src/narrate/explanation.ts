@@ -44,4 +44,10 @@ export interface Explanation {
   readonly findings: readonly Finding[];
   /** The versioned JSON model (report --format json), documented by schema/. */
   readonly json: unknown;
+  /**
+   * The same model for writing as it goes: `model` with an empty `sessions` in its place, and the
+   * sessions made one at a time (a capture of a few GB has thousands). Absent where only the whole
+   * model exists (a redacted explanation).
+   */
+  jsonParts?(): { readonly model: Readonly<Record<string, unknown>>; sessions(): Iterable<unknown> };
 }

@@ -20,10 +20,19 @@ export function renderJson(expl: Explanation): string {
  * it) was the largest thing a report held. The pieces joined are exactly JSON.stringify(model, null, 2).
  */
 export function* renderJsonChunks(expl: Explanation): Generator<string> {
-  const model = expl.json as Record<string, unknown>;
-  const sessions = model['sessions'];
-  if (!Array.isArray(sessions) || sessions.length === 0) {
-    yield safe(JSON.stringify(model, null, 2)) + '\n';
+  // Sessions made one at a time where the explanation can (the model is never whole), else from it.
+  const parts = expl.jsonParts?.();
+  const whole = parts ? undefined : (expl.json as Record<string, unknown>);
+  if (whole !== undefined && !Array.isArray(whole['sessions'])) {
+    // A model without sessions (check-store's): one piece.
+    yield safe(JSON.stringify(whole, null, 2)) + '\n';
+    return;
+  }
+  const model = parts?.model ?? whole!;
+  const it = (parts ? parts.sessions() : (whole!['sessions'] as unknown[]))[Symbol.iterator]();
+  let next = it.next();
+  if (next.done) {
+    yield safe(JSON.stringify({ ...model, sessions: [] }, null, 2)) + '\n';
     return;
   }
   // The model with one placeholder session: its line is where the sessions go.
@@ -33,9 +42,10 @@ export function* renderJsonChunks(expl: Explanation): Generator<string> {
   const lineStart = skeleton.lastIndexOf('\n', at) + 1;
   const indent = skeleton.slice(lineStart, at);
   yield safe(skeleton.slice(0, lineStart));
-  for (let i = 0; i < sessions.length; i++) {
-    const one = JSON.stringify(sessions[i], null, 2).replace(/\n/g, '\n' + indent);
-    yield safe(indent + one + (i < sessions.length - 1 ? ',\n' : ''));
+  while (!next.done) {
+    const one = JSON.stringify(next.value, null, 2).replace(/\n/g, '\n' + indent);
+    next = it.next();
+    yield safe(indent + one + (next.done ? '' : ',\n'));
   }
   yield safe(skeleton.slice(at + marker.length)) + '\n';
 }
