@@ -29,8 +29,8 @@ import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
 import { renderCsv } from '../report/csv.js';
 import { renderJsonChunks } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderText } from '../report/text.js';
+import { renderMarkdownChunks } from '../report/markdown.js';
+import { renderTextChunks } from '../report/text.js';
 import { decryptionNotes, keyLogDecryption } from './keylog.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv';
@@ -233,20 +233,17 @@ function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpt
   return { given, storeOpts };
 }
 
-/** The output in pieces: JSON session by session (see renderJsonChunks), the other formats whole. */
-function* render(expl: Explanation, format: ReportFormat, opts: ReportOptions): Generator<string> {
-  if (format === 'json') yield* renderJsonChunks(expl);
-  else yield renderWhole(expl, format, opts);
-}
-
-function renderWhole(expl: Explanation, format: Exclude<ReportFormat, 'json'>, opts: ReportOptions): string {
+/** The output in pieces, written one after the other: JSON session by session, text and Markdown a section at a time. */
+function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): Iterable<string> {
   switch (format) {
+    case 'json':
+      return renderJsonChunks(expl);
     case 'csv':
-      return renderCsv(expl);
+      return [renderCsv(expl)];
     case 'markdown':
-      return renderMarkdown(expl.doc);
+      return renderMarkdownChunks(expl.doc);
     case 'text':
-      return renderText(expl.doc, { color: opts.color === true, ...(opts.width ? { width: opts.width } : {}) });
+      return renderTextChunks(expl.doc, { color: opts.color === true, ...(opts.width ? { width: opts.width } : {}) });
   }
 }
 

@@ -4,12 +4,30 @@ import { SEVERITY_SYMBOL } from './text.js';
 
 /** Markdown for tickets: safe against control characters and against markup hidden in capture strings. */
 export function renderMarkdown(doc: Doc): string {
+  return [...renderMarkdownChunks(doc)].join('');
+}
+
+/**
+ * renderMarkdown in pieces, a section at a time, for writing as it goes (a capture of a few GB has
+ * thousands of sessions); joined they are exactly renderMarkdown's text.
+ */
+export function* renderMarkdownChunks(doc: Doc): Generator<string> {
   const out: string[] = [`# ${md(doc.title)}`];
-  const block = (b: Block, depth: number) => {
+  let started = false;
+  function* flush(): Generator<string> {
+    if (out.length === 0) return;
+    yield (started ? '\n' : '') + out.join('\n');
+    out.length = 0;
+    started = true;
+  }
+  const block = function* (b: Block, depth: number): Generator<string> {
     switch (b.kind) {
       case 'section':
         out.push('', `${'#'.repeat(Math.min(6, depth + 1))} ${md(b.title)}`);
-        for (const x of b.blocks) block(x, depth + 1);
+        for (const x of b.blocks) {
+          yield* block(x, depth + 1);
+          yield* flush();
+        }
         break;
       case 'paragraph':
         out.push('', inline(b.content));
@@ -41,8 +59,11 @@ export function renderMarkdown(doc: Doc): string {
         break;
     }
   };
-  for (const b of doc.blocks) block(b, 1);
-  return out.join('\n') + '\n';
+  for (const b of doc.blocks) {
+    yield* block(b, 1);
+    yield* flush();
+  }
+  yield '\n';
 }
 
 /** Escapes Markdown/HTML syntax so a certificate subject cannot become a link, image or heading. */

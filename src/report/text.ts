@@ -14,6 +14,14 @@ export const SEVERITY_SYMBOL: Record<Severity, string> = { error: '✖', warning
 const SEVERITY_COLOR: Record<Severity, string> = { error: SGR.red, warning: SGR.yellow, info: SGR.blue, ok: SGR.green };
 
 export function renderText(doc: Doc, opts: TextOptions): string {
+  return [...renderTextChunks(doc, opts)].join('');
+}
+
+/**
+ * renderText in pieces, a section at a time, for writing as it goes (a capture of a few GB has
+ * thousands of sessions); joined they are exactly renderText's text.
+ */
+export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string> {
   const width = opts.width ?? 100;
   const c = (code: string, s: string) => (opts.color ? `${code}${s}${SGR.reset}` : s);
   const inline = (content: readonly Inline[]): string =>
@@ -52,11 +60,21 @@ export function renderText(doc: Doc, opts: TextOptions): string {
       fixLines.forEach((line, k) => out.push(`${indent}    ${k === 0 ? c(SGR.green, 'Fix:') : '    '} ${line}`));
     }
   };
-  const block = (b: Block, depth: number) => {
+  let started = false;
+  function* flush(): Generator<string> {
+    if (out.length === 0) return;
+    yield (started ? '\n' : '') + out.join('\n');
+    out.length = 0;
+    started = true;
+  }
+  const block = function* (b: Block, depth: number): Generator<string> {
     switch (b.kind) {
       case 'section':
         heading(b.title, depth);
-        for (const x of b.blocks) block(x, depth + 1);
+        for (const x of b.blocks) {
+          yield* block(x, depth + 1);
+          yield* flush();
+        }
         break;
       case 'paragraph':
         out.push('', ...wrap(inline(b.content), opts.width ?? 100));
@@ -99,8 +117,11 @@ export function renderText(doc: Doc, opts: TextOptions): string {
     }
   };
   heading(doc.title, 0);
-  for (const b of doc.blocks) block(b, 1);
-  return out.join('\n') + '\n';
+  for (const b of doc.blocks) {
+    yield* block(b, 1);
+    yield* flush();
+  }
+  yield '\n';
 }
 
 const ANSI = /\x1b\[[0-9;]*m/g;

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCheckStore, runReport } from '../../src/cli/report.js';
 import { renderCsv } from '../../src/report/csv.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderText } from '../../src/report/text.js';
 import type { Explanation } from '../../src/narrate/explanation.js';
 import { capturesDir } from '../helpers/corpus.js';
 
@@ -168,5 +170,15 @@ describe('a JSON report is written session by session', () => {
     const doc = JSON.parse([...none.pieces()].join('')) as { sessions: unknown[] };
     expect(doc.sessions).toEqual([]);
     expect([...none.pieces()].join('')).toBe(none.text);
+  });
+  it('text and Markdown come a section at a time, and joined are exactly the whole renderings', async () => {
+    for (const format of ['text', 'markdown'] as const) {
+      const r = await runReport([capturesDir], { format, width: 100 });
+      const pieces = [...r.pieces()];
+      expect(pieces.length, format).toBeGreaterThan(20);
+      const whole = format === 'text' ? renderText(r.explanation!.doc, { color: false, width: 100 }) : renderMarkdown(r.explanation!.doc);
+      expect(pieces.join(''), format).toBe(whole);
+      expect(r.text).toBe(whole);
+    }
   });
 });
