@@ -27,7 +27,7 @@ import { explain, type ReportCase } from '../narrate/explain.js';
 import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
-import { renderCsv } from '../report/csv.js';
+import { renderCsvChunks } from '../report/csv.js';
 import { renderJsonChunks } from '../report/json.js';
 import { renderMarkdownChunks } from '../report/markdown.js';
 import { renderTextChunks } from '../report/text.js';
@@ -233,13 +233,13 @@ function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpt
   return { given, storeOpts };
 }
 
-/** The output in pieces, written one after the other: JSON session by session, text and Markdown a section at a time. */
+/** The output in pieces, written one after the other: JSON and CSV session by session, text and Markdown a section at a time. */
 function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): Iterable<string> {
   switch (format) {
     case 'json':
       return renderJsonChunks(expl);
     case 'csv':
-      return [renderCsv(expl)];
+      return renderCsvChunks(expl);
     case 'markdown':
       return renderMarkdownChunks(expl.doc);
     case 'text':

@@ -41,9 +41,17 @@ function cell(v: unknown): string {
 }
 
 export function renderCsv(expl: Explanation): string {
-  const model = expl.json as Partial<ReportJson>;
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const s of model.sessions ?? []) {
+  return [...renderCsvChunks(expl)].join('');
+}
+
+type SessionRow = NonNullable<ReportJson['sessions']>[number];
+
+/** renderCsv in pieces, a session's rows at a time (sessions made one at a time where the explanation can). */
+export function* renderCsvChunks(expl: Explanation): Generator<string> {
+  const sessions: Iterable<SessionRow> = (expl.jsonParts?.().sessions() as Iterable<SessionRow> | undefined) ?? (expl.json as Partial<ReportJson>).sessions ?? [];
+  yield CSV_COLUMNS.join(',') + '\r\n';
+  for (const s of sessions) {
+    const lines: string[] = [];
     const ep = (e: { ip: string; port: number }) => (e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
     for (const [role, list] of [
       ['server', s.serverCertificates],
@@ -81,6 +89,6 @@ export function renderCsv(expl: Explanation): string {
         );
       }
     }
+    if (lines.length > 0) yield lines.join('\r\n') + '\r\n';
   }
-  return lines.join('\r\n') + '\r\n';
 }

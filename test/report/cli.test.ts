@@ -171,6 +171,13 @@ describe('a JSON report is written session by session', () => {
     expect(doc.sessions).toEqual([]);
     expect([...none.pieces()].join('')).toBe(none.text);
   });
+  it('CSV comes a session at a time, and joined is exactly the whole rendering', async () => {
+    const r = await runReport([capturesDir], { format: 'csv' });
+    const pieces = [...r.pieces()];
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(pieces.join('')).toBe(renderCsv(r.explanation!));
+    expect(r.text).toBe(pieces.join(''));
+  });
   it('text and Markdown come a section at a time, and joined are exactly the whole renderings', async () => {
     for (const format of ['text', 'markdown'] as const) {
       const r = await runReport([capturesDir], { format, width: 100 });
