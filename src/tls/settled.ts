@@ -30,7 +30,7 @@ const AUX = 2; // alert description, or the handshake's decode context (index in
 const FRAME = 3;
 const FRAMES_AT = 4; // into the frame region (after the table)
 const FRAMES_LEN = 5;
-const TS_SEC = 6; // stored as int32, read back unsigned
+const TS_SEC = 6; // low 32 bits, stored as int32, read back unsigned
 const TS_NSEC = 7;
 const OFF_LO = 8; // stream offsets can pass 2^32 on long connections
 const OFF_HI = 9;
@@ -38,7 +38,8 @@ const RECORD_VERSION = 10;
 const LENGTH = 11;
 const BYTES_AT = 12; // into the byte region
 const BYTES_LEN = 13;
-const COLS = 14;
+const TS_SEC_HI = 14; // seconds past 2^32 (hostile or far-future timestamps) are kept, not wrapped
+const COLS = 15;
 
 const EMPTY = new Uint8Array(0);
 
@@ -161,7 +162,8 @@ export class SettledMessages {
       ints[FRAME + r] = m.frame;
       ints[FRAMES_AT + r] = lastFramesAt;
       ints[FRAMES_LEN + r] = m.frames.length;
-      ints[TS_SEC + r] = m.tsSec | 0;
+      ints[TS_SEC + r] = m.tsSec % 0x1_0000_0000 | 0;
+      ints[TS_SEC_HI + r] = Math.floor(m.tsSec / 0x1_0000_0000);
       ints[TS_NSEC + r] = m.tsNsec;
       ints[OFF_LO + r] = m.streamOffset % 0x1_0000_0000 | 0;
       ints[OFF_HI + r] = Math.floor(m.streamOffset / 0x1_0000_0000);
@@ -258,7 +260,7 @@ export class SettledMessages {
       dir: (head & DIR_BIT ? 1 : 0) as Dir,
       frame: t[FRAME + r]!,
       frames,
-      tsSec: t[TS_SEC + r]! >>> 0,
+      tsSec: t[TS_SEC_HI + r]! * 0x1_0000_0000 + (t[TS_SEC + r]! >>> 0),
       tsNsec: t[TS_NSEC + r]!,
       streamOffset: t[OFF_HI + r]! * 0x1_0000_0000 + (t[OFF_LO + r]! >>> 0),
       recordVersion: t[RECORD_VERSION + r]!,

@@ -102,3 +102,17 @@ describe('settled messages read back exactly as they were', () => {
     expect(decrypted).toBeGreaterThan(0);
   });
 });
+
+describe('packing keeps numbers beyond 32 bits', () => {
+  it('timestamps past 2106 (and before 1970) and stream offsets past 4 GiB come back as they were', async () => {
+    const { SettledMessages } = await import('../../src/tls/index.js');
+    const base = { dir: 1 as const, frame: 7, frames: [5, 6, 7], recordVersion: 0x0303, kind: 'application-data' as const, contentType: 23, length: 100 };
+    const list: TlsMessage[] = [
+      { ...base, index: 0, tsSec: 2 ** 33 + 5, tsNsec: 999_999_999, streamOffset: 2 ** 32 + 7 },
+      { ...base, index: 1, tsSec: -5, tsNsec: 0, streamOffset: 0 },
+      { ...base, index: 2, tsSec: 1_774_353_266, tsNsec: 106_000_000, streamOffset: 2 ** 40 + 3 },
+    ];
+    const packed = SettledMessages.pack(list, () => undefined);
+    expect(packed.list().map(plain)).toEqual(list.map(plain));
+  });
+});
