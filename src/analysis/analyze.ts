@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Connection, Dir, StreamConsumer } from '../net/index.js';
-import { settledSummary, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import { DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
@@ -13,6 +13,8 @@ export interface AnalyzeOptions extends ScanOptions {
   /** Name used in output for the input; defaults to the file's base name. */
   sourceName?: string;
   tlsLimits?: Partial<TlsLimits>;
+  /** What the TLS connections under way may hold together (default DEFAULT_TLS_BUDGET_BYTES, 256 MiB). */
+  tlsBudgetBytes?: number;
   /** A pool shared across several captures (one report over several files). */
   pool?: CertPool;
   /** Per-connection decryptor factory (key logs); undefined = no decryption. */
@@ -65,6 +67,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const decryptorFor = fromKeyLog ? undefined : opts.decryptorFor;
   const keys = new CaptureKeys(opts.keyLog ?? fromKeyLog, source);
   const keepBytes = opts.messageBytes === 'all' ? undefined : keptForAnalysis;
+  // Shared by the connections under way: thousands of unfinished handshakes stay bounded together.
+  const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES);
   // CertificateRequest CA names repeat from session to session: each distinct one is read and kept once.
   const caNames = new Map<string, CaName>();
 
@@ -78,6 +82,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     const summary = t.summary(false);
     const decryption = keys.takeReport(conn.id);
     if (!summary.isTls) {
+      t.release();
       // Kept so that rules can say what a port carried instead (X5: SSH or TLS on 2222).
       if (summary.notTls !== undefined) nonTls.push({ id: conn.id, connection: conn, reason: summary.notTls });
       return;
@@ -112,7 +117,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const scan = await scanCapture(
     input,
     (conn): StreamConsumer => {
-      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn) });
+      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn), budget });
       live.set(conn.id, t);
       open?.set(conn.id, conn);
       return {

@@ -91,7 +91,46 @@ export interface TlsDecryptor {
 export interface TlsConnectionOptions {
   readonly limits?: Partial<TlsLimits>;
   readonly decryptor?: TlsDecryptor;
+  /** Shared by every connection of one capture: a bound on what they hold together (see TlsBudget). */
+  readonly budget?: TlsBudget;
 }
+
+/**
+ * What all TLS connections of one capture may hold together while their handshakes are under way:
+ * handshake messages being reassembled, messages waiting for their connection to finish, plaintext
+ * scanned for a TLS start, records kept for a decryptor. Each connection is bounded by TlsLimits;
+ * this bounds thousands of them at once (a capture of many connections that each start a large
+ * message and never finish it). A connection gives back what it counted when it settles. Past the
+ * bound, messages are kept truncated and said so, and the analysis goes on.
+ */
+export class TlsBudget {
+  used = 0;
+  /** Times a connection was refused room. */
+  refusals = 0;
+
+  constructor(readonly max: number) {}
+
+  /** Counts `n` more bytes if they fit. */
+  take(n: number): boolean {
+    if (this.used + n > this.max) {
+      this.refusals++;
+      return false;
+    }
+    this.used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+}
+
+function sizeText(n: number): string {
+  return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+/** What the TLS connections of one capture hold together at most, by default. */
+export const DEFAULT_TLS_BUDGET_BYTES = 256 * 1024 * 1024;
 
 export interface TlsSummary {
   /** True once TLS records were recognised in either direction. */
@@ -148,7 +187,10 @@ const PREAMBLE_HEAD = 2048;
  * RFC 5246 §6.2.1), so a hostile length claims nothing more before its bytes arrive; longer
  * messages grow as they come.
  */
-const FIRST_ROOM = 16 * 1024;
+/** Messages up to this size are always kept whole, whatever the capture-wide budget (see TlsBudget). */
+const SMALL_MESSAGE = 4096;
+/** Least room for a message being reassembled; beyond it, twice the bytes at hand, then doubling as more come. */
+const FIRST_ROOM = 256;
 /** Zero-length, so it is never written. */
 const EMPTY = new Uint8Array(0);
 const MAX_RESYNCS = 3;
@@ -210,6 +252,8 @@ class Handshake {
   kept = 0;
   over = false;
   gapped = false;
+  /** The capture-wide budget refused this message room (it is kept truncated). */
+  budgetRefused = false;
   frames: number[] = [];
   startOffset = 0;
   recordVersion = 0;
@@ -222,6 +266,7 @@ class Handshake {
     this.kept = 0;
     this.over = false;
     this.gapped = false;
+    this.budgetRefused = false;
     this.frames = [];
   }
 
@@ -251,10 +296,29 @@ export class TlsConnection implements StreamConsumer {
   private lastFrame = 0;
   private lastTs: [number, number] = [0, 0];
   private ctx: DecodeContext | undefined;
+  private readonly budget: TlsBudget | undefined;
+  /** Bytes this connection counted against the budget (given back when it settles). */
+  private held = 0;
 
   constructor(options: TlsConnectionOptions = {}) {
     this.limits = { ...DEFAULT_TLS_LIMITS, ...options.limits };
     this.decryptor = options.decryptor;
+    this.budget = options.budget;
+  }
+
+  /**
+   * Room for `n` more bytes of buffers, within the capture-wide budget (always, without one).
+   * `small`: for a message of at most SMALL_MESSAGE bytes (hellos, mostly), counted but never refused:
+   * what the budget is for is large messages held by many connections at once.
+   */
+  private room(n: number, small = false): boolean {
+    if (n <= 0) return true;
+    if (this.budget) {
+      if (small) this.budget.used += n;
+      else if (!this.budget.take(n)) return false;
+    }
+    this.held += n;
+    return true;
   }
 
   get state(): HandshakeState {
@@ -413,7 +477,14 @@ export class TlsConnection implements StreamConsumer {
   settle(storedCertificate?: StoredCertificate, keepBytes?: KeepBytes): SettledMessages {
     const packed = SettledMessages.pack(this.list, liveContextOf, liveCertificatesOf, storedCertificate, keepBytes);
     this.list.length = 0;
+    this.release();
     return packed;
+  }
+
+  /** Gives back to the capture-wide budget what this connection counted (it holds nothing more from now on). */
+  release(): void {
+    this.budget?.give(this.held);
+    this.held = 0;
   }
 
   // ---- Interest -------------------------------------------------------------------------------
@@ -504,6 +575,14 @@ export class TlsConnection implements StreamConsumer {
     if (take > 0) {
       if (!d.scan || d.scan.length < d.scanLen + take) {
         const size = Math.min(cap, Math.max(d.scanLen + take, (d.scan?.length ?? 0) * 2, 1024));
+        if (!this.room(size - (d.scan?.length ?? 0))) {
+          // No room in the capture-wide budget to look further for a TLS start.
+          this.anomaly('record-desync', d.dir, frame, `no room left to look for a TLS start (the handshakes under way in this capture hold ${sizeText(this.budget?.max ?? 0)} already)`);
+          d.mode = 'lost';
+          d.scan = undefined;
+          d.scanChunks = [];
+          return;
+        }
         const grown = new Uint8Array(size);
         if (d.scan) grown.set(d.scan.subarray(0, d.scanLen));
         d.scan = grown;
@@ -773,7 +852,9 @@ export class TlsConnection implements StreamConsumer {
       (this.decryptor !== undefined && (d.recProtected || (this.st.tls13 && t === ContentType.ApplicationData)) && t !== ContentType.Heartbeat);
     // Plaintext CCS and alerts are tiny; protected ones (CBC padding, a SHA-384 MAC) are read whole for the decryptor.
     const small = (t === ContentType.ChangeCipherSpec && !this.ccsIsProtected(d)) || (t === ContentType.Alert && this.alertIsPlaintext(d));
-    if (needBody) d.recBody = new Uint8Array(small ? Math.min(d.recLength, SMALL_BODY) : d.recLength);
+    const bodySize = small ? Math.min(d.recLength, SMALL_BODY) : d.recLength;
+    // Without room in the capture-wide budget the record is not read (listed as it is, not decrypted).
+    if (needBody && this.room(bodySize)) d.recBody = new Uint8Array(bodySize);
     if (t === ContentType.Handshake && !d.recProtected && d.hs.partial) {
       d.hs.recordVersion ||= d.recVersion;
     }
@@ -960,10 +1041,14 @@ export class TlsConnection implements StreamConsumer {
         if (h.hdrLen < 4) return;
         h.length = (h.hdr[1]! << 16) | (h.hdr[2]! << 8) | h.hdr[3]!;
         h.remaining = h.length;
-        // Room for the whole message when it is of a common size; a larger claim grows as bytes come.
-        h.buf = new Uint8Array(Math.min(4 + h.length, this.limits.maxMessageBytes, FIRST_ROOM));
-        h.buf.set(h.hdr);
-        h.kept = 4;
+        // Room for what has come, never for what a length claims: a header of a few bytes must not
+        // cost kilobytes (thousands of connections could each send one). It grows as bytes come.
+        const first = Math.min(4 + h.length, this.limits.maxMessageBytes, Math.max(FIRST_ROOM, 2 * (4 + n - i)));
+        if (this.room(first, 4 + h.length <= SMALL_MESSAGE)) {
+          h.buf = new Uint8Array(first);
+          h.buf.set(h.hdr);
+          h.kept = 4;
+        } else this.noRoom(d, h, frame);
         if (4 + h.length > this.limits.maxMessageBytes) {
           // Never allocate what a hostile length claims: keep a bounded prefix, count the rest.
           h.over = true;
@@ -975,13 +1060,19 @@ export class TlsConnection implements StreamConsumer {
       h.addFrame(frame);
       const take = Math.min(h.remaining, n - i);
       if (!h.gapped) {
-        const keep = Math.min(take, this.limits.maxMessageBytes - h.kept);
-        if (keep > 0) {
-          if (h.kept + keep > h.buf.length) {
-            const grown = new Uint8Array(Math.min(Math.max(h.buf.length * 2, h.kept + keep), 4 + h.length, this.limits.maxMessageBytes));
+        let keep = h.budgetRefused ? 0 : Math.min(take, this.limits.maxMessageBytes - h.kept);
+        if (keep > 0 && h.kept + keep > h.buf.length) {
+          const size = Math.min(Math.max(h.buf.length * 2, h.kept + keep), 4 + h.length, this.limits.maxMessageBytes);
+          if (this.room(size - h.buf.length, 4 + h.length <= SMALL_MESSAGE)) {
+            const grown = new Uint8Array(size);
             grown.set(h.buf.subarray(0, h.kept));
             h.buf = grown;
+          } else {
+            this.noRoom(d, h, frame);
+            keep = Math.max(0, h.buf.length - h.kept);
           }
+        }
+        if (keep > 0) {
           h.buf.set(chunk.subarray(i, i + keep), h.kept);
           h.kept += keep;
         }
@@ -990,6 +1081,24 @@ export class TlsConnection implements StreamConsumer {
       i += take;
       if (h.remaining === 0) this.completeMessage(d, h, frame, tsSec, tsNsec, decrypted);
     }
+  }
+
+  /** No room left in the capture-wide budget: the message keeps what it has and is listed truncated. */
+  private noRoom(d: Direction, h: Handshake, frame: number): void {
+    if (h.budgetRefused) return;
+    h.budgetRefused = true;
+    h.over = true;
+    if (h.hdrLen === 4 && h.kept === 0) {
+      // Not even the header: keep it, so the message is still listed with its type and length.
+      h.buf = h.hdr.slice();
+      h.kept = 4;
+    }
+    this.anomaly(
+      'message-too-long',
+      d.dir,
+      frame,
+      `${handshakeTypeName(h.hdr[0]!)} of ${h.length} bytes kept truncated: the handshakes under way in this capture hold ${sizeText(this.budget?.max ?? 0)} already`,
+    );
   }
 
   /** The context for the next message, without display fields; shared while the version and key exchange stay the same. */

@@ -26,6 +26,8 @@ export {
 } from './state.js';
 export {
   TlsConnection,
+  TlsBudget,
+  DEFAULT_TLS_BUDGET_BYTES,
   type TlsConnectionOptions,
   type TlsDecryptor,
   type ProtectedRecord,

@@ -75,13 +75,29 @@ function endpoint(addr: string, port: number, isn: number, m: string): TcpEndpoi
  */
 export function tlsCapture(steps: readonly Step[], opts: { format?: 'pcap' | 'pcapng'; gzip?: boolean; isn?: [number, number] } = {}): BuiltCapture {
   const w = CaptureWriter.toMemory({ format: opts.format ?? 'pcap', linktype: LINKTYPE.ETHERNET, ...(opts.gzip ? { gzip: true } : {}) });
+  const frames: number[] = [];
+  writeConnection(w, 40001, opts.isn ?? [0x10000000, 0x20000000], steps, 1_780_000_000_000_000_000n, frames);
+  w.close();
+  return { bytes: w.bytes(), frames };
+}
+
+/** Several connections one after the other, from client ports 20000, 20001, ... to 10.0.0.2:443. */
+export function tlsCaptureMany(connections: readonly (readonly Step[])[]): Uint8Array {
+  const w = CaptureWriter.toMemory({ format: 'pcap', linktype: LINKTYPE.ETHERNET });
   let t = 1_780_000_000_000_000_000n;
+  connections.forEach((steps, k) => {
+    t = writeConnection(w, 20000 + k, [0x10000000 + k * 0x10000, 0x20000000 + k * 0x10000], steps, t, []);
+  });
+  w.close();
+  return w.bytes();
+}
+
+function writeConnection(w: CaptureWriter, clientPort: number, isn: readonly [number, number], steps: readonly Step[], t0: bigint, frames: number[]): bigint {
   const conn = new TcpConnection(
-    { client: endpoint('10.0.0.1', 40001, opts.isn?.[0] ?? 0x10000000, '02:00:00:00:00:01'), server: endpoint('10.0.0.2', 443, opts.isn?.[1] ?? 0x20000000, '02:00:00:00:00:02') },
+    { client: endpoint('10.0.0.1', clientPort, isn[0], '02:00:00:00:00:01'), server: endpoint('10.0.0.2', 443, isn[1], '02:00:00:00:00:02') },
     (ts, frame) => w.packet(ts, frame),
   );
-  t = conn.open(t, 1_000_000n, 1_000_000n);
-  const frames: number[] = [];
+  let t = conn.open(t0, 1_000_000n, 1_000_000n);
   for (const s of steps) {
     t += 1_000_000n;
     if ('bytes' in s) {
@@ -96,8 +112,7 @@ export function tlsCapture(steps: readonly Step[], opts: { format?: 'pcap' | 'pc
       frames.push(w.count);
     }
   }
-  w.close();
-  return { bytes: w.bytes(), frames };
+  return t + 1_000_000n;
 }
 
 // ---- files --------------------------------------------------------------------------------------
