@@ -163,7 +163,7 @@ function chainNotes(prefix: string, list: readonly { message: string; name?: str
   return list.map((p) => `${prefix}${p.name ? `${p.name}: ` : ''}${p.message}`);
 }
 
-async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly GivenExpressway[], optionStores: BoxStores | undefined): Promise<ReportCase> {
+async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly GivenExpressway[], optionStores: BoxStores | undefined, boxStores: BoundStores): Promise<ReportCase> {
   const notes: string[] = [];
   const inputs: string[] = [];
   const analyses: Analysis[] = [];
@@ -213,8 +213,20 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
   }
   inputs.push(...keylogs.map((k) => basename(k)));
   for (const a of analyses) notes.push(...decryptionNotes(a, keylogs.length > 0).map((n) => `${a.source}: ${n}`));
-  const context = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}) });
+  const context = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}), boxStores });
   return { name: spec.name, inputs: [...new Set(inputs)], analyses, context, notes, dedupe: spec.dedupe };
+}
+
+type BoundStores = readonly { readonly box: string; readonly stores: BoxStores }[];
+
+/** --store files read: those not bound to a box together, those bound (`client@BOX=FILE`) box by box. */
+async function optionStoresOf(storeOpts: readonly StoreOption[], label: string): Promise<{ optionStores: BoxStores | undefined; boxStores: BoundStores }> {
+  const unbound = storeOpts.filter((o) => o.box === undefined);
+  const byBox = new Map<string, StoreOption[]>();
+  for (const o of storeOpts) if (o.box !== undefined) byBox.set(o.box, [...(byBox.get(o.box) ?? []), o]);
+  const boxStores: { box: string; stores: BoxStores }[] = [];
+  for (const [box, list] of byBox) boxStores.push({ box, stores: await storesFromFiles(`stores given for ${box}`, list) });
+  return { optionStores: unbound.length ? await storesFromFiles(label, unbound) : undefined, boxStores };
 }
 
 function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpts: StoreOption[] } {
@@ -227,7 +239,7 @@ function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpt
   const storeOpts: StoreOption[] = [];
   for (const t of opts.stores ?? []) {
     const s = parseStoreOption(t);
-    if (!s) throw new InputError(`--store takes client=FILE, server=FILE or ca=FILE|DIR, not ${JSON.stringify(t)}`);
+    if (!s) throw new InputError(`--store takes client=FILE, server=FILE or ca=FILE|DIR (or client@BOX=FILE for one box), not ${JSON.stringify(t)}`);
     storeOpts.push(s);
   }
   return { given, storeOpts };
@@ -258,12 +270,12 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
     if (paths.length === 0) throw new InputError('report needs at least one capture, bundle folder, bundle archive or folder of cases');
     const { given, storeOpts } = parseOptions(opts);
-    const optionStores = storeOpts.length ? await storesFromFiles('stores given with --store', storeOpts) : undefined;
+    const { optionStores, boxStores } = await optionStoresOf(storeOpts, 'stores given with --store');
     const specs: CaseSpec[] = [];
     for (const p of paths) await discover(p, 0, specs);
     if (specs.length === 0) throw new InputError(`${paths.join(', ')}: no capture or bundle found`);
     const cases: ReportCase[] = [];
-    for (const spec of specs) cases.push(await loadCase(spec, opts, given, optionStores));
+    for (const spec of specs) cases.push(await loadCase(spec, opts, given, optionStores, boxStores));
     if (cases.every((c) => c.analyses.length === 0) && !cases.some((c) => c.context.boxes.length > 0)) {
       throw new InputError(`${paths.join(', ')}: no readable capture (${cases.flatMap((c) => c.notes).join(' ') || 'nothing found'})`);
     }
@@ -329,8 +341,8 @@ export async function runCheckStore(paths: readonly string[], opts: ReportOption
         sources.push(basename(p));
       }
     }
-    const optionStores = pemRoles.length ? await storesFromFiles('stores given', pemRoles) : undefined;
-    const ctx = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}) });
+    const { optionStores, boxStores } = await optionStoresOf(pemRoles, 'stores given');
+    const ctx = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}), boxStores });
     const expl0 = explainStores(ctx, opts.now ?? new Date(), sources);
     const expl = opts.redact ? redactExplanation(expl0) : expl0;
     const text = [...render(expl, format, opts)].join('');

@@ -108,6 +108,8 @@ export interface ContextInput {
   readonly given?: readonly GivenExpressway[];
   /** Stores from --store files; attached to the single given box, else to a box of their own. */
   readonly optionStores?: BoxStores;
+  /** Stores from `--store ROLE@BOX=FILE`: attached to the box of that name or address. */
+  readonly boxStores?: readonly { readonly box: string; readonly stores: BoxStores }[];
 }
 
 /** Builds the context of one report case. Pure: stores are read by the caller. */
@@ -168,11 +170,36 @@ export function buildContext(input: ContextInput): ExpresswayContext {
       captures: [],
     });
   }
+  for (const bound of input.boxStores ?? []) {
+    const key = bound.box.toLowerCase();
+    const target = boxes.find((b) => b.name.toLowerCase() === key || b.id.toLowerCase() === key || b.addresses.includes(key) || b.dnsNames.some((d) => d.toLowerCase() === key));
+    if (target && !target.stores) {
+      target.stores = { ...bound.stores, box: target.id };
+      continue;
+    }
+    if (target) {
+      notes.push(`--store files for ${bound.box} were not used: ${target.name} has its stores from its bundle`);
+      continue;
+    }
+    notes.push(`--store files for ${bound.box}: no box of that name or address (name it with --expressway IP=${bound.box}); they are kept as a box of their own, recognised by the certificate it presents`);
+    boxes.push({
+      id: `stores given for ${bound.box}`,
+      name: bound.box,
+      edition: editionFromName(bound.box) ?? 'expressway',
+      addresses: [],
+      addressBasis: 'none',
+      dnsNames: [],
+      stores: { ...bound.stores, box: `stores given for ${bound.box}` },
+      logEvents: [],
+      source: 'option',
+      captures: [],
+    });
+  }
   if (input.optionStores) {
-    const optionBoxes = boxes.filter((b) => b.source === 'option');
-    if (optionBoxes.length === 1 && !optionBoxes[0]!.stores) optionBoxes[0]!.stores = { ...input.optionStores, box: optionBoxes[0]!.id };
+    const optionBoxes = boxes.filter((b) => b.source === 'option' && !b.stores);
+    if (optionBoxes.length === 1) optionBoxes[0]!.stores = { ...input.optionStores, box: optionBoxes[0]!.id };
     else {
-      if (optionBoxes.length > 1) notes.push('--store files were given with several --expressway boxes: they are kept as a box of their own, recognised by the certificate it presents');
+      if (optionBoxes.length > 1) notes.push('--store files were given with several --expressway boxes: they are kept as a box of their own, recognised by the certificate it presents (bind them to a box with --store client@NAME=FILE)');
       boxes.push({
         id: 'stores given with --store',
         name: 'the Expressway of the --store files',

@@ -121,13 +121,19 @@ export interface StoreOption {
   readonly role: StoreRole;
   /** A file, or for `ca` a folder of PEM/DER files. */
   readonly path: string;
+  /** `ROLE@BOX=FILE`: the box (a name or address given with --expressway, or a bundle's) whose store it is. */
+  readonly box?: string;
 }
 
-/** Parses `client=FILE`, `server=FILE`, `ca=FILE|DIR`; undefined when the text has another shape. */
+/**
+ * Parses `client=FILE`, `server=FILE`, `ca=FILE|DIR`, each optionally bound to a box as
+ * `client@BOX=FILE` (the box before `=`, so any file name is taken as it is); undefined when the
+ * text has another shape.
+ */
 export function parseStoreOption(text: string): StoreOption | undefined {
-  const m = /^(client|server|ca)=(.+)$/.exec(text);
+  const m = /^(client|server|ca)(?:@([^=]+))?=(.+)$/.exec(text);
   if (!m) return undefined;
-  return { role: m[1] as StoreRole, path: m[2]! };
+  return { role: m[1] as StoreRole, path: m[3]!, ...(m[2] !== undefined && { box: m[2] }) };
 }
 
 /** Reads `--store` files (a `ca` folder: its certificate files, not recursive). Problems, not throws. */

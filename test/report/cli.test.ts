@@ -65,6 +65,35 @@ describe('ekuscope report (CLI)', () => {
     const t = (two.explanation!.json as { sessions: { server: { edition: string } }[] }).sessions[0]!;
     expect(t.server.edition).toBe('expressway-e');
   });
+  it('--store client@BOX=FILE binds stores to one of several --expressway boxes', async () => {
+    const pcap = join(S05, 'vcs8c', 'eth0_diagnostic_logging_tcpdump00_vcs8c_2026-03-29_07_05_33.pcap');
+    const c = (f: string) => join(S05, 'vcs8c', f);
+    const e = (f: string) => join(S05, 'smartslave', f);
+    const r = await runReport([pcap], {
+      format: 'json',
+      expressway: ['10.106.80.16=Expressway-C', '10.106.80.31=Expressway-E'],
+      stores: [`client@Expressway-C=${c('client_vcs8c_2026-03-29_07_05_33.pem')}`, `server@10.106.80.31=${e('server_smartslave_2026-03-29_07_05_41.pem')}`, `ca@Expressway-E=${e('ca_smartslave_2026-03-29_07_05_41.pem')}`],
+    });
+    expect(r.errors).toEqual([]);
+    type S = { client: { box: string }; server: { box: string }; expressway: { box: string; role: string; storePresented: string }[] };
+    const s = (r.explanation!.json as { sessions: S[] }).sessions[0]!;
+    expect(s.client.box).toBe('Expressway-C');
+    expect(s.server.box).toBe('Expressway-E');
+    // Each box's presented certificate found in the store bound to it.
+    expect(s.expressway).toContainEqual(expect.objectContaining({ box: 'Expressway-C', role: 'client', storePresented: 'client' }));
+    expect(s.expressway).toContainEqual(expect.objectContaining({ box: 'Expressway-E', role: 'server', storePresented: 'server' }));
+    // Unbound, the same files cannot be told apart by box: they become a box of their own.
+    const unbound = await runReport([pcap], { format: 'text', expressway: ['10.106.80.16=Expressway-C', '10.106.80.31=Expressway-E'], stores: [`client=${c('client_vcs8c_2026-03-29_07_05_33.pem')}`] });
+    expect(unbound.text.replace(/\s+/g, ' ')).toMatch(/bind them to a box with --store client@NAME=FILE/);
+    // A box nobody named: said so, and the stores still used.
+    const unknown = await runReport([pcap], { format: 'text', stores: [`client@vcs-x=${c('client_vcs8c_2026-03-29_07_05_33.pem')}`] });
+    const flat = unknown.text.replace(/\s+/g, ' ');
+    expect(flat).toMatch(/--store files for vcs-x: no box of that name or address/);
+    expect(flat).toMatch(/Expressway vcs-x recognised by the certificate it presented/);
+    // A file name with @ and = in it is taken as it is.
+    const odd = await cli(['report', pcap, '--store', 'client@Expressway-C=/no/such/dir/a@b=c.pem', '--expressway', '10.106.80.16=Expressway-C']);
+    expect(odd.out.replace(/\s+/g, ' ')).toMatch(/a@b=c\.pem: cannot be read/);
+  });
   it('--store alone recognises the box by the certificate it presents', async () => {
     const pcap = join(S05, 'vcs8c', 'eth0_diagnostic_logging_tcpdump00_vcs8c_2026-03-29_07_05_33.pcap');
     const r = await runReport([pcap], { format: 'text', stores: [`client=${join(S05, 'vcs8c', 'client_vcs8c_2026-03-29_07_05_33.pem')}`] });
