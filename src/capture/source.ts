@@ -238,6 +238,9 @@ class ReadAhead extends Readable {
   private recordAt = 24;
   /** True while every chunk so far ended on a record boundary. */
   aligned: boolean;
+  /** Buffers whose chunk has been handled, for the next reads (see recycle). */
+  private spare: Buffer[] = [];
+  private recycling = false;
 
   constructor(private readonly path: string, private readonly chunk: number, private readonly pcapOrder?: 'le' | 'be') {
     super({ highWaterMark: 2 * chunk });
@@ -252,13 +255,29 @@ class ReadAhead extends Readable {
   }
 
   override _read(): void {
+    if (!this.recycling && this.aligned) {
+      // Registered now, after the reader's own listeners: it runs once a chunk has been handled.
+      this.recycling = true;
+      this.on('data', (c: Buffer) => this.recycle(c));
+    }
     if (!this.reading && !this.done) this.fetch();
+  }
+
+  /**
+   * A record-aligned chunk has been handled once every 'data' listener returned: frames are valid
+   * only during their callback (see Frame), and pcap-parser keeps nothing of a chunk that ends on a
+   * record boundary. Its buffer is read into again instead of a fresh one (which the system must
+   * map and zero for every MiB of the capture).
+   */
+  private recycle(c: Buffer): void {
+    if (!this.aligned || c.byteOffset !== 0 || c.buffer.byteLength !== this.chunk || this.spare.length >= 4) return;
+    this.spare.push(Buffer.from(c.buffer, 0, this.chunk));
   }
 
   private fetch(): void {
     if (this.destroyed || this.fd < 0) return;
     this.reading = true;
-    const buf = this.nextBuf ?? Buffer.allocUnsafeSlow(this.chunk);
+    const buf = this.nextBuf ?? this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunk);
     const carry = this.carry;
     this.nextBuf = undefined;
     this.carry = 0;
@@ -288,7 +307,7 @@ class ReadAhead extends Readable {
           this.aligned = false;
           cut = end;
         } else if (cut < end) {
-          this.nextBuf = Buffer.allocUnsafeSlow(this.chunk);
+          this.nextBuf = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunk);
           buf.copy(this.nextBuf, 0, cut, end);
           this.carry = end - cut;
         }

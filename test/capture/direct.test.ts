@@ -54,6 +54,17 @@ describe('reading a file directly gives the frames a plain stream gives', () => 
     }
   });
 
+  it('reads into a few buffers over and over (a handled chunk\'s buffer is read into again)', async () => {
+    // The largest classic pcap at hand, in 4 KiB reads: many chunks.
+    const pcaps = files.filter((f) => f.endsWith('.pcap') && readFileSync(f).readUInt32BE(0) !== 0x0a0d0d0a);
+    const file = pcaps.sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
+    const chunks = Math.floor(statSync(file).size / 4096);
+    expect(chunks).toBeGreaterThan(20);
+    const buffers = new Set<ArrayBufferLike>();
+    await readCapture(file, (f) => void buffers.add(f.data.buffer), { chunkSize: 4096 });
+    expect(buffers.size).toBeLessThanOrEqual(8);
+  });
+
   it('a file cut inside a record, and one with a damaged record length, read the same as through a stream', async () => {
     const src = files.find((f) => f.includes('01-webex') && f.endsWith('.pcap'))!;
     const bytes = readFileSync(src);
