@@ -1219,7 +1219,7 @@ function recordBase(d: Direction, frame: number, tsSec: number, tsNsec: number):
 
 /** What lazyMessage keeps behind a handshake message's `fields` and `body`, as properties that are not enumerable. */
 const CTX = Symbol('decode context');
-/** The body decoded when the message completed, held until the connection settles. */
+/** The body decoded when the message completed (the live message is dropped when its connection settles). */
 const HOT_BODY = Symbol('decoded body');
 const FIELD_TREE = Symbol('field tree');
 
@@ -1242,7 +1242,7 @@ function lazyMessage(
   const m = base as { -readonly [K in keyof HandshakeMessage]: HandshakeMessage[K] };
   Object.defineProperty(m, 'fields', FIELDS);
   Object.defineProperty(m, CTX, { value: ctx });
-  Object.defineProperty(m, HOT_BODY, { value: body, writable: true });
+  Object.defineProperty(m, HOT_BODY, { value: body });
   if (body !== undefined) Object.defineProperty(m, 'body', BODY);
   if (error !== undefined) m.error = error;
   if (decrypted) m.decrypted = true;
