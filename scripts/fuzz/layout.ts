@@ -95,6 +95,27 @@ export function parseLayout(buf: Uint8Array): CaptureLayout | undefined {
   return { format: 'pcapng', le, header: new Uint8Array(0), records, trailer: buf.slice(p) };
 }
 
+/** A record's length in the file: a pcap record header and its bytes, or a pcapng block's total length. */
+export function recordLength(l: CaptureLayout, r: CaptureRecord): number {
+  if (r.kind === 'opaque') return r.bytes.length;
+  if (l.format === 'pcap') return 16 + r.data.length;
+  return new DataView(r.head.buffer, r.head.byteOffset).getUint32(4, l.le);
+}
+
+/** Packet records wholly inside the first `n` bytes of a capture, and where the record cut by `n` starts. */
+export function wholeRecords(file: Uint8Array, n: number): { frames: number; cutAt: number } {
+  const l = parseLayout(file)!;
+  let p = l.header.length;
+  let frames = 0;
+  for (const r of l.records) {
+    const len = recordLength(l, r);
+    if (p + len > n) break;
+    p += len;
+    if (r.kind === 'packet') frames++;
+  }
+  return { frames, cutAt: p };
+}
+
 /** Writes the layout back, recomputing the lengths of every packet record from its data. */
 export function writeLayout(l: CaptureLayout): Uint8Array {
   const parts: Uint8Array[] = [l.header];

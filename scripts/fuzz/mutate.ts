@@ -6,7 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Prng } from '../captures/prng.js';
-import { locateSegment, parseLayout, withPayload, writeLayout, type CaptureLayout, type PacketRecord, type SegmentLocation } from './layout.js';
+import { locateSegment, parseLayout, recordLength, withPayload, writeLayout, type CaptureLayout, type PacketRecord, type SegmentLocation } from './layout.js';
 
 export interface Mutated {
   readonly bytes: Uint8Array;
@@ -255,14 +255,12 @@ function lengthFields(bytes: Uint8Array): { at: number; le: boolean }[] {
   const out: { at: number; le: boolean }[] = [];
   let p = l.header.length;
   for (const r of l.records) {
-    if (l.format === 'pcap') {
-      out.push({ at: p + 8, le: l.le });
-      p += 16 + (r as PacketRecord).data.length;
-    } else {
+    if (l.format === 'pcap') out.push({ at: p + 8, le: l.le });
+    else {
       out.push({ at: p + 4, le: l.le });
       if (r.kind === 'packet') out.push({ at: p + 20, le: l.le });
-      p += r.kind === 'opaque' ? r.bytes.length : new DataView(r.head.buffer, r.head.byteOffset).getUint32(4, l.le);
     }
+    p += recordLength(l, r);
   }
   return out;
 }

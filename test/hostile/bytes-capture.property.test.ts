@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteReader, decodeWith, ReaderError } from '../../src/bytes/index.js';
 import { CaptureFormatError, readCapture, type CaptureSummary } from '../../src/capture/index.js';
 import { pcapFile, pcapngFile, type RawFrame } from '../helpers/frames.js';
-import { parseLayout } from '../../scripts/fuzz/layout.js';
+import { parseLayout, recordLength, wholeRecords } from '../../scripts/fuzz/layout.js';
 import { streamOf } from './lib.js';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 1);
@@ -167,14 +167,7 @@ describe('capture readers', () => {
         const r = await read(file.subarray(0, n));
         if (r.refused) return; // a cut inside the magic
         const l = parseLayout(file)!;
-        let p = l.header.length;
-        let whole = 0;
-        for (const rec of l.records) {
-          const len = rec.kind === 'opaque' ? rec.bytes.length : l.format === 'pcap' ? 16 + rec.data.length : new DataView(rec.head.buffer).getUint32(4, l.le);
-          if (p + len > n) break;
-          p += len;
-          if (rec.kind === 'packet') whole++;
-        }
+        const { frames: whole, cutAt: p } = wholeRecords(file, n);
         expect(r.frames).toHaveLength(whole);
         r.frames.forEach((f, i) => expect([...f]).toEqual([...frames[i]!.data]));
         checkLocated(r.summary!, n);
@@ -195,7 +188,7 @@ describe('capture readers', () => {
         const recs: { at: number; field: number; index: number }[] = [];
         let index = 0;
         for (const rec of l.records) {
-          const len = rec.kind === 'opaque' ? rec.bytes.length : l.format === 'pcap' ? 16 + rec.data.length : dv.getUint32(p + 4, l.le);
+          const len = recordLength(l, rec);
           if (rec.kind === 'packet') recs.push({ at: p, field: l.format === 'pcap' ? p + 8 : p + 4, index: index++ });
           p += len;
         }

@@ -9,7 +9,7 @@ import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analysis/index.js';
 import { openBundle } from '../../src/expressway/index.js';
-import { parseLayout } from '../../scripts/fuzz/layout.js';
+import { parseLayout, wholeRecords } from '../../scripts/fuzz/layout.js';
 import { capturesDir } from '../helpers/corpus.js';
 import { tarGzBytes } from '../expressway/tarWriter.js';
 import { cli, streamOf, tempDir } from './lib.js';
@@ -21,20 +21,6 @@ const pcapngBytes = new Uint8Array(readFileSync(join(capturesDir, 'variants', '0
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());
-
-/** Frames wholly inside the first `n` bytes of a capture, and where the record cut by `n` starts. */
-function wholeRecords(file: Uint8Array, n: number): { frames: number; cutAt: number } {
-  const l = parseLayout(file)!;
-  let p = l.header.length;
-  let frames = 0;
-  for (const r of l.records) {
-    const len = r.kind === 'opaque' ? r.bytes.length : l.format === 'pcap' ? 16 + r.data.length : new DataView(r.head.buffer).getUint32(4, l.le);
-    if (p + len > n) break;
-    p += len;
-    if (r.kind === 'packet') frames++;
-  }
-  return { frames, cutAt: p };
-}
 
 /** Everything a lenient gunzip gets out of a damaged stream (no end-of-file or checksum errors). */
 function recoverable(gz: Uint8Array): Uint8Array {
