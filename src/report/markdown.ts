@@ -1,4 +1,5 @@
 import { safeText } from '../bytes/text.js';
+import { LinePieces } from './lines.js';
 import { framesText, type Block, type Doc, type Inline, type LadderStep } from '../narrate/doc.js';
 import { SEVERITY_SYMBOL } from './text.js';
 
@@ -12,21 +13,16 @@ export function renderMarkdown(doc: Doc): string {
  * thousands of sessions); joined they are exactly renderMarkdown's text.
  */
 export function* renderMarkdownChunks(doc: Doc): Generator<string> {
-  const out: string[] = [`# ${md(doc.title)}`];
-  let started = false;
-  function* flush(): Generator<string> {
-    if (out.length === 0) return;
-    yield (started ? '\n' : '') + out.join('\n');
-    out.length = 0;
-    started = true;
-  }
+  const pieces = new LinePieces();
+  const out = pieces.lines;
+  out.push(`# ${md(doc.title)}`);
   const block = function* (b: Block, depth: number): Generator<string> {
     switch (b.kind) {
       case 'section':
         out.push('', `${'#'.repeat(Math.min(6, depth + 1))} ${md(b.title)}`);
         for (const x of b.blocks) {
           yield* block(x, depth + 1);
-          yield* flush();
+          yield* pieces.piece();
         }
         break;
       case 'paragraph':
@@ -61,7 +57,7 @@ export function* renderMarkdownChunks(doc: Doc): Generator<string> {
   };
   for (const b of doc.blocks) {
     yield* block(b, 1);
-    yield* flush();
+    yield* pieces.piece();
   }
   yield '\n';
 }

@@ -1,4 +1,5 @@
 import { safeText } from '../bytes/text.js';
+import { LinePieces } from './lines.js';
 import { framesText, type Block, type Doc, type Finding, type Inline, type Severity } from '../narrate/doc.js';
 
 export interface TextOptions {
@@ -43,7 +44,8 @@ export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string
       })
       .join('');
 
-  const out: string[] = [];
+  const pieces = new LinePieces();
+  const out = pieces.lines;
   const heading = (title: string, depth: number) => {
     const t = safeText(title);
     if (depth === 0) out.push(c(SGR.bold, t), c(SGR.bold, '═'.repeat(Math.min(t.length, 78))));
@@ -60,20 +62,13 @@ export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string
       fixLines.forEach((line, k) => out.push(`${indent}    ${k === 0 ? c(SGR.green, 'Fix:') : '    '} ${line}`));
     }
   };
-  let started = false;
-  function* flush(): Generator<string> {
-    if (out.length === 0) return;
-    yield (started ? '\n' : '') + out.join('\n');
-    out.length = 0;
-    started = true;
-  }
   const block = function* (b: Block, depth: number): Generator<string> {
     switch (b.kind) {
       case 'section':
         heading(b.title, depth);
         for (const x of b.blocks) {
           yield* block(x, depth + 1);
-          yield* flush();
+          yield* pieces.piece();
         }
         break;
       case 'paragraph':
@@ -119,7 +114,7 @@ export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string
   heading(doc.title, 0);
   for (const b of doc.blocks) {
     yield* block(b, 1);
-    yield* flush();
+    yield* pieces.piece();
   }
   yield '\n';
 }
