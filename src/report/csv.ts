@@ -1,6 +1,7 @@
 import { safeText } from '../bytes/text.js';
 import type { ReportJson } from '../narrate/explain.js';
 import type { Explanation } from '../narrate/explanation.js';
+import { sessionParts } from './json.js';
 
 /**
  * One row per certificate seen (RFC 4180 CSV), for a fleet inventory: who presented which
@@ -48,7 +49,7 @@ type SessionRow = NonNullable<ReportJson['sessions']>[number];
 
 /** renderCsv in pieces, a session's rows at a time (sessions made one at a time where the explanation can). */
 export function* renderCsvChunks(expl: Explanation): Generator<string> {
-  const sessions: Iterable<SessionRow> = (expl.jsonParts?.().sessions() as Iterable<SessionRow> | undefined) ?? (expl.json as Partial<ReportJson>).sessions ?? [];
+  const sessions = (sessionParts(expl)?.sessions() ?? []) as Iterable<SessionRow>;
   yield CSV_COLUMNS.join(',') + '\r\n';
   for (const s of sessions) {
     const lines: string[] = [];

@@ -20,16 +20,14 @@ export function renderJson(expl: Explanation): string {
  * it) was the largest thing a report held. The pieces joined are exactly JSON.stringify(model, null, 2).
  */
 export function* renderJsonChunks(expl: Explanation): Generator<string> {
-  // Sessions made one at a time where the explanation can (the model is never whole), else from it.
-  const parts = expl.jsonParts?.();
-  const whole = parts ? undefined : (expl.json as Record<string, unknown>);
-  if (whole !== undefined && !Array.isArray(whole['sessions'])) {
+  const parts = sessionParts(expl);
+  if (parts === undefined) {
     // A model without sessions (check-store's): one piece.
-    yield safe(JSON.stringify(whole, null, 2)) + '\n';
+    yield safe(JSON.stringify(expl.json, null, 2)) + '\n';
     return;
   }
-  const model = parts?.model ?? whole!;
-  const it = (parts ? parts.sessions() : (whole!['sessions'] as unknown[]))[Symbol.iterator]();
+  const { model } = parts;
+  const it = parts.sessions()[Symbol.iterator]();
   let next = it.next();
   if (next.done) {
     yield safe(JSON.stringify({ ...model, sessions: [] }, null, 2)) + '\n';
@@ -48,4 +46,16 @@ export function* renderJsonChunks(expl: Explanation): Generator<string> {
     yield safe(indent + one + (next.done ? '' : ',\n'));
   }
   yield safe(skeleton.slice(at + marker.length)) + '\n';
+}
+
+/**
+ * The model and its sessions apart: made one at a time where the explanation can (the model is never
+ * whole), else split from the whole model; undefined for a model without sessions.
+ */
+export function sessionParts(expl: Explanation): { readonly model: Readonly<Record<string, unknown>>; sessions(): Iterable<unknown> } | undefined {
+  const parts = expl.jsonParts?.();
+  if (parts) return parts;
+  const whole = expl.json as Record<string, unknown>;
+  const sessions = whole['sessions'];
+  return Array.isArray(sessions) ? { model: whole, sessions: () => sessions as unknown[] } : undefined;
 }
