@@ -62,7 +62,7 @@ export function readPcap(
   nanosecond: boolean,
   onFrame: (f: Frame) => void | 'stop',
   maxCaplen = DEFAULT_MAX_CAPLEN,
-  /** The stream's chunks are fresh memory its producer never touches again (see ReadAhead). */
+  /** Nothing writes into a chunk's memory while its 'data' handlers run (see ReadAhead). */
   freshChunks = false,
 ): Promise<PcapReadResult> {
   return new Promise((resolve) => {
@@ -85,8 +85,9 @@ export function readPcap(
     if (freshChunks) {
       // pcap-parser copies each chunk onto the bytes it has left (a new buffer per chunk, zero-filled,
       // then copied: a second pass over every byte). Chunks that end on record boundaries leave it
-      // nothing; its emptied buffer is then dropped so it takes the next chunk as it is. Safe only
-      // because the reader never reuses a chunk's memory.
+      // nothing; its emptied buffer is then dropped so it takes the next chunk as it is. Safe because
+      // the reader writes into a chunk's memory again only after its handlers ran, when the frames
+      // made from it are done with (see Frame) and pcap-parser keeps nothing of it.
       stream.prependListener('data', () => {
         const state = parser as unknown as { buffer: Buffer | null };
         if (state.buffer !== null && state.buffer.length === 0) state.buffer = null;

@@ -56,12 +56,10 @@ export interface OpenedSource {
    */
   gzipError?(): GzipError | undefined;
   /**
-   * The stream is the file's own read stream: its chunks are fresh buffers nobody else holds, the
-   * first one at least 24 bytes long when the file is.
+   * The stream is the file's own read stream (ReadAhead): nothing writes into a chunk's memory
+   * while its 'data' handlers run, and the first chunk is at least 24 bytes long when the file is.
    */
   direct?: boolean;
-  /** Classic pcap read directly: true while every chunk so far ended on a record boundary. */
-  recordAligned?(): boolean;
 }
 
 export interface GzipError {
@@ -181,7 +179,7 @@ export async function openSource(input: string | Readable, sizeHint?: number, ch
       stream.on('data', (c: Buffer) => {
         bytes += c.length;
       });
-      return { stream, head: plain.head, gzip: false, totalBytes: plain.size, rawBytesRead: () => bytes, direct: true, recordAligned: () => stream.aligned };
+      return { stream, head: plain.head, gzip: false, totalBytes: plain.size, rawBytesRead: () => bytes, direct: true };
     }
     totalBytes = statSync(input).size;
     raw = createReadStream(input, { highWaterMark: CHUNK_SIZE });
@@ -237,7 +235,7 @@ class ReadAhead extends Readable {
   /** Offset of the next record header in the next chunk (the first chunk starts with the 24-byte file header). */
   private recordAt = 24;
   /** True while every chunk so far ended on a record boundary. */
-  aligned: boolean;
+  private aligned: boolean;
   /** Buffers whose chunk has been handled, for the next reads (see recycle). */
   private spare: Buffer[] = [];
   private recycling = false;
