@@ -110,9 +110,9 @@ export class TlsBudget {
 
   constructor(readonly max: number) {}
 
-  /** Counts `n` more bytes if they fit. */
-  take(n: number): boolean {
-    if (this.used + n > this.max) {
+  /** Counts `n` more bytes if they fit; `always`: counts them even past the bound (small messages). */
+  take(n: number, always = false): boolean {
+    if (!always && this.used + n > this.max) {
       this.refusals++;
       return false;
     }
@@ -313,12 +313,27 @@ export class TlsConnection implements StreamConsumer {
    */
   private room(n: number, small = false): boolean {
     if (n <= 0) return true;
-    if (this.budget) {
-      if (small) this.budget.used += n;
-      else if (!this.budget.take(n)) return false;
-    }
+    if (this.budget && !this.budget.take(n, small)) return false;
     this.held += n;
     return true;
+  }
+
+  /** A buffer of `n` bytes counted by room() is let go. */
+  private unroom(n: number): void {
+    const k = Math.min(n, this.held);
+    if (k <= 0) return;
+    this.held -= k;
+    this.budget?.give(k);
+  }
+
+  private dropScan(d: Direction): void {
+    if (d.scan) this.unroom(d.scan.length);
+    d.scan = undefined;
+  }
+
+  private dropBody(d: Direction): void {
+    if (d.recBody) this.unroom(d.recBody.length);
+    d.recBody = undefined;
   }
 
   get state(): HandshakeState {
@@ -520,9 +535,9 @@ export class TlsConnection implements StreamConsumer {
     this.ignored = { frame, why };
     // Nothing more will be delivered: release buffers now.
     for (const d of this.dirs) {
-      d.scan = undefined;
+      this.dropScan(d);
       d.scanChunks = [];
-      d.recBody = undefined;
+      this.dropBody(d);
       d.hs.reset();
       d.hsDecrypted.reset();
     }
@@ -532,7 +547,7 @@ export class TlsConnection implements StreamConsumer {
   private setNotTls(d: Direction, reason: NotTlsReason, frame: number): void {
     d.notTls = reason;
     d.mode = 'lost';
-    d.scan = undefined;
+    this.dropScan(d);
     d.scanChunks = [];
     if (!this.tlsSeen) this.event({ kind: 'not-tls', reason });
     void frame;
@@ -579,7 +594,7 @@ export class TlsConnection implements StreamConsumer {
           // No room in the capture-wide budget to look further for a TLS start.
           this.anomaly('record-desync', d.dir, frame, `no room left to look for a TLS start (the handshakes under way in this capture hold ${sizeText(this.budget?.max ?? 0)} already)`);
           d.mode = 'lost';
-          d.scan = undefined;
+          this.dropScan(d);
           d.scanChunks = [];
           return;
         }
@@ -597,7 +612,7 @@ export class TlsConnection implements StreamConsumer {
       if (this.tlsSeen || d.midStream) {
         this.anomaly('record-desync', d.dir, frame, `no TLS record boundary found in ${cap} bytes`);
         d.mode = 'lost';
-        d.scan = undefined;
+        this.dropScan(d);
         d.scanChunks = [];
       } else this.setNotTls(d, 'no-tls-record', frame);
     }
@@ -654,7 +669,7 @@ export class TlsConnection implements StreamConsumer {
     const chunks = d.scanChunks;
     const len = d.scanLen;
     const base = d.scanBase;
-    d.scan = undefined;
+    this.dropScan(d);
     d.scanChunks = [];
     d.scanLen = 0;
     d.scanPos = 0;
@@ -683,7 +698,7 @@ export class TlsConnection implements StreamConsumer {
     }
     d.resyncs++;
     d.mode = 'scan';
-    d.scan = undefined;
+    this.dropScan(d);
     d.scanChunks = [];
     d.scanLen = 0;
     d.scanPos = 0;
@@ -712,7 +727,7 @@ export class TlsConnection implements StreamConsumer {
         if (!this.tlsSeen && d.scanBase === 0 && !d.midStream && d.head === undefined) {
           d.head = copyBytes(d.scan!.subarray(0, Math.min(d.scanLen, PREAMBLE_HEAD)));
         }
-        d.scan = undefined;
+        this.dropScan(d);
         d.scanChunks = [];
         d.scanLen = 0;
         d.scanPos = 0;
@@ -737,7 +752,7 @@ export class TlsConnection implements StreamConsumer {
     }
     // The gap lies inside one record body: the record layer stays in step.
     d.recRemaining -= len;
-    if (d.recBody) d.recBody = undefined;
+    this.dropBody(d);
     if (d.recType === ContentType.Handshake && !d.recProtected) this.gapInHandshake(d, d.hs, len, frame);
   }
 
@@ -841,7 +856,7 @@ export class TlsConnection implements StreamConsumer {
     d.recRemaining = d.recLength;
     d.recFrames = [frame];
     d.recMessages.length = 0;
-    d.recBody = undefined;
+    this.dropBody(d);
     d.recBodyLen = 0;
     d.recProtected = d.protected;
     if (this.st.handshakeMessages === 0) this.recordsWithoutHandshake++;
@@ -914,7 +929,7 @@ export class TlsConnection implements StreamConsumer {
       // RFC 5246 §7.1: records after CCS use the new keys. In TLS 1.3 CCS is only for middleboxes (RFC 8446 §D.4).
       if (!ccsIsCompat(this.st)) d.protected = true;
       this.event({ kind: 'change-cipher-spec', dir: d.dir, frame, tsSec, tsNsec, index });
-      d.recBody = undefined;
+      this.dropBody(d);
       return;
     }
     if (t === ContentType.Alert && this.alertIsPlaintext(d)) {
@@ -922,19 +937,19 @@ export class TlsConnection implements StreamConsumer {
       const res = decodeAlert(body);
       if (!res.ok || d.recLength !== 2) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
       this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
-      d.recBody = undefined;
+      this.dropBody(d);
       return;
     }
     // Protected record (or plaintext application data / heartbeat).
     if (this.decryptor && d.recBody && d.recBodyLen === d.recLength) {
       const plain = this.decryptor.decrypt({ ...recordBase(d, frame, tsSec, tsNsec), contentType: t, body: d.recBody });
-      d.recBody = undefined;
+      this.dropBody(d);
       if (plain) {
         this.onPlaintext(d, plain, d.hdrOffset, frame, tsSec, tsNsec);
         return;
       }
     }
-    d.recBody = undefined;
+    this.dropBody(d);
     if (t === ContentType.Alert) {
       this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, new Uint8Array(0), undefined, [], true);
       return;
@@ -1150,8 +1165,10 @@ export class TlsConnection implements StreamConsumer {
       const c = res.value.body;
       if (c.omitted > 0) this.anomaly('too-many-certificates', d.dir, frame, `${c.certificates.length + c.omitted} certificates, ${c.certificates.length} kept`);
     }
+    const room = h.buf.length;
     h.reset();
-    this.push(m);
+    // A message past the listing limit is not kept: neither is its room.
+    if (!this.push(m)) this.unroom(room);
     if (!decrypted && d.recRemaining > 0) d.recMessages.push(m as unknown as { frame: number; frames: number[] });
     if (res.ok && res.value.body.kind === 'client-hello') this.clientRandom = res.value.body.random;
     const before = this.st;

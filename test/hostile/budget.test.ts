@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analysis/index.js';
 import { scanCapture } from '../../src/analysis/frames.js';
 import { TlsBudget, TlsConnection } from '../../src/tls/index.js';
-import { cat, clientHelloWith, handshakeRecords, hs, serverHello12, streamOf, tlsCaptureMany, u24, vec24, type Step } from './lib.js';
+import { cat, clientHelloWith, handshakeRecords, hs, records, serverHello12, streamOf, tlsCaptureMany, u24, vec24, type Step } from './lib.js';
 
 const client = (bytes: Uint8Array): Step => ({ dir: 'c2s', bytes });
 const server = (bytes: Uint8Array): Step => ({ dir: 's2c', bytes });
@@ -58,4 +58,31 @@ describe('TLS buffers across connections', () => {
     const roomy = await analyzeCapture(streamOf(capture), { sourceName: 'many.pcap' });
     expect(roomy.sessions.filter((s) => s.certificateMessages[0]?.truncated).length).toBe(0);
   });
+
+  it('what a connection lets go of is given back at once: record bodies for a decryptor, messages past the listing limit', () => {
+    const budget = new TlsBudget(Number.MAX_SAFE_INTEGER);
+    // A decryptor that wants every record and cannot read any: each protected record gets a body of its length.
+    const t = new TlsConnection({ budget, decryptor: { decrypt: () => undefined, wantsMore: () => true }, limits: { maxMessages: 8 } });
+    let frame = 0;
+    const off: [number, number] = [0, 0];
+    const send = (dir: 0 | 1, bytes: Uint8Array) => {
+      t.data(dir, bytes, off[dir], ++frame, 1_780_000_000, 0);
+      off[dir] += bytes.length;
+    };
+    send(0, handshakeRecords(clientHelloWith()));
+    send(1, handshakeRecords(serverHello12()));
+    const afterHellos = budget.used;
+    send(1, cat([20, 3, 3, 0, 1, 1]));
+    // 100 protected records of 16 KiB: 1.6 MB if each body stayed counted.
+    for (let i = 0; i < 100; i++) send(1, records(23, new Uint8Array(16_384)));
+    expect(t.done).toBe(false);
+    expect(budget.used - afterHellos).toBeLessThan(32 * 1024);
+    // 50 handshake messages of 3,000 bytes from the client: past 8 listed messages none is kept, nor counted.
+    const beforeMore = budget.used;
+    for (let i = 0; i < 50; i++) send(0, handshakeRecords(hs(99, new Uint8Array(3_000))));
+    expect(budget.used - beforeMore).toBeLessThanOrEqual(8 * 8192);
+    t.release();
+    expect(budget.used).toBe(0);
+  });
 });
+
