@@ -112,6 +112,11 @@ export interface ContextInput {
   readonly boxStores?: readonly { readonly box: string; readonly stores: BoxStores }[];
 }
 
+/** A box known only by --store files: no address, recognised by the certificate it presents. */
+function storesOnlyBox(id: string, name: string, edition: ExpresswayBox['edition'], stores: BoxStores): { -readonly [K in keyof ExpresswayBox]: ExpresswayBox[K] } {
+  return { id, name, edition, addresses: [], addressBasis: 'none', dnsNames: [], stores: { ...stores, box: id }, logEvents: [], source: 'option', captures: [] };
+}
+
 /** Builds the context of one report case. Pure: stores are read by the caller. */
 export function buildContext(input: ContextInput): ExpresswayContext {
   const notes: string[] = [];
@@ -182,36 +187,14 @@ export function buildContext(input: ContextInput): ExpresswayContext {
       continue;
     }
     notes.push(`--store files for ${bound.box}: no box of that name or address (name it with --expressway IP=${bound.box}); they are kept as a box of their own, recognised by the certificate it presents`);
-    boxes.push({
-      id: `stores given for ${bound.box}`,
-      name: bound.box,
-      edition: editionFromName(bound.box) ?? 'expressway',
-      addresses: [],
-      addressBasis: 'none',
-      dnsNames: [],
-      stores: { ...bound.stores, box: `stores given for ${bound.box}` },
-      logEvents: [],
-      source: 'option',
-      captures: [],
-    });
+    boxes.push(storesOnlyBox(`stores given for ${bound.box}`, bound.box, editionFromName(bound.box) ?? 'expressway', bound.stores));
   }
   if (input.optionStores) {
     const optionBoxes = boxes.filter((b) => b.source === 'option' && !b.stores);
     if (optionBoxes.length === 1) optionBoxes[0]!.stores = { ...input.optionStores, box: optionBoxes[0]!.id };
     else {
       if (optionBoxes.length > 1) notes.push('--store files were given with several --expressway boxes: they are kept as a box of their own, recognised by the certificate it presents (bind them to a box with --store client@NAME=FILE)');
-      boxes.push({
-        id: 'stores given with --store',
-        name: 'the Expressway of the --store files',
-        edition: 'expressway',
-        addresses: [],
-        addressBasis: 'none',
-        dnsNames: [],
-        stores: { ...input.optionStores, box: 'stores given with --store' },
-        logEvents: [],
-        source: 'option',
-        captures: [],
-      });
+      boxes.push(storesOnlyBox('stores given with --store', 'the Expressway of the --store files', 'expressway', input.optionStores));
     }
   }
   // Rebind store entries to the final box ids (option stores were loaded before the box existed).
