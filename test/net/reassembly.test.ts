@@ -193,3 +193,72 @@ describe('TCP reassembly', () => {
     expect(conns[0]!.a).toEqual({ ip: '10.0.0.1', port: 40000 });
   });
 });
+
+/**
+ * A connection whose consumer let go keeps no sequence state, only its counters and ISNs: these
+ * pin what that must not change, for IPv4 (looked up by number) and IPv6 (by key string).
+ */
+describe('connections nothing reads any more', async () => {
+  const { buildTcpFrame, ip, mac, TCP_FLAGS } = await import('../../scripts/lib/pcap/frame.js');
+  const flagBits = (f: string) => [...f].reduce((a, ch) => a | ({ S: TCP_FLAGS.SYN, A: TCP_FLAGS.ACK, F: TCP_FLAGS.FIN, R: TCP_FLAGS.RST, P: TCP_FLAGS.PSH } as Record<string, number>)[ch]!, 0);
+  const families = [
+    { name: 'IPv4', c: '10.0.0.1', s: '10.0.0.2' },
+    { name: 'IPv6', c: '2001:db8::1', s: '2001:db8::2' },
+  ];
+  for (const fam of families) {
+    it(`${fam.name}: after the consumer lets go, trailing packets stay in the connection and a SYN with a new ISN opens a new one`, () => {
+      type P = { from: 'c' | 's'; seq: number; ack?: number; flags: string; payload?: string };
+      const pk: P[] = [
+        { from: 'c', seq: 100, flags: 'S' },
+        { from: 's', seq: 500, ack: 101, flags: 'SA' },
+        { from: 'c', seq: 101, ack: 501, flags: 'A' },
+        { from: 'c', seq: 101, ack: 501, flags: 'PA', payload: 'hello' }, // frame 4: the consumer lets go
+        { from: 's', seq: 501, ack: 106, flags: 'PA', payload: 'world' },
+        { from: 'c', seq: 101, ack: 501, flags: 'PA', payload: 'hello' }, // a retransmission
+        { from: 'c', seq: 100, flags: 'S' }, // a retransmitted SYN, same ISN: the same connection
+        { from: 'c', seq: 106, ack: 506, flags: 'FA' },
+        { from: 's', seq: 506, ack: 107, flags: 'FA' },
+        { from: 'c', seq: 107, ack: 507, flags: 'A' }, // frame 10: the last ACK after both FINs
+        { from: 'c', seq: 9000, flags: 'S' }, // frame 11: port reuse
+        { from: 's', seq: 7000, ack: 9001, flags: 'SA' },
+        { from: 'c', seq: 9001, ack: 7001, flags: 'PA', payload: 'again' },
+        { from: 'c', seq: 3000, flags: 'S' }, // frame 14: neither side ended, but a SYN with another ISN
+        { from: 's', seq: 4000, ack: 3001, flags: 'SA' },
+        { from: 'c', seq: 3001, ack: 4001, flags: 'PA', payload: 'third' },
+      ];
+      const seen: { id: number; dir: Dir; text: string; frame: number }[] = [];
+      const dec = new PacketDecoder();
+      const r = new TcpReassembler((conn) => ({
+        data(dir, data, _off, frame) {
+          seen.push({ id: conn.id, dir, text: Buffer.from(data).toString('latin1'), frame });
+          return 'ignore';
+        },
+        gap() {},
+        end() {},
+      }));
+      const link = { kind: 'ethernet' as const, src: mac('00:00:00:00:00:01'), dst: mac('00:00:00:00:00:02') };
+      pk.forEach((p, i) => {
+        const [src, dst, sp, dp] = p.from === 'c' ? [fam.c, fam.s, 40000, 443] : [fam.s, fam.c, 443, 40000];
+        const data = buildTcpFrame(link, { src: ip(src), dst: ip(dst), srcPort: sp, dstPort: dp, seq: p.seq, ack: p.ack ?? 0, flags: flagBits(p.flags), window: 65535, payload: p.payload ? Buffer.from(p.payload) : undefined });
+        const f: Frame = { number: i + 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data, origLen: data.length, fileOffset: 0 };
+        const o = dec.decode(f);
+        if (o.kind !== 'tcp') throw new Error(o.kind);
+        r.segment(f, o.seg);
+      });
+      r.finish();
+      expect(r.connections.map((c) => [c.firstFrame, c.lastFrame])).toEqual([[1, 10], [11, 13], [14, 16]]);
+      const [first, second] = r.connections;
+      expect(first!.ignored).toBe(true);
+      expect(first!.ends).toEqual([{ reason: 'fin', frame: 8 }, { reason: 'fin', frame: 9 }]);
+      expect(first!.packets).toEqual([7, 3]);
+      expect(first!.bytes).toEqual([10, 5]);
+      expect(first!.a).toEqual({ ip: fam.c, port: 40000 });
+      expect(second!.a).toEqual({ ip: fam.c, port: 40000 });
+      expect(seen).toEqual([
+        { id: 0, dir: 0, text: 'hello', frame: 4 },
+        { id: 1, dir: 0, text: 'again', frame: 13 },
+        { id: 2, dir: 0, text: 'third', frame: 16 },
+      ]);
+    });
+  }
+});

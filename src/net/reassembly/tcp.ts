@@ -91,10 +91,25 @@ interface DirState {
 interface Live {
   conn: Connection;
   consumer: StreamConsumer | undefined;
-  dirs: [DirState, DirState];
+  /** Sequence state; the shared IGNORED_DIRS once nothing reaches the consumer any more. */
+  dirs: readonly [DirState, DirState];
   /** Canonical key's orientation: true when A is the lower endpoint. */
   aKeyLow: boolean;
+  /** Each direction's initial sequence number (-1 until a SYN), kept after `dirs` is let go: port reuse needs it. */
+  isn0: number;
+  isn1: number;
 }
+
+/** Held segments of a direction that holds none: shared, frozen, so nothing can add to it by mistake. */
+const NO_PENDING: Pending[] = Object.freeze([]) as unknown as Pending[];
+
+/**
+ * Sequence state of every connection nothing reads any more (its consumer let go): a finished
+ * session's connection is kept for its counters and for port-reuse detection, and thousands of
+ * them must not each keep two directions' worth of state. Ended, so no path delivers through it.
+ */
+const IGNORED_DIR: DirState = Object.freeze({ nextSeq: -1, next: 0, isn: -1, pending: NO_PENDING, pendingBytes: 0, finOffset: -1, finFrame: 0, ended: true, midStreamReported: true });
+const IGNORED_DIRS: readonly [DirState, DirState] = Object.freeze([IGNORED_DIR, IGNORED_DIR] as [DirState, DirState]);
 
 function newDir(): DirState {
   return { nextSeq: -1, next: 0, isn: -1, pending: [], pendingBytes: 0, finOffset: -1, finFrame: 0, ended: false, midStreamReported: false };
@@ -112,13 +127,16 @@ function seqDiff(a: number, b: number): number {
  * segment" past held data), when held out-of-order data passes the caller's limits, and at the end.
  */
 export class TcpReassembler {
+  /** IPv6 connections by key string (flowKey). */
   private readonly live = new Map<string, Live>();
   /**
-   * The same IPv4 connections by number (address × 2^16 + port, low end then high end), so that
-   * finding a packet's connection builds no key string: most packets only need this lookup.
+   * IPv4 connections by number (address × 2^16 + port, low end then high end): finding a packet's
+   * connection builds no key string, and a connection kept to the end keeps no key string either.
    */
   private readonly live4 = new Map<number, Map<number, Live>>();
   readonly connections: Connection[] = [];
+  /** IPv4 address strings, shared by the connections of an address (bounded: a scan of many addresses stops adding). */
+  private readonly ip4Text = new Map<number, string>();
   private bufferedTotal = 0;
   private lastFrame = 0;
 
@@ -141,7 +159,7 @@ export class TcpReassembler {
       l = this.live.get(flowKey(seg));
     }
     if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg))) {
-      l = this.open(flowKey(seg), frame, seg);
+      l = this.open(l, frame, seg);
     }
     const conn = l.conn;
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
@@ -166,6 +184,8 @@ export class TcpReassembler {
     const ds = l.dirs[dir];
     if (seg.flags & SYN) {
       ds.isn = seg.seq;
+      if (dir === 0) l.isn0 = seg.seq;
+      else l.isn1 = seg.seq;
       if (ds.nextSeq < 0) {
         ds.nextSeq = (seg.seq + 1) >>> 0;
         ds.next = 0;
@@ -194,7 +214,11 @@ export class TcpReassembler {
 
   /** End of capture: everything still held is delivered around explicit gaps. */
   finish(): void {
-    for (const l of this.live.values()) {
+    const all = [...this.live.values()];
+    for (const inner of this.live4.values()) for (const l of inner.values()) all.push(l);
+    // In order of first packet, as the connections are numbered.
+    all.sort((x, y) => x.conn.id - y.conn.id);
+    for (const l of all) {
       for (const dir of [0, 1] as Dir[]) {
         const ds = l.dirs[dir];
         if (ds.ended || l.conn.ignored) continue;
@@ -217,12 +241,12 @@ export class TcpReassembler {
     // A SYN with a different ISN from the same side is a new connection reusing the ports.
     const srcLow = isSrcLow(seg);
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
-    const isn = l.dirs[dir].isn;
+    const isn = dir === 0 ? l.isn0 : l.isn1;
     return isn >= 0 && isn !== seg.seq;
   }
 
-  private open(key: string, frame: Frame, seg: TcpSegment): Live {
-    const old = this.live.get(key);
+  /** `old`: the connection these ports belonged to until now (port reuse), if any. */
+  private open(old: Live | undefined, frame: Frame, seg: TcpSegment): Live {
     if (old) {
       // Port reuse: the old incarnation ends here.
       for (const dir of [0, 1] as Dir[]) {
@@ -232,8 +256,8 @@ export class TcpReassembler {
         }
       }
     }
-    const srcEp: Endpoint = { ip: formatIp(seg.src), port: seg.srcPort };
-    const dstEp: Endpoint = { ip: formatIp(seg.dst), port: seg.dstPort };
+    const srcEp: Endpoint = { ip: seg.ipVersion === 4 ? this.ip4(seg.src4, seg.src) : formatIp(seg.src), port: seg.srcPort };
+    const dstEp: Endpoint = { ip: seg.ipVersion === 4 ? this.ip4(seg.dst4, seg.dst) : formatIp(seg.dst), port: seg.dstPort };
     // SYN-ACK first: its destination is the initiator.
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK);
     const a = synAck ? dstEp : srcEp;
@@ -260,11 +284,11 @@ export class TcpReassembler {
       ignored: false,
     };
     this.connections.push(conn);
-    const l: Live = { conn, consumer: undefined, dirs: [newDir(), newDir()], aKeyLow: synAck ? !srcLow : srcLow };
+    const l: Live = { conn, consumer: undefined, dirs: [newDir(), newDir()], aKeyLow: synAck ? !srcLow : srcLow, isn0: -1, isn1: -1 };
     l.consumer = this.factory(conn);
-    if (!l.consumer) conn.ignored = true;
-    this.live.set(key, l);
-    if (seg.ipVersion === 4) {
+    if (!l.consumer) this.ignore(l);
+    if (seg.ipVersion === 6) this.live.set(flowKey(seg), l);
+    else {
       const se = seg.src4 * 65536 + seg.srcPort;
       const de = seg.dst4 * 65536 + seg.dstPort;
       const lo = Math.min(se, de);
@@ -278,13 +302,20 @@ export class TcpReassembler {
   private ignore(l: Live): void {
     l.conn.ignored = true;
     // Nothing reaches it any more: dropping it frees the consumer's own state (a TLS dissector's
-    // buffers) while the connection's entry stays for its counters and port-reuse detection.
+    // buffers) and the sequence state, while the connection's entry stays for its counters and
+    // port-reuse detection (isn0/isn1).
     l.consumer = undefined;
-    for (const ds of l.dirs) {
-      this.bufferedTotal -= ds.pendingBytes;
-      ds.pending = [];
-      ds.pendingBytes = 0;
+    for (const ds of l.dirs) this.bufferedTotal -= ds.pendingBytes;
+    l.dirs = IGNORED_DIRS;
+  }
+
+  private ip4(n: number, bytes: Uint8Array): string {
+    let t = this.ip4Text.get(n);
+    if (t === undefined) {
+      t = formatIp(bytes);
+      if (this.ip4Text.size < 65536) this.ip4Text.set(n, t);
     }
+    return t;
   }
 
   private deliver(l: Live, dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void {
@@ -422,7 +453,7 @@ export class TcpReassembler {
     ds.ended = true;
     if (!l.conn.ends[dir]) l.conn.ends[dir] = { reason, frame };
     this.bufferedTotal -= ds.pendingBytes;
-    ds.pending = [];
+    ds.pending = NO_PENDING;
     ds.pendingBytes = 0;
     if (!l.conn.ignored) l.consumer?.end(dir, reason, frame);
   }
