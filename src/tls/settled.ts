@@ -3,7 +3,7 @@
  * connection holds every message's numbers, frame lists and bytes, and message objects are made
  * from it when the list is read. A long capture keeps thousands of finished sessions; as objects,
  * their ~20 messages each (with frame arrays, byte views and decode contexts) cost ~10 KB a
- * session, packed about 1 KB plus the bytes. Only the sessions someone reads pay for objects, and
+ * session, packed about 20 bytes a message plus the bytes. Only the sessions someone reads pay for objects, and
  * those are garbage again once read.
  *
  * Messages are read by position (`index`), never by identity: each read makes new objects.
@@ -23,23 +23,14 @@ import type {
   TlsMessage,
 } from './types.js';
 
-// Columns of the per-message table (Int32).
-const HEAD = 0; // kind | dir << 3 | flags
-const TYPE = 1; // handshake type, content type (protected records) or alert level
-const AUX = 2; // alert description, or the handshake's decode context (index into ctxs)
-const FRAME = 3;
-const FRAMES_AT = 4; // into the frame region (after the table)
-const FRAMES_LEN = 5;
-const TS_SEC = 6; // low 32 bits, stored as int32, read back unsigned
-const TS_NSEC = 7;
-const OFF_LO = 8; // stream offsets can pass 2^32 on long connections
-const OFF_HI = 9;
-const RECORD_VERSION = 10;
-const LENGTH = 11;
-const BYTES_AT = 12; // into the byte region
-const BYTES_LEN = 13;
-const TS_SEC_HI = 14; // seconds past 2^32 (hostile or far-future timestamps) are kept, not wrapped
-const COLS = 15;
+// Each message is one row of numbers, written one after another as variable-length integers
+// (most are small, or small differences from the previous message's): about 20 bytes a message
+// where fixed 32-bit columns took 60. Rows are read in order; `list()` reads them all.
+//   head, frame, [frames], tsSec, tsNsec, streamOffset, recordVersion, type, aux, length, bytesLen
+// head: kind | dir << 3 | flags; SAME_FRAMES: the previous message's frame list (one record's
+// messages share theirs), else a count and the frames as differences. type: handshake type,
+// content type (protected records) or alert level; aux: the handshake's decode context (index
+// into ctxs, -1 none) or the alert description. Message bytes follow the rows, in order.
 
 const EMPTY = new Uint8Array(0);
 
@@ -60,6 +51,86 @@ const ENCRYPTED = 1 << 7;
 const HAS_LEVEL = 1 << 8;
 const HAS_DESCRIPTION = 1 << 9;
 const BYTES_DROPPED = 1 << 10;
+const SAME_FRAMES = 1 << 11;
+
+/** Row writer: numbers as zigzag variable-length integers, most as differences from the previous message's. */
+class RowWriter {
+  private buf = new Uint8Array(512);
+  length = 0;
+
+  /**
+   * `v` as its difference from `prev` (what the reader adds back to its own `prev`). Exact for
+   * every number: a whole difference below 2^50 that adds back exactly takes 1–8 bytes; anything
+   * else (huge, fractional, -0) is written whole as a float64 after an escape.
+   */
+  num(v: number, prev = 0): void {
+    const d = v - prev;
+    if (Number.isInteger(d) && Math.abs(d) < BIG && Object.is(prev + d, v)) this.unsigned(d >= 0 ? d * 2 : -d * 2 - 1);
+    else {
+      this.unsigned(ESCAPE);
+      this.room(8);
+      new DataView(this.buf.buffer).setFloat64(this.length, v);
+      this.length += 8;
+    }
+  }
+
+  private unsigned(u: number): void {
+    this.room(8);
+    while (u >= 128) {
+      this.buf[this.length++] = (u % 128) | 128;
+      u = Math.floor(u / 128);
+    }
+    this.buf[this.length++] = u;
+  }
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const grown = new Uint8Array(this.buf.length * 2 + n);
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+
+  get bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** |v| below this is written as a zigzag integer (2|v| + 1 stays exact); ESCAPE marks a float64. */
+const BIG = 2 ** 50;
+const ESCAPE = 2 ** 51;
+
+class RowReader {
+  at = 0;
+  constructor(private readonly data: Uint8Array) {}
+
+  /** The number written by `num(v, prev)`, given the same `prev`. */
+  num(prev = 0): number {
+    let u = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.data[this.at++]!;
+      u += (b & 127) * scale;
+      if (b < 128) break;
+      scale *= 128;
+    }
+    if (u === ESCAPE) {
+      const v = new DataView(this.data.buffer, this.data.byteOffset).getFloat64(this.at);
+      this.at += 8;
+      return v;
+    }
+    return prev + (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
+  }
+}
+
+/** One message's row, as read. */
+interface Row {
+  head: number;
+  type: number;
+  aux: number;
+  length: number;
+  bytesAt: number;
+  bytesLen: number;
+}
 
 /** What a few messages need beyond the table: a decode error, or certificates kept elsewhere. */
 interface Extra {
@@ -83,8 +154,8 @@ export type KeepBytes = (message: HandshakeMessage) => boolean;
 
 export class SettledMessages {
   private constructor(
-    /** Table, then frame lists, as Int32; a view of the same buffer as `bytes`. */
-    private readonly ints: Int32Array,
+    /** The rows, then the messages' bytes, in one buffer (`bytes` views the second part). */
+    private readonly rows: Uint8Array,
     private readonly bytes: Uint8Array,
     private readonly ctxs: readonly DecodeContext[],
     private readonly extras: readonly (Extra | undefined)[] | undefined,
@@ -106,16 +177,11 @@ export class SettledMessages {
     const n = list.length;
     const ctxs: DecodeContext[] = [];
     let extras: (Extra | undefined)[] | undefined;
-    // Frame lists: messages of one record share theirs; consecutive repeats are stored once.
-    let frameInts = 0;
-    let lastFrames: readonly number[] | undefined;
     let byteCount = 0;
     const cut: ({ at: number[]; ders: Uint8Array[] } | undefined)[] = new Array(n);
     const dropped: boolean[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const m = list[i]!;
-      if (m.frames !== lastFrames) frameInts += m.frames.length;
-      lastFrames = m.frames;
       if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
       if (m.kind === 'handshake' && (m.bytesDropped || (keep !== undefined && !keep(m)))) {
         dropped[i] = true;
@@ -142,144 +208,160 @@ export class SettledMessages {
       }
       if (ders.length > 0) cut[i] = { at, ders };
     }
-    const intCount = n * COLS + frameInts;
-    const buf = new ArrayBuffer(intCount * 4 + byteCount);
-    const ints = new Int32Array(buf, 0, intCount);
-    const bytes = new Uint8Array(buf, intCount * 4, byteCount);
-    let fAt = n * COLS;
+    const w = new RowWriter();
+    const bytes = new Uint8Array(byteCount);
     let bAt = 0;
-    lastFrames = undefined;
-    let lastFramesAt = 0;
+    // Frame lists: messages of one record share theirs; consecutive repeats are stored once.
+    let lastFrames: readonly number[] | undefined;
+    let prevFrame = 0;
+    let prevSec = 0;
+    let prevNsec = 0;
+    let prevOff = 0;
     for (let i = 0; i < n; i++) {
       const m = list[i]!;
-      const r = i * COLS;
-      if (m.frames !== lastFrames) {
-        lastFramesAt = fAt;
-        for (const f of m.frames) ints[fAt++] = f;
-        lastFrames = m.frames;
-      }
       let head = KIND_CODE[m.kind] | (m.dir === 1 ? DIR_BIT : 0);
-      ints[FRAME + r] = m.frame;
-      ints[FRAMES_AT + r] = lastFramesAt;
-      ints[FRAMES_LEN + r] = m.frames.length;
-      ints[TS_SEC + r] = m.tsSec % 0x1_0000_0000 | 0;
-      ints[TS_SEC_HI + r] = Math.floor(m.tsSec / 0x1_0000_0000);
-      ints[TS_NSEC + r] = m.tsNsec;
-      ints[OFF_LO + r] = m.streamOffset % 0x1_0000_0000 | 0;
-      ints[OFF_HI + r] = Math.floor(m.streamOffset / 0x1_0000_0000);
-      ints[RECORD_VERSION + r] = m.recordVersion;
-      if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') {
-        ints[TYPE + r] = m.contentType;
-        ints[LENGTH + r] = m.length;
-        ints[HEAD + r] = head;
-        continue;
-      }
+      const sameFrames = m.frames === lastFrames;
+      lastFrames = m.frames;
+      if (sameFrames) head |= SAME_FRAMES;
+      let type = 0;
+      let aux = 0;
+      let length = 0;
+      let bytesLen = 0;
       let extra: Extra | undefined;
-      ints[BYTES_AT + r] = bAt;
-      const c = cut[i];
-      const b = dropped[i] ? EMPTY : m.bytes;
-      if (dropped[i]) head |= BYTES_DROPPED;
-      if (c === undefined) {
-        bytes.set(b, bAt);
-        bAt += b.length;
+      if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') {
+        type = m.contentType;
+        length = m.length;
       } else {
-        // The bytes around the certificates, in order; `c.at` becomes each certificate's place in them.
         const start = bAt;
-        let from = 0;
-        for (let k = 0; k < c.ders.length; k++) {
-          const off = c.at[k]!;
-          bytes.set(b.subarray(from, off), bAt);
-          bAt += off - from;
-          c.at[k] = bAt - start;
-          from = off + c.ders[k]!.length;
+        const c = cut[i];
+        const b = dropped[i] ? EMPTY : m.bytes;
+        if (dropped[i]) head |= BYTES_DROPPED;
+        if (c === undefined) {
+          bytes.set(b, bAt);
+          bAt += b.length;
+        } else {
+          // The bytes around the certificates, in order; `c.at` becomes each certificate's place in them.
+          let from = 0;
+          for (let k = 0; k < c.ders.length; k++) {
+            const off = c.at[k]!;
+            bytes.set(b.subarray(from, off), bAt);
+            bAt += off - from;
+            c.at[k] = bAt - start;
+            from = off + c.ders[k]!.length;
+          }
+          bytes.set(b.subarray(from), bAt);
+          bAt += b.length - from;
+          extra = { at: c.at.slice(), ders: c.ders.slice() }; // exact-size copies: arrays grown by push keep spare room
         }
-        bytes.set(b.subarray(from), bAt);
-        bAt += b.length - from;
-        extra = { at: c.at.slice(), ders: c.ders.slice() }; // exact-size copies: arrays grown by push keep spare room
+        bytesLen = bAt - start;
+        if (m.kind === 'handshake') {
+          type = m.type;
+          length = m.length;
+          if (m.truncated) head |= TRUNCATED;
+          if (m.decrypted) head |= DECRYPTED;
+          if (m.sslv2) head |= SSLV2;
+          const ctx = m.sslv2 ? undefined : contextOf(m);
+          let k = -1;
+          if (ctx !== undefined) {
+            k = ctxs.indexOf(ctx);
+            if (k < 0) k = ctxs.push(ctx) - 1;
+          }
+          aux = k;
+          if (m.error !== undefined) extra = { ...extra, error: m.error };
+        } else if (m.kind === 'alert') {
+          length = m.length;
+          if (m.encrypted) head |= ENCRYPTED;
+          if (m.decrypted) head |= DECRYPTED;
+          if (m.level !== undefined) {
+            head |= HAS_LEVEL;
+            type = m.level;
+          }
+          if (m.description !== undefined) {
+            head |= HAS_DESCRIPTION;
+            aux = m.description;
+          }
+        }
       }
-      ints[BYTES_LEN + r] = bAt - ints[BYTES_AT + r]!;
-      if (m.kind === 'handshake') {
-        ints[TYPE + r] = m.type;
-        ints[LENGTH + r] = m.length;
-        if (m.truncated) head |= TRUNCATED;
-        if (m.decrypted) head |= DECRYPTED;
-        if (m.sslv2) head |= SSLV2;
-        const ctx = m.sslv2 ? undefined : contextOf(m);
-        let k = -1;
-        if (ctx !== undefined) {
-          k = ctxs.indexOf(ctx);
-          if (k < 0) k = ctxs.push(ctx) - 1;
-        }
-        ints[AUX + r] = k;
-        if (m.error !== undefined) extra = { ...extra, error: m.error };
-      } else if (m.kind === 'alert') {
-        ints[LENGTH + r] = m.length;
-        if (m.encrypted) head |= ENCRYPTED;
-        if (m.decrypted) head |= DECRYPTED;
-        if (m.level !== undefined) {
-          head |= HAS_LEVEL;
-          ints[TYPE + r] = m.level;
-        }
-        if (m.description !== undefined) {
-          head |= HAS_DESCRIPTION;
-          ints[AUX + r] = m.description;
+      w.num(head);
+      w.num(m.frame, prevFrame);
+      prevFrame = m.frame;
+      if (!sameFrames) {
+        w.num(m.frames.length);
+        let prev = m.frame;
+        for (const f of m.frames) {
+          w.num(f, prev);
+          prev = f;
         }
       }
-      ints[HEAD + r] = head;
+      w.num(m.tsSec, prevSec);
+      w.num(m.tsNsec, prevNsec);
+      w.num(m.streamOffset, prevOff);
+      prevSec = m.tsSec;
+      prevNsec = m.tsNsec;
+      prevOff = m.streamOffset;
+      w.num(m.recordVersion);
+      w.num(type);
+      w.num(aux);
+      w.num(length);
+      w.num(bytesLen);
       if (extra !== undefined) (extras ??= new Array(n))[i] = extra;
     }
-    return new SettledMessages(ints, bytes, ctxs.slice(), extras, n);
+    // One exact-size buffer for the rows and the bytes.
+    const buf = new Uint8Array(w.length + byteCount);
+    buf.set(w.bytes);
+    buf.set(bytes, w.length);
+    return new SettledMessages(buf.subarray(0, w.length), buf.subarray(w.length), ctxs.slice(), extras, n);
   }
 
   /** Every message, as new objects. */
   list(): TlsMessage[] {
     const out: TlsMessage[] = new Array(this.length);
-    let lastAt = -1;
-    let lastLen = -1;
+    const r = new RowReader(this.rows);
     let frames: readonly number[] = [];
+    let frame = 0;
+    let tsSec = 0;
+    let tsNsec = 0;
+    let streamOffset = 0;
+    let bytesAt = 0;
     for (let i = 0; i < this.length; i++) {
-      const r = i * COLS;
-      const at = this.ints[FRAMES_AT + r]!;
-      const len = this.ints[FRAMES_LEN + r]!;
+      const head = r.num();
+      frame = r.num(frame);
       // Messages of one record share one frame list, as they did when live.
-      if (at !== lastAt || len !== lastLen) frames = Array.from(this.ints.subarray(at, at + len));
-      lastAt = at;
-      lastLen = len;
-      out[i] = this.message(i, frames);
+      if (!(head & SAME_FRAMES)) {
+        const list: number[] = new Array(r.num());
+        let prev = frame;
+        for (let k = 0; k < list.length; k++) list[k] = prev = r.num(prev);
+        frames = list;
+      }
+      tsSec = r.num(tsSec);
+      tsNsec = r.num(tsNsec);
+      streamOffset = r.num(streamOffset);
+      const base: Base = { index: i, dir: (head & DIR_BIT ? 1 : 0) as Dir, frame, frames, tsSec, tsNsec, streamOffset, recordVersion: r.num() };
+      const row: Row = { head, type: r.num(), aux: r.num(), length: r.num(), bytesAt, bytesLen: r.num() };
+      bytesAt += row.bytesLen;
+      out[i] = this.message(base, row);
     }
     return out;
   }
 
-  private message(i: number, frames: readonly number[]): TlsMessage {
-    const t = this.ints;
-    const r = i * COLS;
-    const head = t[HEAD + r]!;
+  private message(base: Base, row: Row): TlsMessage {
+    const head = row.head;
     const kind = KINDS[head & 7]!;
-    const base = {
-      index: i,
-      dir: (head & DIR_BIT ? 1 : 0) as Dir,
-      frame: t[FRAME + r]!,
-      frames,
-      tsSec: t[TS_SEC_HI + r]! * 0x1_0000_0000 + (t[TS_SEC + r]! >>> 0),
-      tsNsec: t[TS_NSEC + r]!,
-      streamOffset: t[OFF_HI + r]! * 0x1_0000_0000 + (t[OFF_LO + r]! >>> 0),
-      recordVersion: t[RECORD_VERSION + r]!,
-    };
     switch (kind) {
       case 'handshake':
-        return new SettledHandshake(this, i, base, head);
+        return new SettledHandshake(this, base, row);
       case 'change-cipher-spec': {
-        const bytes = this.bytesOf(i);
+        const bytes = this.bytesOf(base.index, row);
         const res = decodeChangeCipherSpec(bytes);
         const m: ChangeCipherSpecMessage = { ...base, kind, bytes, fields: res.ok ? res.value.fields : [] };
         return m;
       }
       case 'alert': {
-        const bytes = this.bytesOf(i);
-        const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = { ...base, kind, encrypted: (head & ENCRYPTED) !== 0, length: t[LENGTH + r]!, bytes, fields: [] };
+        const bytes = this.bytesOf(base.index, row);
+        const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = { ...base, kind, encrypted: (head & ENCRYPTED) !== 0, length: row.length, bytes, fields: [] };
         if (head & DECRYPTED) m.decrypted = true;
-        if (head & HAS_LEVEL) m.level = t[TYPE + r]!;
-        if (head & HAS_DESCRIPTION) m.description = t[AUX + r]!;
+        if (head & HAS_LEVEL) m.level = row.type;
+        if (head & HAS_DESCRIPTION) m.description = row.aux;
         if (!m.encrypted) {
           const res = decodeAlert(bytes);
           if (res.ok) m.fields = res.value.fields;
@@ -287,17 +369,15 @@ export class SettledMessages {
         return m;
       }
       default: {
-        const m: EncryptedRecordMessage = { ...base, kind, contentType: t[TYPE + r]!, length: t[LENGTH + r]! };
+        const m: EncryptedRecordMessage = { ...base, kind, contentType: row.type, length: row.length };
         return m;
       }
     }
   }
 
-  /** The message's bytes as it had them (certificates kept elsewhere put back in place). */
-  bytesOf(i: number): Uint8Array {
-    const r = i * COLS;
-    const start = this.ints[BYTES_AT + r]!;
-    const around = this.bytes.subarray(start, start + this.ints[BYTES_LEN + r]!);
+  /** @internal The message's bytes as it had them (certificates kept elsewhere put back in place). */
+  bytesOf(i: number, row: Pick<Row, 'bytesAt' | 'bytesLen'>): Uint8Array {
+    const around = this.bytes.subarray(row.bytesAt, row.bytesAt + row.bytesLen);
     const x = this.extras?.[i];
     if (x?.ders === undefined || x.at === undefined) return around;
     let total = around.length;
@@ -318,26 +398,15 @@ export class SettledMessages {
   }
 
   /** @internal for SettledHandshake */
-  contextOf(i: number): DecodeContext | undefined {
-    return this.ctxs[this.ints[AUX + i * COLS]!];
+  contextOf(k: number): DecodeContext | undefined {
+    return this.ctxs[k];
   }
 
   /** @internal for SettledHandshake */
   errorOf(i: number): DecodeError | undefined {
     return this.extras?.[i]?.error;
   }
-
-  /** @internal for SettledHandshake */
-  typeOf(i: number): number {
-    return this.ints[TYPE + i * COLS]!;
-  }
-
-  /** @internal for SettledHandshake */
-  lengthOf(i: number): number {
-    return this.ints[LENGTH + i * COLS]!;
-  }
 }
-
 type Base = Pick<HandshakeMessage, 'index' | 'dir' | 'frame' | 'frames' | 'tsSec' | 'tsNsec' | 'streamOffset' | 'recordVersion'>;
 
 /**
@@ -362,12 +431,13 @@ class SettledHandshake implements HandshakeMessage {
   readonly sslv2?: boolean;
   readonly bytesDropped?: boolean;
   readonly #from: SettledMessages;
-  readonly #i: number;
+  readonly #row: Row;
   #bytes: Uint8Array | undefined;
   #body: { value: HandshakeBody | undefined } | undefined;
   #fields: readonly Field[] | undefined;
 
-  constructor(from: SettledMessages, i: number, base: Base, head: number) {
+  constructor(from: SettledMessages, base: Base, row: Row) {
+    const head = row.head;
     this.index = base.index;
     this.dir = base.dir;
     this.frame = base.frame;
@@ -376,20 +446,20 @@ class SettledHandshake implements HandshakeMessage {
     this.tsNsec = base.tsNsec;
     this.streamOffset = base.streamOffset;
     this.recordVersion = base.recordVersion;
-    this.type = from.typeOf(i);
-    this.length = from.lengthOf(i);
+    this.type = row.type;
+    this.length = row.length;
     this.truncated = (head & TRUNCATED) !== 0;
-    const error = from.errorOf(i);
+    const error = from.errorOf(base.index);
     if (error !== undefined) this.error = error;
     if (head & DECRYPTED) this.decrypted = true;
     if (head & SSLV2) this.sslv2 = true;
     if (head & BYTES_DROPPED) this.bytesDropped = true;
     this.#from = from;
-    this.#i = i;
+    this.#row = row;
   }
 
   get bytes(): Uint8Array {
-    return (this.#bytes ??= this.#from.bytesOf(this.#i));
+    return (this.#bytes ??= this.#from.bytesOf(this.index, this.#row));
   }
 
   /** Decoded again from the bytes, without the field tree (rules read bodies of many sessions). */
@@ -408,7 +478,7 @@ class SettledHandshake implements HandshakeMessage {
       const r = decodeSslv2ClientHello(this.bytes);
       return r.ok ? r.value : { body: undefined, fields: [] };
     }
-    const ctx = this.#from.contextOf(this.#i);
+    const ctx = this.#from.contextOf(this.#row.aux);
     const r = ctx === undefined ? undefined : decodeHandshake(this.bytes, { ...ctx, fields });
     return r?.ok ? r.value : { body: undefined, fields: [] };
   }

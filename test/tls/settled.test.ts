@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyLog } from '../../src/analysis/keylog.js';
 import { scanCapture } from '../../src/analysis/frames.js';
@@ -114,5 +115,33 @@ describe('packing keeps numbers beyond 32 bits', () => {
     ];
     const packed = SettledMessages.pack(list, () => undefined);
     expect(packed.list().map(plain)).toEqual(list.map(plain));
+  });
+});
+
+describe('packed rows keep every number exactly', () => {
+  it('huge, negative and fractional timestamps, offsets past 2^50 and frame lists in any order', async () => {
+    const { SettledMessages } = await import('../../src/tls/index.js');
+    const base = { dir: 0 as const, recordVersion: 0x0301, kind: 'application-data' as const, contentType: 23, length: 5 };
+    const list: TlsMessage[] = [
+      { ...base, index: 0, frame: 2 ** 31 + 9, frames: [2 ** 31 + 9], tsSec: 2 ** 62, tsNsec: 0.5, streamOffset: 2 ** 52 + 1 },
+      { ...base, index: 1, frame: 3, frames: [40, 3, 2 ** 40], tsSec: -(2 ** 53), tsNsec: 999_999_999, streamOffset: 2 ** 50 },
+      { ...base, index: 2, frame: 3, frames: [3], tsSec: 2 ** 50 - 1, tsNsec: 1, streamOffset: 2 ** 50 - 1 },
+    ];
+    const packed = SettledMessages.pack(list, () => undefined);
+    expect(packed.list().map(plain)).toEqual(list.map(plain));
+  });
+
+  it('any numbers a capture could give (property)', async () => {
+    const { SettledMessages } = await import('../../src/tls/index.js');
+    const num = fc.oneof(fc.integer(), fc.maxSafeNat(), fc.double().filter((v) => !Object.is(v, -0)));
+    const message = fc.record({ frame: fc.nat(), frames: fc.array(fc.nat(), { maxLength: 4 }), tsSec: num, tsNsec: num, streamOffset: num, recordVersion: fc.integer({ min: -1, max: 0xffff }), length: fc.nat(), contentType: fc.integer({ min: 0, max: 255 }), dir: fc.constantFrom(0 as const, 1 as const) });
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 12 }), (ms) => {
+        const list: TlsMessage[] = ms.map((m, index) => ({ ...m, index, kind: 'application-data' as const }));
+        const packed = SettledMessages.pack(list, () => undefined);
+        expect(packed.list().map(plain)).toEqual(list.map(plain));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
