@@ -30,7 +30,9 @@ import type {
 // head: kind | dir << 3 | flags; SAME_FRAMES: the previous message's frame list (one record's
 // messages share theirs), else a count and the frames as differences. type: handshake type,
 // content type (protected records) or alert level; aux: the handshake's decode context (index
-// into ctxs, -1 none) or the alert description. Message bytes follow the rows, in order.
+// into ctxs, -1 none) or the alert description. A Certificate message whose certificates are kept
+// elsewhere (CUT) adds their count and places; they are taken in order from `ders`. Message bytes
+// follow the rows, in order.
 
 const EMPTY = new Uint8Array(0);
 
@@ -52,6 +54,7 @@ const HAS_LEVEL = 1 << 8;
 const HAS_DESCRIPTION = 1 << 9;
 const BYTES_DROPPED = 1 << 10;
 const SAME_FRAMES = 1 << 11;
+const CUT = 1 << 12;
 
 /** Row writer: numbers as zigzag variable-length integers, most as differences from the previous message's. */
 class RowWriter {
@@ -130,17 +133,27 @@ interface Row {
   length: number;
   bytesAt: number;
   bytesLen: number;
+  /** CUT: where each certificate goes in the bytes around them, and the first one's place in `ders`. */
+  cutAt?: readonly number[];
+  dersAt: number;
 }
 
-/** What a few messages need beyond the table: a decode error, or certificates kept elsewhere. */
-interface Extra {
-  readonly error?: DecodeError;
-  /**
-   * A Certificate message whose certificates are kept elsewhere (the certificate pool): its byte
-   * region holds the bytes around them, `ders[k]` goes at `at[k]` of those.
-   */
-  readonly at?: readonly number[];
-  readonly ders?: readonly Uint8Array[];
+/**
+ * Decode contexts, shared by every settled connection that had an equal one (few exist: a version
+ * and a key exchange under the same limits; each connection has its own limits object with the
+ * same values), instead of two objects and a limits object kept per connection. Bounded: hostile
+ * captures could name many versions.
+ */
+const sharedContexts = new Map<string, DecodeContext>();
+const SHARED_CONTEXTS_MAX = 256;
+function sharedContext(ctx: DecodeContext): DecodeContext {
+  const key = `${JSON.stringify(ctx.limits)}|${ctx.version}|${ctx.keyExchange}|${ctx.fields}`;
+  const known = sharedContexts.get(key);
+  if (known !== undefined) return known;
+  // Only what a context is: the live one may be a richer object.
+  const own: DecodeContext = { limits: ctx.limits, ...(ctx.fields !== undefined && { fields: ctx.fields }), ...(ctx.version !== undefined && { version: ctx.version }), ...(ctx.keyExchange !== undefined && { keyExchange: ctx.keyExchange }) };
+  if (sharedContexts.size < SHARED_CONTEXTS_MAX) sharedContexts.set(key, own);
+  return own;
 }
 
 /** Live message facts the packer needs beyond the TlsMessage type: a handshake message's decode context. */
@@ -154,11 +167,14 @@ export type KeepBytes = (message: HandshakeMessage) => boolean;
 
 export class SettledMessages {
   private constructor(
-    /** The rows, then the messages' bytes, in one buffer (`bytes` views the second part). */
-    private readonly rows: Uint8Array,
-    private readonly bytes: Uint8Array,
+    /** The rows, then the messages' bytes, in one buffer. */
+    private readonly data: Uint8Array,
+    private readonly rowsLength: number,
     private readonly ctxs: readonly DecodeContext[],
-    private readonly extras: readonly (Extra | undefined)[] | undefined,
+    /** Certificates kept elsewhere (the pool's copies), in the order CUT rows name them. */
+    private readonly ders: readonly Uint8Array[] | undefined,
+    /** Decode errors by message index (rare). */
+    private readonly errors: readonly (DecodeError | undefined)[] | undefined,
     readonly length: number,
   ) {}
 
@@ -176,7 +192,8 @@ export class SettledMessages {
   ): SettledMessages {
     const n = list.length;
     const ctxs: DecodeContext[] = [];
-    let extras: (Extra | undefined)[] | undefined;
+    const ders: Uint8Array[] = [];
+    let errors: (DecodeError | undefined)[] | undefined;
     let byteCount = 0;
     const cut: ({ at: number[]; ders: Uint8Array[] } | undefined)[] = new Array(n);
     const dropped: boolean[] = new Array(n);
@@ -227,7 +244,7 @@ export class SettledMessages {
       let aux = 0;
       let length = 0;
       let bytesLen = 0;
-      let extra: Extra | undefined;
+      let cutAt: number[] | undefined;
       if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') {
         type = m.contentType;
         length = m.length;
@@ -251,7 +268,9 @@ export class SettledMessages {
           }
           bytes.set(b.subarray(from), bAt);
           bAt += b.length - from;
-          extra = { at: c.at.slice(), ders: c.ders.slice() }; // exact-size copies: arrays grown by push keep spare room
+          head |= CUT;
+          cutAt = c.at;
+          for (const d of c.ders) ders.push(d);
         }
         bytesLen = bAt - start;
         if (m.kind === 'handshake') {
@@ -260,14 +279,15 @@ export class SettledMessages {
           if (m.truncated) head |= TRUNCATED;
           if (m.decrypted) head |= DECRYPTED;
           if (m.sslv2) head |= SSLV2;
-          const ctx = m.sslv2 ? undefined : contextOf(m);
+          const live = m.sslv2 ? undefined : contextOf(m);
+          const ctx = live === undefined ? undefined : sharedContext(live);
           let k = -1;
           if (ctx !== undefined) {
             k = ctxs.indexOf(ctx);
             if (k < 0) k = ctxs.push(ctx) - 1;
           }
           aux = k;
-          if (m.error !== undefined) extra = { ...extra, error: m.error };
+          if (m.error !== undefined) (errors ??= new Array(n))[i] = m.error;
         } else if (m.kind === 'alert') {
           length = m.length;
           if (m.encrypted) head |= ENCRYPTED;
@@ -304,25 +324,34 @@ export class SettledMessages {
       w.num(aux);
       w.num(length);
       w.num(bytesLen);
-      if (extra !== undefined) (extras ??= new Array(n))[i] = extra;
+      if (cutAt !== undefined) {
+        w.num(cutAt.length);
+        let prev = 0;
+        for (const at of cutAt) {
+          w.num(at, prev);
+          prev = at;
+        }
+      }
     }
     // One exact-size buffer for the rows and the bytes.
     const buf = new Uint8Array(w.length + byteCount);
     buf.set(w.bytes);
     buf.set(bytes, w.length);
-    return new SettledMessages(buf.subarray(0, w.length), buf.subarray(w.length), ctxs.slice(), extras, n);
+    // Exact-size copies: arrays grown by push keep spare room.
+    return new SettledMessages(buf, w.length, ctxs.slice(), ders.length > 0 ? ders.slice() : undefined, errors, n);
   }
 
   /** Every message, as new objects. */
   list(): TlsMessage[] {
     const out: TlsMessage[] = new Array(this.length);
-    const r = new RowReader(this.rows);
+    const r = new RowReader(this.data);
     let frames: readonly number[] = [];
     let frame = 0;
     let tsSec = 0;
     let tsNsec = 0;
     let streamOffset = 0;
-    let bytesAt = 0;
+    let bytesAt = this.rowsLength;
+    let dersAt = 0;
     for (let i = 0; i < this.length; i++) {
       const head = r.num();
       frame = r.num(frame);
@@ -337,8 +366,15 @@ export class SettledMessages {
       tsNsec = r.num(tsNsec);
       streamOffset = r.num(streamOffset);
       const base: Base = { index: i, dir: (head & DIR_BIT ? 1 : 0) as Dir, frame, frames, tsSec, tsNsec, streamOffset, recordVersion: r.num() };
-      const row: Row = { head, type: r.num(), aux: r.num(), length: r.num(), bytesAt, bytesLen: r.num() };
+      const row: Row = { head, type: r.num(), aux: r.num(), length: r.num(), bytesAt, bytesLen: r.num(), dersAt };
       bytesAt += row.bytesLen;
+      if (head & CUT) {
+        const at: number[] = new Array(r.num());
+        let prev = 0;
+        for (let k = 0; k < at.length; k++) at[k] = prev = r.num(prev);
+        row.cutAt = at;
+        dersAt += at.length;
+      }
       out[i] = this.message(base, row);
     }
     return out;
@@ -351,13 +387,13 @@ export class SettledMessages {
       case 'handshake':
         return new SettledHandshake(this, base, row);
       case 'change-cipher-spec': {
-        const bytes = this.bytesOf(base.index, row);
+        const bytes = this.bytesOf(row);
         const res = decodeChangeCipherSpec(bytes);
         const m: ChangeCipherSpecMessage = { ...base, kind, bytes, fields: res.ok ? res.value.fields : [] };
         return m;
       }
       case 'alert': {
-        const bytes = this.bytesOf(base.index, row);
+        const bytes = this.bytesOf(row);
         const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = { ...base, kind, encrypted: (head & ENCRYPTED) !== 0, length: row.length, bytes, fields: [] };
         if (head & DECRYPTED) m.decrypted = true;
         if (head & HAS_LEVEL) m.level = row.type;
@@ -376,21 +412,22 @@ export class SettledMessages {
   }
 
   /** @internal The message's bytes as it had them (certificates kept elsewhere put back in place). */
-  bytesOf(i: number, row: Pick<Row, 'bytesAt' | 'bytesLen'>): Uint8Array {
-    const around = this.bytes.subarray(row.bytesAt, row.bytesAt + row.bytesLen);
-    const x = this.extras?.[i];
-    if (x?.ders === undefined || x.at === undefined) return around;
+  bytesOf(row: Row): Uint8Array {
+    const around = this.data.subarray(row.bytesAt, row.bytesAt + row.bytesLen);
+    const at = row.cutAt;
+    if (at === undefined || this.ders === undefined) return around;
+    const ders = this.ders.slice(row.dersAt, row.dersAt + at.length);
     let total = around.length;
-    for (const d of x.ders) total += d.length;
+    for (const d of ders) total += d.length;
     const out = new Uint8Array(total);
     let p = 0;
     let from = 0;
-    for (let k = 0; k < x.ders.length; k++) {
-      const to = x.at[k]!;
+    for (let k = 0; k < ders.length; k++) {
+      const to = at[k]!;
       out.set(around.subarray(from, to), p);
       p += to - from;
-      out.set(x.ders[k]!, p);
-      p += x.ders[k]!.length;
+      out.set(ders[k]!, p);
+      p += ders[k]!.length;
       from = to;
     }
     out.set(around.subarray(from), p);
@@ -404,7 +441,7 @@ export class SettledMessages {
 
   /** @internal for SettledHandshake */
   errorOf(i: number): DecodeError | undefined {
-    return this.extras?.[i]?.error;
+    return this.errors?.[i];
   }
 }
 type Base = Pick<HandshakeMessage, 'index' | 'dir' | 'frame' | 'frames' | 'tsSec' | 'tsNsec' | 'streamOffset' | 'recordVersion'>;
@@ -459,7 +496,7 @@ class SettledHandshake implements HandshakeMessage {
   }
 
   get bytes(): Uint8Array {
-    return (this.#bytes ??= this.#from.bytesOf(this.index, this.#row));
+    return (this.#bytes ??= this.#from.bytesOf(this.#row));
   }
 
   /** Decoded again from the bytes, without the field tree (rules read bodies of many sessions). */
