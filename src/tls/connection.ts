@@ -453,7 +453,7 @@ export class TlsConnection implements StreamConsumer {
       isTls: this.tlsSeen,
       tls13: s.tls13,
       helloRetry: s.helloRetry,
-      midStream: [d0.midStream, d1.midStream],
+      midStream: MID_STREAM[(d0.midStream ? 1 : 0) + (d1.midStream ? 2 : 0)]!,
       messages: this.list,
       droppedMessages: this.dropped,
       ...(this.unlistedAppData > 0 && { unlistedApplicationData: this.unlistedAppData }),
@@ -1236,6 +1236,14 @@ function recordBase(d: Direction, frame: number, tsSec: number, tsNsec: number):
 
 /** What lazyMessage keeps behind a handshake message's `fields` and `body`, as properties that are not enumerable. */
 const CTX = Symbol('decode context');
+/** A summary's midStream pairs, shared (summaries are kept for every session and never changed). */
+const MID_STREAM: readonly Pair<boolean>[] = [
+  Object.freeze([false, false] as const),
+  Object.freeze([true, false] as const),
+  Object.freeze([false, true] as const),
+  Object.freeze([true, true] as const),
+];
+
 /** The body decoded when the message completed (the live message is dropped when its connection settles). */
 const HOT_BODY = Symbol('decoded body');
 const FIELD_TREE = Symbol('field tree');

@@ -144,16 +144,21 @@ export function initialState(): HandshakeState {
     ccs: [undefined, undefined],
     finished: [undefined, undefined],
     last: [undefined, undefined],
-    ended: [undefined, undefined],
+    ended: NO_ENDS,
     alerts: [],
     protectedRecords: [0, 0],
     handshakeMessages: 0,
     renegotiations: 0,
     outcome: { kind: 'in-progress' },
     invalid: false,
-    anomalies: [],
+    anomalies: NO_ANOMALIES,
   };
 }
+
+// Shared by every state that has not changed them (states are never changed in place: each event
+// makes new pairs and lists), so thousands of kept sessions do not each keep their own.
+const NO_ENDS: Pair<EndRef | undefined> = Object.freeze([undefined, undefined] as const);
+const NO_ANOMALIES: readonly Anomaly[] = Object.freeze([]);
 
 /** Stage a message moves its sender to (RFC 5246 §7.3 order). Unknown/unordered messages: undefined. */
 const CLIENT_STAGE = new Map<number, number>([
