@@ -196,10 +196,13 @@ function set<T>(pair: Pair<T>, dir: Dir, v: T): Pair<T> {
 }
 
 function refOf(e: Exclude<TlsEvent, { kind: 'end' | 'anomaly' | 'not-tls' }>, what: string, handshakeType?: number): EventRef {
-  const r: { -readonly [K in keyof EventRef]: EventRef[K] } = { dir: e.dir, what, frame: e.frame, tsSec: e.tsSec ?? 0, tsNsec: e.tsNsec ?? 0 };
-  if (handshakeType !== undefined) r.handshakeType = handshakeType;
-  if (e.index !== undefined) r.index = e.index;
-  return r;
+  // Each shape written whole: properties added after a literal go to a separate store (40 bytes
+  // more per reference, and a finished session keeps two).
+  const { dir, frame, index } = e;
+  const tsSec = e.tsSec ?? 0;
+  const tsNsec = e.tsNsec ?? 0;
+  if (handshakeType !== undefined) return index !== undefined ? { dir, what, frame, tsSec, tsNsec, handshakeType, index } : { dir, what, frame, tsSec, tsNsec, handshakeType };
+  return index !== undefined ? { dir, what, frame, tsSec, tsNsec, index } : { dir, what, frame, tsSec, tsNsec };
 }
 
 function addAnomaly(s: HandshakeState, a: Anomaly): HandshakeState {
