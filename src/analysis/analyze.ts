@@ -70,7 +70,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   // Shared by the connections under way: thousands of unfinished handshakes stay bounded together.
   const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES);
   // CertificateRequest CA names repeat from session to session: each distinct one is read and kept once.
-  const caNames = new Map<string, CaName>();
+  const caNames: SharedRequestParts = new Map();
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -167,8 +167,49 @@ function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknow
   return dir === summary.clientDir ? 'client' : 'server';
 }
 
-/** `caNames`: CA names already read (DER as a latin1 string → name), one object shared by the sessions of a capture that list it. */
-export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, caNames?: Map<string, CaName>): Session {
+/**
+ * What CertificateRequests of a capture share: each CA name read once (key: "dn:" and its DER as a
+ * latin1 string), and each list (types, signature algorithms, CA names) kept once (key: a string of its
+ * items) — a server asks every client the same, and every session is kept to the end.
+ */
+export type SharedRequestParts = Map<string, CaName | readonly number[] | readonly CaName[]>;
+// Bounded (keys are kept too): a hostile capture's thousands of distinct requests stop being shared.
+const SHARED_PARTS_MAX = 1024;
+
+function sharedList(parts: SharedRequestParts | undefined, kind: string, list: readonly number[]): readonly number[] {
+  if (parts === undefined) return list.slice();
+  const key = `${kind}:${list.join(',')}`;
+  const known = parts.get(key) as readonly number[] | undefined;
+  if (known !== undefined) return known;
+  const own = list.slice();
+  if (parts.size < SHARED_PARTS_MAX) parts.set(key, own);
+  return own;
+}
+
+/** A CertificateRequest's CA names, each read once per capture, the list shared when another request had the same DERs. */
+function requestCaNames(dns: readonly { readonly der: Uint8Array }[], parts: SharedRequestParts | undefined): readonly CaName[] {
+  const keys: (string | undefined)[] = dns.map((dn) => (parts && dn.der.length <= 4096 ? `dn:${String.fromCharCode.apply(null, dn.der as unknown as number[])}` : undefined));
+  // Length-prefixed, so no run of names can pass for another; long lists are not shared (keys are kept).
+  const listKey = parts && keys.every((k) => k !== undefined) && keys.reduce((a, k) => a + k!.length, 0) <= 8192 ? `names:${keys.map((k) => `${k!.length}:${k}`).join('')}` : undefined;
+  const known = listKey === undefined ? undefined : (parts?.get(listKey) as readonly CaName[] | undefined);
+  if (known !== undefined) return known;
+  const names = dns.map((dn, i) => {
+    const key = keys[i];
+    let name = key === undefined ? undefined : (parts?.get(key) as CaName | undefined);
+    if (name === undefined) {
+      const der = Uint8Array.prototype.slice.call(dn.der);
+      const p = parseName(der);
+      name = { der, text: p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})` };
+      if (key !== undefined && parts !== undefined && parts.size < SHARED_PARTS_MAX) parts.set(key, name);
+    }
+    return name;
+  });
+  if (listKey !== undefined && parts !== undefined && parts.size < SHARED_PARTS_MAX) parts.set(listKey, names);
+  return names;
+}
+
+/** `caNames`: what the sessions of a capture share (SharedRequestParts). */
+export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, caNames?: SharedRequestParts): Session {
   const clientDir = summary.clientDir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
@@ -205,19 +246,9 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         frame: m.frame,
         messageIndex: m.index,
         form: body.form,
-        certificateTypes: body.certificateTypes.slice(),
-        signatureAlgorithms: body.signatureAlgorithms?.slice(),
-        caNames: body.certificateAuthorities.map((dn) => {
-          const key = caNames && dn.der.length <= 4096 ? String.fromCharCode.apply(null, dn.der as unknown as number[]) : undefined;
-          let name = key === undefined ? undefined : caNames?.get(key);
-          if (name === undefined) {
-            const der = Uint8Array.prototype.slice.call(dn.der);
-            const p = parseName(der);
-            name = { der, text: p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})` };
-            if (key !== undefined) caNames?.set(key, name);
-          }
-          return name;
-        }),
+        certificateTypes: sharedList(caNames, 'types', body.certificateTypes),
+        signatureAlgorithms: body.signatureAlgorithms && sharedList(caNames, 'algorithms', body.signatureAlgorithms),
+        caNames: requestCaNames(body.certificateAuthorities, caNames),
         decrypted: m.decrypted === true,
       };
     }
