@@ -26,6 +26,8 @@ export interface TcpSegment {
   readonly flags: number;
   readonly window: number;
   readonly payload: Uint8Array;
+  /** payload.length, without making the view (most packets of a large capture are only counted). */
+  readonly payloadLength: number;
   /** Payload bytes the IP header announces but the snap length cut off. */
   readonly payloadMissing: number;
   /** Offset of the TCP payload within frame.data (for a hex pane over the whole frame). */
@@ -33,10 +35,12 @@ export interface TcpSegment {
 }
 
 /**
- * The decoder's segments: the addresses are made into views only when read (a new connection's
- * first packet, IPv6 flow keys), not for each of the millions of packets of a large capture.
+ * The decoder's segments: the addresses and the payload are made into views only when read (a new
+ * connection's first packet, IPv6 flow keys, bytes someone reads), not for each of the millions of
+ * packets of a large capture. A segment is its own decode outcome (`kind`, `seg`): no wrapper object per packet.
  */
-class DecodedSegment implements TcpSegment {
+class DecodedSegment implements TcpSegment, TcpOutcome {
+  #payload: Uint8Array | undefined;
   constructor(
     readonly ipVersion: 4 | 6,
     /** The bytes holding the IP header, and where its source address starts (destination follows). */
@@ -50,10 +54,24 @@ class DecodedSegment implements TcpSegment {
     readonly ack: number,
     readonly flags: number,
     readonly window: number,
-    readonly payload: Uint8Array,
+    /** The frame's bytes; the payload is payloadLength bytes from payloadOffset. */
+    private readonly frameBytes: Uint8Array,
+    readonly payloadLength: number,
     readonly payloadMissing: number,
     readonly payloadOffset: number,
   ) {}
+
+  get kind(): 'tcp' {
+    return 'tcp';
+  }
+
+  get seg(): TcpSegment {
+    return this;
+  }
+
+  get payload(): Uint8Array {
+    return (this.#payload ??= this.frameBytes.subarray(this.payloadOffset, this.payloadOffset + this.payloadLength));
+  }
 
   get src(): Uint8Array {
     const n = this.ipVersion === 4 ? 4 : 16;
@@ -66,8 +84,13 @@ class DecodedSegment implements TcpSegment {
   }
 }
 
+export interface TcpOutcome {
+  readonly kind: 'tcp';
+  readonly seg: TcpSegment;
+}
+
 export type DecodeOutcome =
-  | { readonly kind: 'tcp'; readonly seg: TcpSegment }
+  | TcpOutcome
   | { readonly kind: 'other'; readonly what: string }
   | { readonly kind: 'unknown-link'; readonly linkType: number }
   | { readonly kind: 'malformed'; readonly layer: string; readonly message: string }
@@ -357,11 +380,12 @@ function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, a
     ((d[o + 8]! << 24) >>> 0) + ((d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!),
     d[o + 13]!,
     (d[o + 14]! << 8) | d[o + 15]!,
-    d.subarray(o + off, end),
+    d,
+    end - (o + off),
     missing,
     o + off,
   );
-  return { kind: 'tcp', seg };
+  return seg;
 }
 
 export function formatIp(a: Uint8Array): string {

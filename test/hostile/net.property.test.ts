@@ -178,6 +178,7 @@ function seg(o: Partial<TcpSegment> & { seq: number; flags: number }, payload: U
     ack: 0,
     window: 65535,
     payload,
+    payloadLength: payload.length,
     payloadMissing: 0,
     payloadOffset: 54,
     ...o,

@@ -168,7 +168,7 @@ export class TcpReassembler {
     conn.lastTs.sec = frame.tsSec;
     conn.lastTs.nsec = frame.tsNsec;
     conn.packets[dir]++;
-    const n = seg.payload.length;
+    const n = seg.payloadLength;
     conn.bytes[dir] += n + seg.payloadMissing;
 
     if (conn.ignored) {
