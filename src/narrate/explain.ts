@@ -391,34 +391,52 @@ function sortFindings(fs: readonly Finding[]): Finding[] {
   return [...fs].sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
 }
 
+/** What a story's ladder and certificate table are built from, when a renderer asks (JSON never does). */
+interface StorySource {
+  readonly a: SessionAssessment;
+  readonly notable: boolean;
+  readonly haveStores: boolean;
+  ladder?: LadderStep[];
+  blocks?: Block[];
+}
+const STORY_SOURCE = Symbol('story source');
+type WithSource = { readonly [STORY_SOURCE]: StorySource };
+function storyLadder(this: WithSource): LadderStep[] {
+  const src = this[STORY_SOURCE];
+  src.ladder ??= src.notable ? buildLadder(src.a) : [];
+  return src.ladder;
+}
+function storyBlocks(this: WithSource): Block[] {
+  const src = this[STORY_SOURCE];
+  src.blocks ??= ((t) => (t ? [t] : []))(certTable(src.a, src.haveStores));
+  return src.blocks;
+}
+// One getter pair for every story: getters of its own per object (closures in a literal) made each
+// story a slow dictionary, ~1 KB more for each of a large capture's thousands of sessions.
+const LADDER: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storyLadder });
+const BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storyBlocks });
+
 function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders: boolean, haveStores: boolean): SessionStory {
   const sentences = buildSentences(a, alsoIn);
   const outcome = storyOutcome(a);
   const notable = ladders || outcome !== 'ok' || a.presented.client !== undefined || a.tls13 !== undefined;
   const svc = serviceName(a);
-  // The ladder and the certificate table are built when a renderer asks (JSON never does).
-  let ladder: LadderStep[] | undefined;
-  let blocks: Block[] | undefined;
-  return {
+  const story: { -readonly [K in keyof SessionStory]?: SessionStory[K] } = {
     source: a.source,
     sessionId: a.session.id,
     headline: headline(a),
     outcome,
     outcomeText: a.outcome.text,
-    ...(svc ? { service: svc } : {}),
-    client: boxLabel(a.client),
-    server: boxLabel(a.server),
-    sentences,
-    findings: sortFindings(a.findings.map(toFinding)),
-    get ladder(): LadderStep[] {
-      ladder ??= notable ? buildLadder(a) : [];
-      return ladder;
-    },
-    get blocks(): Block[] {
-      blocks ??= ((t) => (t ? [t] : []))(certTable(a, haveStores));
-      return blocks;
-    },
   };
+  if (svc) story.service = svc;
+  story.client = boxLabel(a.client);
+  story.server = boxLabel(a.server);
+  story.sentences = sentences;
+  story.findings = sortFindings(a.findings.map(toFinding));
+  Object.defineProperty(story, STORY_SOURCE, { value: { a, notable, haveStores } satisfies StorySource });
+  Object.defineProperty(story, 'ladder', LADDER);
+  Object.defineProperty(story, 'blocks', BLOCKS);
+  return story as SessionStory;
 }
 
 // ---------------------------------------------------------------------------------------------
