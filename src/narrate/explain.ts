@@ -394,30 +394,33 @@ function sortFindings(fs: readonly Finding[]): Finding[] {
 /** What a story's ladder and certificate table are built from, when a renderer asks (JSON never does). */
 interface StorySource {
   readonly a: SessionAssessment;
+  readonly alsoIn: SessionEntry['alsoIn'];
   readonly notable: boolean;
   readonly haveStores: boolean;
-  ladder?: LadderStep[];
-  blocks?: Block[];
 }
 const STORY_SOURCE = Symbol('story source');
 type WithSource = { readonly [STORY_SOURCE]: StorySource };
+function storySentences(this: WithSource): Inline[][] {
+  const src = this[STORY_SOURCE];
+  return buildSentences(src.a, src.alsoIn);
+}
 function storyLadder(this: WithSource): LadderStep[] {
   const src = this[STORY_SOURCE];
-  src.ladder ??= src.notable ? buildLadder(src.a) : [];
-  return src.ladder;
+  return src.notable ? buildLadder(src.a) : [];
 }
 function storyBlocks(this: WithSource): Block[] {
-  const src = this[STORY_SOURCE];
-  src.blocks ??= ((t) => (t ? [t] : []))(certTable(src.a, src.haveStores));
-  return src.blocks;
+  const t = certTable(this[STORY_SOURCE].a, this[STORY_SOURCE].haveStores);
+  return t ? [t] : [];
 }
-// One getter pair for every story: getters of its own per object (closures in a literal) made each
-// story a slow dictionary, ~1 KB more for each of a large capture's thousands of sessions.
+// The long parts of a story (its sentences, ladder and certificate table: about 5 KB a session)
+// are made each time they are read and not kept: a report reads each once, as it writes that
+// session, and keeps every story to the end. One getter of each for every story: getters of its
+// own per object (closures in a literal) made each story a slow dictionary.
+const SENTENCES: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storySentences });
 const LADDER: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storyLadder });
 const BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storyBlocks });
 
 function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders: boolean, haveStores: boolean): SessionStory {
-  const sentences = buildSentences(a, alsoIn);
   const outcome = storyOutcome(a);
   const notable = ladders || outcome !== 'ok' || a.presented.client !== undefined || a.tls13 !== undefined;
   const svc = serviceName(a);
@@ -431,9 +434,9 @@ function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders
   if (svc) story.service = svc;
   story.client = boxLabel(a.client);
   story.server = boxLabel(a.server);
-  story.sentences = sentences;
+  Object.defineProperty(story, 'sentences', SENTENCES);
   story.findings = sortFindings(a.findings.map(toFinding));
-  Object.defineProperty(story, STORY_SOURCE, { value: { a, notable, haveStores } satisfies StorySource });
+  Object.defineProperty(story, STORY_SOURCE, { value: { a, alsoIn, notable, haveStores } satisfies StorySource });
   Object.defineProperty(story, 'ladder', LADDER);
   Object.defineProperty(story, 'blocks', BLOCKS);
   return story as SessionStory;
@@ -583,6 +586,30 @@ function boxKv(b: ExpresswayBox): [string, Inline[]] {
   return [b.name, [parts.join('; ')]];
 }
 
+const SECTION_SOURCE = Symbol('section source');
+function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry }): Block[] {
+  const s = this[SECTION_SOURCE];
+  const st = s.story;
+  const b: Block[] = [
+    { kind: 'paragraph', content: [{ kind: 'severity', severity: st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'error' : st.outcome === 'warning' ? 'warning' : 'info' }, ' ', { kind: 'strong', text: st.headline }] },
+    { kind: 'list', items: st.sentences },
+  ];
+  const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
+  if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
+  const ladder = st.ladder;
+  if (ladder.length) b.push({ kind: 'ladder', left: s.a.client.short, right: s.a.server.short, steps: ladder });
+  b.push(...st.blocks);
+  return b;
+}
+const SECTION_BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sessionSectionBlocks });
+
+/** A session's section of the document, its content made when read (a renderer reads it once, as it writes it). */
+function sessionSection(s: SessionEntry): Block {
+  const section = { kind: 'section' as const, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}` };
+  Object.defineProperty(section, SECTION_SOURCE, { value: s });
+  return Object.defineProperty(section, 'blocks', SECTION_BLOCKS) as unknown as Block;
+}
+
 function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
   const blocks: Block[] = [];
   const all = entries.flatMap((e) => e.sessions);
@@ -623,18 +650,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
       const nonTls = e.c.analyses.reduce((n, a) => n + a.connections.length, 0);
       caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${nonTls} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
     }
-    for (const s of e.sessions) {
-      const st = s.story;
-      const b: Block[] = [
-        { kind: 'paragraph', content: [{ kind: 'severity', severity: st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'error' : st.outcome === 'warning' ? 'warning' : 'info' }, ' ', { kind: 'strong', text: st.headline }] },
-        { kind: 'list', items: st.sentences },
-      ];
-      const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
-      if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
-      if (st.ladder.length) b.push({ kind: 'ladder', left: s.a.client.short, right: s.a.server.short, steps: st.ladder });
-      b.push(...st.blocks);
-      caseBlocks.push({ kind: 'section', title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}`, blocks: b });
-    }
+    for (const s of e.sessions) caseBlocks.push(sessionSection(s));
     if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
       const nb: Block[] = [];
       if (e.findings.length) nb.push({ kind: 'findings', findings: e.findings });
