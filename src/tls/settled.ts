@@ -383,29 +383,33 @@ export class SettledMessages {
   private message(base: Base, row: Row): TlsMessage {
     const head = row.head;
     const kind = KINDS[head & 7]!;
+    if (kind === 'handshake') return new SettledHandshake(this, base, row);
+    // Whole literals, not `{ ...base, ... }`: spreading an object with fractional-number fields
+    // (timestamps past 2^30) took V8's slow path, about 3 KB a message that outlived the young
+    // generation (a report reads every session's messages several times).
+    const { index, dir, frame, frames, tsSec, tsNsec, streamOffset, recordVersion } = base;
     switch (kind) {
-      case 'handshake':
-        return new SettledHandshake(this, base, row);
       case 'change-cipher-spec': {
         const bytes = this.bytesOf(row);
         const res = decodeChangeCipherSpec(bytes);
-        const m: ChangeCipherSpecMessage = { ...base, kind, bytes, fields: res.ok ? res.value.fields : [] };
+        const m: ChangeCipherSpecMessage = { index, dir, frame, frames, tsSec, tsNsec, streamOffset, recordVersion, kind, bytes, fields: res.ok ? res.value.fields : [] };
         return m;
       }
       case 'alert': {
         const bytes = this.bytesOf(row);
-        const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = { ...base, kind, encrypted: (head & ENCRYPTED) !== 0, length: row.length, bytes, fields: [] };
+        const encrypted = (head & ENCRYPTED) !== 0;
+        const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = { index, dir, frame, frames, tsSec, tsNsec, streamOffset, recordVersion, kind, encrypted, length: row.length, bytes, fields: [] };
         if (head & DECRYPTED) m.decrypted = true;
         if (head & HAS_LEVEL) m.level = row.type;
         if (head & HAS_DESCRIPTION) m.description = row.aux;
-        if (!m.encrypted) {
+        if (!encrypted) {
           const res = decodeAlert(bytes);
           if (res.ok) m.fields = res.value.fields;
         }
         return m;
       }
       default: {
-        const m: EncryptedRecordMessage = { ...base, kind, contentType: row.type, length: row.length };
+        const m: EncryptedRecordMessage = { index, dir, frame, frames, tsSec, tsNsec, streamOffset, recordVersion, kind, contentType: row.type, length: row.length };
         return m;
       }
     }
