@@ -301,7 +301,8 @@ export class TlsConnection implements StreamConsumer {
   private held = 0;
 
   constructor(options: TlsConnectionOptions = {}) {
-    this.limits = { ...DEFAULT_TLS_LIMITS, ...options.limits };
+    // The frozen defaults shared when nothing is changed: every decode context points at them.
+    this.limits = options.limits === undefined ? DEFAULT_TLS_LIMITS : { ...DEFAULT_TLS_LIMITS, ...options.limits };
     this.decryptor = options.decryptor;
     this.budget = options.budget;
   }

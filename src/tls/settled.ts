@@ -146,8 +146,12 @@ interface Row {
  */
 const sharedContexts = new Map<string, DecodeContext>();
 const SHARED_CONTEXTS_MAX = 256;
+/** Each limits object's values as a key, made once per object. */
+const limitsKeys = new WeakMap<object, string>();
 function sharedContext(ctx: DecodeContext): DecodeContext {
-  const key = `${JSON.stringify(ctx.limits)}|${ctx.version}|${ctx.keyExchange}|${ctx.fields}`;
+  let limits = limitsKeys.get(ctx.limits);
+  if (limits === undefined) limitsKeys.set(ctx.limits, (limits = JSON.stringify(ctx.limits)));
+  const key = `${limits}|${ctx.version}|${ctx.keyExchange}|${ctx.fields}`;
   const known = sharedContexts.get(key);
   if (known !== undefined) return known;
   // Only what a context is: the live one may be a richer object.
@@ -192,6 +196,7 @@ export class SettledMessages {
   ): SettledMessages {
     const n = list.length;
     const ctxs: DecodeContext[] = [];
+    const liveCtxs: DecodeContext[] = [];
     const ders: Uint8Array[] = [];
     let errors: (DecodeError | undefined)[] | undefined;
     let byteCount = 0;
@@ -280,11 +285,14 @@ export class SettledMessages {
           if (m.decrypted) head |= DECRYPTED;
           if (m.sslv2) head |= SSLV2;
           const live = m.sslv2 ? undefined : contextOf(m);
-          const ctx = live === undefined ? undefined : sharedContext(live);
           let k = -1;
-          if (ctx !== undefined) {
-            k = ctxs.indexOf(ctx);
-            if (k < 0) k = ctxs.push(ctx) - 1;
+          if (live !== undefined) {
+            // A connection's messages share a few live contexts: each is looked up once.
+            k = liveCtxs.indexOf(live);
+            if (k < 0) {
+              liveCtxs.push(live);
+              k = ctxs.push(sharedContext(live)) - 1;
+            }
           }
           aux = k;
           if (m.error !== undefined) (errors ??= new Array(n))[i] = m.error;
