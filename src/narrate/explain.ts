@@ -391,7 +391,7 @@ function sortFindings(fs: readonly Finding[]): Finding[] {
   return [...fs].sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
 }
 
-/** What a story's ladder and certificate table are built from, when a renderer asks (JSON never does). */
+/** What a story's sentences, ladder and certificate table are made from, each time they are read. */
 interface StorySource {
   readonly a: SessionAssessment;
   readonly alsoIn: SessionEntry['alsoIn'];
