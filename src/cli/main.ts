@@ -5,7 +5,7 @@ import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, formatFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
-import { runView } from './view.js';
+import { preferProductionUi, runView } from './view.js';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { jsonText } from './output.js';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
@@ -201,6 +201,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         // Interactive on a terminal; printed otherwise (pipes, --print, --format).
         if (name !== undefined && !opts.print && opts.format === undefined && io === stdio && process.stdout.isTTY && process.stdin.isTTY) {
           const resolved = await resolveNamedLesson(name, opts);
+          preferProductionUi();
           const { runLesson } = await import('../tui/lesson/run.js');
           await runLesson(resolved, { color });
           const problems = lessonProblems(resolved);

@@ -127,12 +127,23 @@ export interface ViewCliOptions extends ViewInputOptions {
   readonly exportDir?: string;
 }
 
+/**
+ * Call before the terminal UI is first imported: React and Ink pick their production build from
+ * NODE_ENV when first loaded. React's development build records what changed in every render for
+ * its performance tracks; a viewer over a 1 GB capture (3,310 sessions) held 589 MB with it and
+ * 234 MB without, and read it in about 4 s instead of 8. A NODE_ENV the user set is kept.
+ */
+export function preferProductionUi(): void {
+  process.env['NODE_ENV'] ??= 'production';
+}
+
 /** The `view` command: needs a terminal on both ends; returns the exit code. */
 export async function runView(paths: readonly string[], opts: ViewCliOptions, io: { err(text: string): void }, load: Loader = reportLoader(opts)): Promise<number> {
   if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
     io.err('ekuscope: view needs a terminal; for text use: ekuscope report PATH...\n');
     return 2;
   }
+  preferProductionUi();
   const { runViewer } = await import('../tui/run.js');
   const { colorWanted } = await import('../tui/theme.js');
   const source = viewSource(paths, load);
