@@ -89,8 +89,7 @@ export class ByteReader {
 
   u32(what = 'u32'): number {
     this.need(4, what);
-    const b = this.buf;
-    const v = ((b[this.pos]! << 24) >>> 0) + ((b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!);
+    const v = u32be(this.buf, this.pos);
     this.pos += 4;
     return v;
   }
@@ -159,4 +158,9 @@ export class ByteReader {
   malformed(message: string): never {
     throw new ReaderError({ kind: 'malformed', message, offset: this.base + this.pos });
   }
+}
+
+/** Big-endian unsigned 32-bit value at `at` (bounds are the caller's: unchecked, for hot loops). */
+export function u32be(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
 }

@@ -1,3 +1,4 @@
+import { u32be } from '../bytes/index.js';
 import type { Frame } from '../capture/types.js';
 import { LINKTYPE } from './linktypes.js';
 
@@ -367,17 +368,16 @@ function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, a
   const off = (d[o + 12]! >> 4) * 4;
   if (off < 20) return malformed('TCP', `data offset ${off} below 20`);
   if (end < o + off) return malformed('TCP', `data offset ${off} runs past the packet`);
-  const a = addrAt;
   const seg = new DecodedSegment(
     v,
     addr,
     addrAt,
-    v === 4 ? ((addr[a]! << 24) >>> 0) + (addr[a + 1]! << 16) + (addr[a + 2]! << 8) + addr[a + 3]! : 0,
-    v === 4 ? ((addr[a + 4]! << 24) >>> 0) + (addr[a + 5]! << 16) + (addr[a + 6]! << 8) + addr[a + 7]! : 0,
+    v === 4 ? u32be(addr, addrAt) : 0,
+    v === 4 ? u32be(addr, addrAt + 4) : 0,
     (d[o]! << 8) | d[o + 1]!,
     (d[o + 2]! << 8) | d[o + 3]!,
-    ((d[o + 4]! << 24) >>> 0) + ((d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!),
-    ((d[o + 8]! << 24) >>> 0) + ((d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!),
+    u32be(d, o + 4),
+    u32be(d, o + 8),
     d[o + 13]!,
     (d[o + 14]! << 8) | d[o + 15]!,
     d,

@@ -8,7 +8,7 @@
  * the bounds exception becomes a Result at `decodeWith` (never thrown past this module's callers).
  * Views returned here alias the input buffer: they live as long as the certificate's own DER copy.
  */
-import { ByteReader, type Result, decodeWith, toHex } from '../bytes/index.js';
+import { ByteReader, type Result, decodeWith, toHex, u32be } from '../bytes/index.js';
 
 export const TAG = {
   BOOLEAN: 0x01,
@@ -195,7 +195,7 @@ export function decodeString(tag: number, v: Uint8Array): { text: string; lossy:
     if (v.length % 4 !== 0) return { text: latin1.decode(v), lossy: true };
     let s = '';
     for (let i = 0; i < v.length; i += 4) {
-      const cp = ((v[i]! << 24) >>> 0) + ((v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!);
+      const cp = u32be(v, i);
       s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
     }
     return { text: s, lossy: false };
