@@ -1,6 +1,7 @@
 import { close, closeSync, createReadStream, fstatSync, open, openSync, read, readSync, statSync } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { PCAP_MAGIC_NS_BE, PCAP_MAGIC_NS_LE, PCAP_MAGIC_US_BE, PCAP_MAGIC_US_LE } from './pcap.js';
 
 /** Read size for capture files: large chunks keep per-chunk overhead negligible at GB sizes. */
 export const CHUNK_SIZE = 1 << 20;
@@ -351,8 +352,8 @@ class ReadAhead extends Readable {
 function pcapOrderOf(head: Buffer): 'le' | 'be' | undefined {
   if (head.length < 24) return undefined;
   const m = head.readUInt32BE(0);
-  if (m === 0xd4c3b2a1 || m === 0x4d3cb2a1) return 'le';
-  if (m === 0xa1b2c3d4 || m === 0xa1b23c4d) return 'be';
+  if (m === PCAP_MAGIC_US_LE || m === PCAP_MAGIC_NS_LE) return 'le';
+  if (m === PCAP_MAGIC_US_BE || m === PCAP_MAGIC_NS_BE) return 'be';
   return undefined;
 }
 
