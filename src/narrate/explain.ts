@@ -547,7 +547,7 @@ function wholeParts(model: Record<string, unknown>) {
 }
 
 function outcomeCell(st: SessionStory): Inline[] {
-  const sev: Severity = st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'error' : st.outcome === 'warning' ? 'warning' : 'info';
+  const sev = storySeverity(st.outcome);
   const word = st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'FAILED' : st.outcome === 'warning' ? 'warning' : 'unknown';
   return [{ kind: 'severity', severity: sev }, ` ${word}: ${st.outcomeText}`];
 }
@@ -591,7 +591,7 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry })
   const s = this[SECTION_SOURCE];
   const st = s.story;
   const b: Block[] = [
-    { kind: 'paragraph', content: [{ kind: 'severity', severity: st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'error' : st.outcome === 'warning' ? 'warning' : 'info' }, ' ', { kind: 'strong', text: st.headline }] },
+    { kind: 'paragraph', content: [{ kind: 'severity', severity: storySeverity(st.outcome) }, ' ', { kind: 'strong', text: st.headline }] },
     { kind: 'list', items: st.sentences },
   ];
   const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
