@@ -279,14 +279,12 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     if (cases.every((c) => c.analyses.length === 0) && !cases.some((c) => c.context.boxes.length > 0)) {
       throw new InputError(`${paths.join(', ')}: no readable capture (${cases.flatMap((c) => c.notes).join(' ') || 'nothing found'})`);
     }
-    let expl = explain(cases, { generator: opts.generator ?? 'ekuscope' });
-    if (opts.redact) expl = redactExplanation(expl);
+    const told = explain(cases, { generator: opts.generator ?? 'ekuscope' });
+    const expl = opts.redact ? redactExplanation(told) : told;
     const sessions = expl.stories.length;
-    // The explanation the pieces are rendered from (`expl` is reassigned above; the getters outlive it).
-    const explained = expl;
     if (opts.quiet) {
       // Quiet (the benchmark) still renders every piece, so the measured cost is the whole report's; nothing is kept.
-      for (const piece of render(explained, format, opts)) void piece;
+      for (const piece of render(expl, format, opts)) void piece;
       return { sessions, exitCode: exitFor(expl), text: '', pieces: () => [], explanation: expl, cases, errors: [] };
     }
     let text: string | undefined;
@@ -294,10 +292,10 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
       sessions,
       exitCode: exitFor(expl),
       get text() {
-        text ??= [...render(explained, format, opts)].join('');
+        text ??= [...render(expl, format, opts)].join('');
         return text;
       },
-      pieces: () => (text !== undefined ? [text] : render(explained, format, opts)),
+      pieces: () => (text !== undefined ? [text] : render(expl, format, opts)),
       explanation: expl,
       cases,
       errors: [],
