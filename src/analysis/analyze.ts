@@ -69,8 +69,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const keepBytes = opts.messageBytes === 'all' ? undefined : keptForAnalysis;
   // Shared by the connections under way: thousands of unfinished handshakes stay bounded together.
   const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES);
-  // CertificateRequest CA names repeat from session to session: each distinct one is read and kept once.
-  const caNames: SharedRequestParts = new Map();
+  // CertificateRequests repeat from session to session: their CA names and lists are read and kept once.
+  const requestParts: SharedRequestParts = new Map();
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
@@ -88,7 +88,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       return;
     }
     const x0 = performance.now();
-    const built = buildSession(conn, summary, pool, decryption, caNames);
+    const built = buildSession(conn, summary, pool, decryption, requestParts);
     // Kept packed; a Certificate message keeps the pool's copy of each certificate, not a second one of its own.
     const packed = t.settle((m, position) => {
       const ref = built.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
@@ -109,7 +109,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       const conn = open?.get(id);
       const summary = t.summary();
       // The dissector keeps appending to its message list: the snapshot gets its own copy.
-      if (conn && summary.isTls) now.push(buildSession(conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, caNames));
+      if (conn && summary.isTls) now.push(buildSession(conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, requestParts));
     }
     return { source, sessions: now.sort((a, b) => a.id - b.id), pool };
   });
@@ -208,8 +208,8 @@ function requestCaNames(dns: readonly { readonly der: Uint8Array }[], parts: Sha
   return names;
 }
 
-/** `caNames`: what the sessions of a capture share (SharedRequestParts). */
-export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, caNames?: SharedRequestParts): Session {
+/** `requestParts`: what the sessions of a capture share (SharedRequestParts). */
+export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, requestParts?: SharedRequestParts): Session {
   const clientDir = summary.clientDir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
@@ -246,9 +246,9 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         frame: m.frame,
         messageIndex: m.index,
         form: body.form,
-        certificateTypes: sharedList(caNames, 'types', body.certificateTypes),
-        signatureAlgorithms: body.signatureAlgorithms && sharedList(caNames, 'algorithms', body.signatureAlgorithms),
-        caNames: requestCaNames(body.certificateAuthorities, caNames),
+        certificateTypes: sharedList(requestParts, 'types', body.certificateTypes),
+        signatureAlgorithms: body.signatureAlgorithms && sharedList(requestParts, 'algorithms', body.signatureAlgorithms),
+        caNames: requestCaNames(body.certificateAuthorities, requestParts),
         decrypted: m.decrypted === true,
       };
     }
