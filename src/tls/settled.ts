@@ -140,9 +140,9 @@ interface Row {
 
 /**
  * Decode contexts, shared by every settled connection that had an equal one (few exist: a version
- * and a key exchange under the same limits; each connection has its own limits object with the
- * same values), instead of two objects and a limits object kept per connection. Bounded: hostile
- * captures could name many versions.
+ * and a key exchange under the same limits, compared by value: limits given as options make an
+ * object per connection), instead of two objects kept per connection. Bounded: hostile captures
+ * could name many versions.
  */
 const sharedContexts = new Map<string, DecodeContext>();
 const SHARED_CONTEXTS_MAX = 256;
@@ -183,9 +183,9 @@ export class SettledMessages {
   ) {}
 
   /**
-   * Packs a connection's message list. `certificates` (a Certificate message's decoded list, when
+   * Packs a connection's message list. `certificatesOf` (a Certificate message's decoded list, when
    * still at hand) and `stored` let a Certificate message keep only the bytes around certificates
-   * another store already holds.
+   * another store already holds; `keep` says which handshake messages keep their bytes.
    */
   static pack(
     list: readonly TlsMessage[],
