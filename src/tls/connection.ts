@@ -319,6 +319,11 @@ export class TlsConnection implements StreamConsumer {
     return true;
   }
 
+  /** Why room() refused: said the same way by every anomaly it causes. */
+  private budgetFull(): string {
+    return `the handshakes under way in this capture hold ${sizeText(this.budget?.max ?? 0)} already`;
+  }
+
   /** A buffer of `n` bytes counted by room() is let go. */
   private unroom(n: number): void {
     const k = Math.min(n, this.held);
@@ -593,7 +598,7 @@ export class TlsConnection implements StreamConsumer {
         const size = Math.min(cap, Math.max(d.scanLen + take, (d.scan?.length ?? 0) * 2, 1024));
         if (!this.room(size - (d.scan?.length ?? 0))) {
           // No room in the capture-wide budget to look further for a TLS start.
-          this.anomaly('record-desync', d.dir, frame, `no room left to look for a TLS start (the handshakes under way in this capture hold ${sizeText(this.budget?.max ?? 0)} already)`);
+          this.anomaly('record-desync', d.dir, frame, `no room left to look for a TLS start (${this.budgetFull()})`);
           d.mode = 'lost';
           this.dropScan(d);
           d.scanChunks = [];
@@ -1113,7 +1118,7 @@ export class TlsConnection implements StreamConsumer {
       'message-too-long',
       d.dir,
       frame,
-      `${handshakeTypeName(h.hdr[0]!)} of ${h.length} bytes kept truncated: the handshakes under way in this capture hold ${sizeText(this.budget?.max ?? 0)} already`,
+      `${handshakeTypeName(h.hdr[0]!)} of ${h.length} bytes kept truncated: ${this.budgetFull()}`,
     );
   }
 
