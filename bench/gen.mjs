@@ -67,8 +67,10 @@ function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 
 
 /**
  * @param template {{chunks: {dir: 0|1, bytes: Buffer}[]}} a real TLS handshake, both directions in order.
+ * @param appScale each connection carries this many times the application bytes (16 KiB .. 528 KiB):
+ *   at 10 a 1 GB capture holds about as many handshakes as a 100 MB one at 1 (bytes grow, sessions do not).
  */
-export function generate(path, targetBytes, template, seed = 1) {
+export function generate(path, targetBytes, template, seed = 1, appScale = 1) {
   const rnd = rng(seed);
   const out = new PcapOut(path);
   // One 16 KiB TLS application-data record body, reused (the analyser must not look inside).
@@ -93,7 +95,7 @@ export function generate(path, targetBytes, template, seed = 1) {
         dport: [5061, 7001, 443, 8443][id % 4],
         cseq: rnd(), sseq: rnd(),
         // Application bytes server → client for this connection: 16 KiB .. 528 KiB.
-        appLeft: 16384 + (rnd() % (1 << 19)),
+        appLeft: (16384 + (rnd() % (1 << 19))) * appScale,
         appOff: 0,
         phase: 0,
       };

@@ -1,7 +1,10 @@
 // Benchmark: generates 100 MB and 1 GB captures deterministically and measures ekuscope's stages
 // and tshark on the same files in the same run. Figures, not a pass/fail: machines are shared.
-// Usage: npm run bench [-- --sizes 100,1000] [--runs 3] [--no-tshark] [--keep]
+// Usage: npm run bench [-- --sizes 100,1000] [--runs 3] [--no-tshark] [--keep] [--same-sessions]
 // Each job runs --runs times in its own process; the median is shown with the range.
+// --same-sessions: also, for each size above the first, a capture of that size with about as many
+// handshakes as the first size's (longer connections), analysed by the full job: what memory owes to
+// bytes read and what to sessions kept.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,6 +22,7 @@ const sizes = opt('--sizes', '100,1000').split(',').map((s) => parseInt(s, 10));
 const withTshark = !args.includes('--no-tshark') && spawnSync('tshark', ['--version']).status === 0;
 const keep = args.includes('--keep');
 const runs = Math.max(1, parseInt(opt('--runs', '3'), 10) || 3);
+const sameSessions = args.includes('--same-sessions');
 
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
   console.log('building dist/ first ...');
@@ -211,7 +215,25 @@ for (const mb of sizes) {
   rows.push(row);
   if (!keep) rmSync(file);
 }
-const fulls = rows.filter((r) => r.jobs.full && !r.jobs.full.error);
+if (sameSessions) {
+  console.log(`\n== same sessions: each size with about as many handshakes as the ${sizes[0]} MB capture (connections size/${sizes[0]} times longer)`);
+  for (const mb of sizes.slice(1)) {
+    const file = join(outDir, `bench-${mb}MB-same-sessions.pcap`);
+    const gen = generate(file, mb * 1_000_000, template, 42, mb / sizes[0]);
+    const size = statSync(file).size;
+    const r = await job('full', file);
+    const row = { sizeMB: size / 1e6, frames: gen.frames, handshakes: gen.handshakes, certificatesExpected: gen.certificatesExpected, sameSessions: true, jobs: { full: r } };
+    if (r.error) console.log(`  ${mb} MB full failed: ${r.error}`);
+    else
+      console.log(
+        `  ${mb} MB, ${gen.handshakes} handshakes: full ${r.seconds.toFixed(2)} s (${range(r.runs.seconds, 2)})  ${(size / 1e6 / r.seconds).toFixed(0)} MB/s  peak RSS ${r.maxRssMiB.toFixed(0)} MiB (${range(r.runs.maxRssMiB, 0)})` +
+          `  certificates ${r.certificates}/${gen.certificatesExpected}${r.keptMiB !== undefined ? `  kept ${r.keptMiB.toFixed(1)} MiB` : ''}`,
+      );
+    rows.push(row);
+    if (!keep) rmSync(file);
+  }
+}
+const fulls = rows.filter((r) => !r.sameSessions && r.jobs.full && !r.jobs.full.error);
 if (fulls.length > 1) {
   console.log(`\nfull analysis across sizes (medians): ${fulls.map((r) => `${Math.round(r.sizeMB)} MB: ${r.jobs.full.seconds.toFixed(2)} s, peak RSS ${r.jobs.full.maxRssMiB.toFixed(0)} MiB${r.jobs.full.keptMiB !== undefined ? `, kept ${r.jobs.full.keptMiB.toFixed(1)} MiB` : ''}`).join('; ')}`);
 }
