@@ -7,7 +7,7 @@
  * Instances hold their own maps; there is no module-level state.
  */
 import { createHash } from 'node:crypto';
-import { toHex } from '../bytes/index.js';
+import { toHex, u32be } from '../bytes/index.js';
 import { parseCertificate } from './certificate.js';
 import type { CertInfo } from './types.js';
 
@@ -23,6 +23,8 @@ export class CertPool {
   private readonly byIssuerSerial = new Map<string, CertId[]>();
   private readonly bySubject = new Map<string, CertId[]>();
   private readonly bySki = new Map<string, CertId[]>();
+  /** Certificates added by DER, by length and last four bytes (addDer). */
+  private readonly byTail = new Map<number, CertInfo>();
 
   /** Adds a decoded certificate; returns the canonical id (the first copy wins). */
   add(cert: CertInfo): CertId {
@@ -40,9 +42,22 @@ export class CertPool {
    * in every session, and hashing is far cheaper than decoding.
    */
   addDer(der: Uint8Array): CertId {
+    // A repeat is recognised by its length and last four bytes (a signature's, as good as random)
+    // and confirmed byte for byte, without hashing: comparing is several times cheaper, and a busy
+    // capture repeats each chain thousands of times. A different certificate under the same key
+    // (chance or crafted) is hashed as usual.
+    const key = (der.length % 0x100000) * 0x100000000 + (der.length >= 4 ? u32be(der, der.length - 4) : 0);
+    const seen = this.byTail.get(key);
+    if (seen !== undefined && sameBytes(seen.der, der)) return seen.sha256;
     const id = createHash('sha256').update(der).digest('hex');
     // The stored certificate's own id string: every reference to it shares one string.
-    return this.byId.get(id)?.sha256 ?? this.add(parseCertificate(der));
+    const known = this.byId.get(id);
+    if (known !== undefined) return known.sha256;
+    const cert = parseCertificate(der);
+    this.add(cert);
+    // Bounded: past it, a capture of many distinct certificates hashes each as before.
+    if (seen === undefined && this.byTail.size < TAIL_KEYS_MAX) this.byTail.set(key, cert);
+    return cert.sha256;
   }
 
   get size(): number {
@@ -78,6 +93,12 @@ export class CertPool {
   all(): CertInfo[] {
     return [...this.byId.values()];
   }
+}
+
+const TAIL_KEYS_MAX = 4096;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 }
 
 function issuerSerialKey(issuerDer: Uint8Array, serial: string): string {

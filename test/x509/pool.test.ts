@@ -29,6 +29,27 @@ describe('CertPool', () => {
     expect(pool.byIssuerAndSerial(c.issuer!.der, '00C6DF76AA0000000029')).toEqual([c]);
   });
 
+  it('recognises a repeated DER in another buffer, and keeps a different one with the same length and last bytes apart', () => {
+    const pool = new CertPool();
+    const int = cert('int-serverauth.pem');
+    const id = pool.addDer(int.der);
+    // The same bytes at another offset of another buffer, as the next session's Certificate message carries them.
+    const copy = new Uint8Array(int.der.length + 7);
+    copy.set(int.der, 7);
+    expect(pool.addDer(copy.subarray(7))).toBe(id);
+    // Same length and last four bytes, one byte changed in the middle: its own fingerprint, decoded on its own.
+    const forged = Uint8Array.from(int.der);
+    forged[forged.length >> 1]! ^= 0xff;
+    const forgedId = pool.addDer(forged);
+    expect(forgedId).not.toBe(id);
+    expect(forgedId).toBe(parseCertificate(forged).sha256);
+    expect(pool.addDer(forged)).toBe(forgedId);
+    expect(pool.addDer(int.der)).toBe(id);
+    expect(pool.size).toBe(2);
+    // Short inputs (no four last bytes) still work.
+    expect(pool.addDer(new Uint8Array([9]))).toBe(parseCertificate(new Uint8Array([9])).sha256);
+  });
+
   it('keeps undecodable certificates by fingerprint only', () => {
     const pool = new CertPool();
     const id = pool.addDer(new Uint8Array([1, 2, 3]));
