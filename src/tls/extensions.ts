@@ -57,6 +57,22 @@ function u16List(r: ByteReader, label: string, name: (v: number) => string, out:
   return values;
 }
 
+// A server asks every client for the same CA names: each name's text is read once per process.
+// Pure (the text depends on the bytes alone); bounded in entries and key length, so hostile
+// captures with endless distinct names only stop being remembered.
+const NAME_TEXTS = new Map<string, string | undefined>();
+const NAME_TEXTS_MAX = 1024;
+const NAME_KEY_MAX = 1024;
+
+function nameText(der: Uint8Array): string | undefined {
+  if (der.length > NAME_KEY_MAX) return distinguishedNameText(der);
+  const key = String.fromCharCode.apply(null, der as unknown as number[]);
+  if (NAME_TEXTS.has(key)) return NAME_TEXTS.get(key);
+  const text = distinguishedNameText(der);
+  if (NAME_TEXTS.size < NAME_TEXTS_MAX) NAME_TEXTS.set(key, text);
+  return text;
+}
+
 /** DistinguishedName list: opaque DistinguishedName<1..2^16-1> (RFC 5246 §7.4.4, RFC 8446 §4.2.4). */
 export function readDistinguishedNames(r: ByteReader, out: Field[] | undefined): DistinguishedNameBlob[] {
   const names: DistinguishedNameBlob[] = [];
@@ -64,7 +80,7 @@ export function readDistinguishedNames(r: ByteReader, out: Field[] | undefined):
     const at = r.offset;
     const len = r.u16('DistinguishedName length');
     const der = r.bytes(len, 'DistinguishedName');
-    const text = distinguishedNameText(der);
+    const text = nameText(der);
     const blob: DistinguishedNameBlob = text === undefined
       ? { der, span: { offset: at + 2, length: len } }
       : { der, text, span: { offset: at + 2, length: len } };

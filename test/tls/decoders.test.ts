@@ -228,6 +228,19 @@ describe('CertificateRequest', () => {
     expect(find(fields, 'Certificate Type')?.value).toBe('rsa_sign (1)');
     expect(spansInside(fields, bytes.length)).toBe(true);
   });
+  it('reads a repeated CA name the same each time, an unreadable one as unreadable each time', () => {
+    // The texts are remembered per process (a server asks every client alike): repeats must match a first reading.
+    const bad = Uint8Array.from([0x30, 0x03, 0x31, 0x01, 0x00]);
+    const bytes = hs(13, vec8([1]), vec16(u16(0x0401)), vec16(vec16(ca2), vec16(bad), vec16(ca1), vec16(ca2), vec16(bad)));
+    for (let i = 0; i < 3; i++) {
+      const { body, fields } = decode(bytes);
+      if (body.kind !== 'certificate-request') throw new Error('kind');
+      expect(body.certificateAuthorities.map((c) => c.text)).toEqual([distinguishedNameText(ca2), undefined, distinguishedNameText(ca1), distinguishedNameText(ca2), undefined]);
+      expect(body.certificateAuthorities[4]!.der).toEqual(bad);
+      const named = (fs: readonly Field[]): Field[] => fs.flatMap((f) => (f.label === 'Distinguished Name' ? [f] : named(f.children ?? [])));
+      expect(named(fields).map((f) => f.value)).toEqual(['CN=Other\\, Inc. Root', '(unreadable DER, 5 bytes)', 'CN=Example Issuing CA,O=Example', 'CN=Other\\, Inc. Root', '(unreadable DER, 5 bytes)']);
+    }
+  });
   it('TLS 1.2 with an empty CA list means any CA', () => {
     const { body } = decode(hs(13, vec8([1]), vec16(u16(0x0401)), vec16()));
     expect(body.kind === 'certificate-request' && body.certificateAuthorities.length).toBe(0);
