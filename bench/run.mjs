@@ -202,14 +202,18 @@ for (const mb of sizes) {
   } else console.log(args.includes('--no-tshark') ? '  tshark: skipped (--no-tshark)' : '  tshark: not installed, no comparison (apt-get install tshark)');
   const j = row.jobs;
   const ok = (m) => j[m] && !j[m].error;
+  // Differences of medians of separate jobs: when the machine's noise exceeds a stage's cost the
+  // difference comes out negative, and says so instead of a negative time.
+  const secs = (s) => (s < 0 ? 'within noise' : `${s.toFixed(2)} s`);
+  const pct = (s, whole) => (s < 0 ? 'within noise' : `${((100 * s) / whole).toFixed(0)}%`);
   if (ok('framing') && ok('decode') && ok('pipeline')) {
     const p = j.pipeline.seconds;
-    console.log(`  split of the pipeline: pcap-parser framing ${(100 * j.framing.seconds / p).toFixed(0)}%, link/IP/TCP decoding ${(100 * (j.decode.seconds - j.framing.seconds) / p).toFixed(0)}%, reassembly ${(100 * (p - j.decode.seconds) / p).toFixed(0)}% (pipeline = reassembly of every byte, no TLS)`);
+    console.log(`  split of the pipeline: pcap-parser framing ${(100 * j.framing.seconds / p).toFixed(0)}%, link/IP/TCP decoding ${pct(j.decode.seconds - j.framing.seconds, p)}, reassembly ${pct(p - j.decode.seconds, p)} (pipeline = reassembly of every byte, no TLS)`);
   }
   if (ok('full') && j.full.split) {
     const f = j.full.seconds;
     const x = j.full.split.x509Ms / 1000;
-    console.log(`  split of the full job: framing ${j.framing.seconds.toFixed(2)} s, decoding ${(j.decode.seconds - j.framing.seconds).toFixed(2)} s, reassembly + TLS ${(f - j.decode.seconds - x).toFixed(2)} s, X.509 and session building ${x.toFixed(2)} s`);
+    console.log(`  split of the full job: framing ${j.framing.seconds.toFixed(2)} s, decoding ${secs(j.decode.seconds - j.framing.seconds)}, reassembly + TLS ${secs(f - j.decode.seconds - x)}, X.509 and session building ${x.toFixed(2)} s`);
   }
   if (ok('full') && ok('report')) console.log(`  report costs ${(j.report.seconds / j.full.seconds).toFixed(2)}x the full analysis`);
   rows.push(row);
