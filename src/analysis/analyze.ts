@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { latin1 } from '../bytes/index.js';
 import type { Connection, Dir, StreamConsumer } from '../net/index.js';
 import { DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
@@ -188,7 +189,7 @@ function sharedList(parts: SharedRequestParts | undefined, kind: string, list: r
 
 /** A CertificateRequest's CA names, each read once per capture, the list shared when another request had the same DERs. */
 function requestCaNames(dns: readonly { readonly der: Uint8Array }[], parts: SharedRequestParts | undefined): readonly CaName[] {
-  const keys: (string | undefined)[] = dns.map((dn) => (parts && dn.der.length <= 4096 ? `dn:${String.fromCharCode.apply(null, dn.der as unknown as number[])}` : undefined));
+  const keys: (string | undefined)[] = dns.map((dn) => (parts && dn.der.length <= 4096 ? `dn:${latin1(dn.der)}` : undefined));
   // Length-prefixed, so no run of names can pass for another; long lists are not shared (keys are kept).
   const listKey = parts && keys.every((k) => k !== undefined) && keys.reduce((a, k) => a + k!.length, 0) <= 8192 ? `names:${keys.map((k) => `${k!.length}:${k}`).join('')}` : undefined;
   const known = listKey === undefined ? undefined : (parts?.get(listKey) as readonly CaName[] | undefined);

@@ -36,3 +36,11 @@ export function safeAscii(bytes: Uint8Array, max = 200): string {
   for (let i = 0; i < Math.min(bytes.length, max); i++) s += String.fromCharCode(bytes[i]!);
   return safeText(s) + (bytes.length > max ? '…' : '');
 }
+
+/**
+ * Each byte as one character (Latin-1), as one flat string: a map key for bytes, or the text of bytes
+ * already known to be printable. One call argument per byte: callers bound the length.
+ */
+export function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}

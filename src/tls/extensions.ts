@@ -2,7 +2,7 @@
  * Extension lists and the extensions the explainer needs, shared by ClientHello, ServerHello,
  * TLS 1.3 CertificateRequest and Certificate entries (RFC 8446 §4.2).
  */
-import { ByteReader, decodeWith } from '../bytes/index.js';
+import { ByteReader, decodeWith, latin1 } from '../bytes/index.js';
 import { distinguishedNameText } from './dn.js';
 import { field, printable, shortHex } from './fields.js';
 import {
@@ -66,7 +66,7 @@ const NAME_KEY_MAX = 1024;
 
 function nameText(der: Uint8Array): string | undefined {
   if (der.length > NAME_KEY_MAX) return distinguishedNameText(der);
-  const key = String.fromCharCode.apply(null, der as unknown as number[]);
+  const key = latin1(der);
   if (NAME_TEXTS.has(key)) return NAME_TEXTS.get(key);
   const text = distinguishedNameText(der);
   if (NAME_TEXTS.size < NAME_TEXTS_MAX) NAME_TEXTS.set(key, text);

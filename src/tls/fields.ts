@@ -1,4 +1,4 @@
-import { toHex } from '../bytes/index.js';
+import { latin1, toHex } from '../bytes/index.js';
 import type { Field } from './types.js';
 
 /** Builds a Field; `children` omitted when empty so trees stay small. */
@@ -24,7 +24,7 @@ export function field(
 export function printable(bytes: Uint8Array, max = 256): string {
   if (bytes.length <= max && plainAscii(bytes)) {
     // The common case (a host name) in one flat string, not one concatenation per character.
-    return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    return latin1(bytes);
   }
   let out = '';
   const n = Math.min(bytes.length, max);

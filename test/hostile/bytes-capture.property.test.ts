@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, decodeWith, ReaderError } from '../../src/bytes/index.js';
+import { ByteReader, decodeWith, latin1, ReaderError } from '../../src/bytes/index.js';
 import { CaptureFormatError, readCapture, type CaptureSummary } from '../../src/capture/index.js';
 import { pcapFile, pcapngFile, type RawFrame } from '../helpers/frames.js';
 import { parseLayout, recordLength, wholeRecords } from '../../scripts/fuzz/layout.js';
@@ -203,6 +203,20 @@ describe('capture readers', () => {
         checkLocated(r.summary!, file.length);
       }),
       { numRuns: 800 * RUNS },
+    );
+  });
+});
+
+describe('latin1 (bytes as a map key)', () => {
+  it('is one character per byte, the byte itself, so equal keys mean equal bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), fc.uint8Array({ maxLength: 64 }), (a, b) => {
+        const k = latin1(a);
+        expect(k.length).toBe(a.length);
+        for (let i = 0; i < a.length; i++) expect(k.charCodeAt(i)).toBe(a[i]);
+        expect(latin1(b) === k).toBe(Buffer.from(a).equals(Buffer.from(b)));
+      }),
+      { numRuns: 200 * RUNS },
     );
   });
 });
