@@ -50,13 +50,15 @@ export class CertPool {
     const seen = this.byTail.get(key);
     if (seen !== undefined && sameBytes(seen.der, der)) return seen.sha256;
     const id = createHash('sha256').update(der).digest('hex');
-    // The stored certificate's own id string: every reference to it shares one string.
-    const known = this.byId.get(id);
-    if (known !== undefined) return known.sha256;
-    const cert = parseCertificate(der);
-    this.add(cert);
-    // Bounded: past it, a capture of many distinct certificates hashes each as before.
+    let cert = this.byId.get(id);
+    if (cert === undefined) {
+      cert = parseCertificate(der);
+      this.add(cert);
+    }
+    // Remembered however it came in (a store's certificate was added decoded, by `add`). Bounded:
+    // past it, a capture of many distinct certificates hashes each as before.
     if (seen === undefined && this.byTail.size < TAIL_KEYS_MAX) this.byTail.set(key, cert);
+    // The stored certificate's own id string: every reference to it shares one string.
     return cert.sha256;
   }
 

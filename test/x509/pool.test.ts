@@ -50,6 +50,16 @@ describe('CertPool', () => {
     expect(pool.addDer(new Uint8Array([9]))).toBe(parseCertificate(new Uint8Array([9])).sha256);
   });
 
+  it('answers a certificate first added decoded (a store file) when a capture carries its DER, again and again', () => {
+    const pool = new CertPool();
+    const leaf = cert('leaf-client-under-serverauth.pem');
+    pool.add(leaf);
+    const copy = Uint8Array.from(leaf.der);
+    for (let i = 0; i < 3; i++) expect(pool.addDer(copy)).toBe(leaf.sha256);
+    expect(pool.get(leaf.sha256)).toBe(leaf);
+    expect(pool.size).toBe(1);
+  });
+
   it('keeps undecodable certificates by fingerprint only', () => {
     const pool = new CertPool();
     const id = pool.addDer(new Uint8Array([1, 2, 3]));
