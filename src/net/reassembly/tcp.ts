@@ -150,16 +150,17 @@ export class TcpReassembler {
     let l: Live | undefined;
     let srcLow: boolean;
     if (seg.ipVersion === 4) {
-      const se = seg.src4 * 65536 + seg.srcPort;
-      const de = seg.dst4 * 65536 + seg.dstPort;
+      const se = end4(seg.src4, seg.srcPort);
+      const de = end4(seg.dst4, seg.dstPort);
+      // The same order isSrcLow gives (address bytes, then port), without making address views.
       srcLow = se <= de;
       l = srcLow ? this.live4.get(se)?.get(de) : this.live4.get(de)?.get(se);
     } else {
       srcLow = isSrcLow(seg);
       l = this.live.get(flowKey(seg));
     }
-    if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg))) {
-      l = this.open(l, frame, seg);
+    if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg, srcLow))) {
+      l = this.open(l, frame, seg, srcLow);
     }
     const conn = l.conn;
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
@@ -234,19 +235,19 @@ export class TcpReassembler {
     return this.bufferedTotal;
   }
 
-  private isNewIncarnation(l: Live, seg: TcpSegment): boolean {
+  /** `srcLow`: the segment's source is the connection key's low end (isSrcLow). */
+  private isNewIncarnation(l: Live, seg: TcpSegment, srcLow: boolean): boolean {
     const c = l.conn;
     const bothEnded = (c.ends[0] !== undefined && c.ends[1] !== undefined) || c.ends[0]?.reason === 'rst' || c.ends[1]?.reason === 'rst';
     if (bothEnded) return true;
     // A SYN with a different ISN from the same side is a new connection reusing the ports.
-    const srcLow = isSrcLow(seg);
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
     const isn = dir === 0 ? l.isn0 : l.isn1;
     return isn >= 0 && isn !== seg.seq;
   }
 
-  /** `old`: the connection these ports belonged to until now (port reuse), if any. */
-  private open(old: Live | undefined, frame: Frame, seg: TcpSegment): Live {
+  /** `old`: the connection these ports belonged to until now (port reuse), if any; `srcLow` as isNewIncarnation's. */
+  private open(old: Live | undefined, frame: Frame, seg: TcpSegment, srcLow: boolean): Live {
     if (old) {
       // Port reuse: the old incarnation ends here.
       for (const dir of [0, 1] as Dir[]) {
@@ -262,7 +263,6 @@ export class TcpReassembler {
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK);
     const a = synAck ? dstEp : srcEp;
     const b = synAck ? srcEp : dstEp;
-    const srcLow = isSrcLow(seg);
     const conn: Connection = {
       id: this.connections.length,
       a,
@@ -289,12 +289,12 @@ export class TcpReassembler {
     if (!l.consumer) this.ignore(l);
     if (seg.ipVersion === 6) this.live.set(flowKey(seg), l);
     else {
-      const se = seg.src4 * 65536 + seg.srcPort;
-      const de = seg.dst4 * 65536 + seg.dstPort;
-      const lo = Math.min(se, de);
+      const se = end4(seg.src4, seg.srcPort);
+      const de = end4(seg.dst4, seg.dstPort);
+      const lo = srcLow ? se : de;
       let inner = this.live4.get(lo);
       if (!inner) this.live4.set(lo, (inner = new Map()));
-      inner.set(Math.max(se, de), l);
+      inner.set(srcLow ? de : se, l);
     }
     return l;
   }
@@ -480,6 +480,11 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
+/** An IPv4 connection end as one number (address × 2^16 + port): the live4 index's keys. */
+function end4(addr: number, port: number): number {
+  return addr * 65536 + port;
+}
+
 function isSrcLow(seg: TcpSegment): boolean {
   const c = cmpBytes(seg.src, seg.dst);
   return c < 0 || (c === 0 && seg.srcPort <= seg.dstPort);
