@@ -332,9 +332,11 @@ export class TlsConnection implements StreamConsumer {
     this.budget?.give(k);
   }
 
+  /** Lets go of the buffer scanned for a TLS start and the chunks it was filled from. */
   private dropScan(d: Direction): void {
     if (d.scan) this.unroom(d.scan.length);
     d.scan = undefined;
+    d.scanChunks = [];
   }
 
   private dropBody(d: Direction): void {
@@ -542,7 +544,6 @@ export class TlsConnection implements StreamConsumer {
     // Nothing more will be delivered: release buffers now.
     for (const d of this.dirs) {
       this.dropScan(d);
-      d.scanChunks = [];
       this.dropBody(d);
       d.hs.reset();
       d.hsDecrypted.reset();
@@ -554,7 +555,6 @@ export class TlsConnection implements StreamConsumer {
     d.notTls = reason;
     d.mode = 'lost';
     this.dropScan(d);
-    d.scanChunks = [];
     if (!this.tlsSeen) this.event({ kind: 'not-tls', reason });
     void frame;
   }
@@ -601,7 +601,6 @@ export class TlsConnection implements StreamConsumer {
           this.anomaly('record-desync', d.dir, frame, `no room left to look for a TLS start (${this.budgetFull()})`);
           d.mode = 'lost';
           this.dropScan(d);
-          d.scanChunks = [];
           return;
         }
         const grown = new Uint8Array(size);
@@ -619,7 +618,6 @@ export class TlsConnection implements StreamConsumer {
         this.anomaly('record-desync', d.dir, frame, `no TLS record boundary found in ${cap} bytes`);
         d.mode = 'lost';
         this.dropScan(d);
-        d.scanChunks = [];
       } else this.setNotTls(d, 'no-tls-record', frame);
     }
   }
@@ -676,7 +674,6 @@ export class TlsConnection implements StreamConsumer {
     const len = d.scanLen;
     const base = d.scanBase;
     this.dropScan(d);
-    d.scanChunks = [];
     d.scanLen = 0;
     d.scanPos = 0;
     d.mode = 'records';
@@ -705,7 +702,6 @@ export class TlsConnection implements StreamConsumer {
     d.resyncs++;
     d.mode = 'scan';
     this.dropScan(d);
-    d.scanChunks = [];
     d.scanLen = 0;
     d.scanPos = 0;
     d.scanBase = streamOffset;
@@ -734,7 +730,6 @@ export class TlsConnection implements StreamConsumer {
           d.head = copyBytes(d.scan!.subarray(0, Math.min(d.scanLen, PREAMBLE_HEAD)));
         }
         this.dropScan(d);
-        d.scanChunks = [];
         d.scanLen = 0;
         d.scanPos = 0;
         d.scanBase = off + len;
