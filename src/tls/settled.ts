@@ -77,6 +77,15 @@ class RowWriter {
     }
   }
 
+  /** A list: its count, then each number as its difference from the one before (the first from `prev`). */
+  list(values: readonly number[], prev: number): void {
+    this.num(values.length);
+    for (const v of values) {
+      this.num(v, prev);
+      prev = v;
+    }
+  }
+
   private unsigned(u: number): void {
     this.room(8);
     while (u >= 128) {
@@ -122,6 +131,13 @@ class RowReader {
       return v;
     }
     return prev + (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
+  }
+
+  /** The list written by `list(values, prev)`, given the same `prev`. */
+  list(prev: number): number[] {
+    const out: number[] = new Array(this.num());
+    for (let k = 0; k < out.length; k++) out[k] = prev = this.num(prev);
+    return out;
   }
 }
 
@@ -313,14 +329,7 @@ export class SettledMessages {
       w.num(head);
       w.num(m.frame, prevFrame);
       prevFrame = m.frame;
-      if (!sameFrames) {
-        w.num(m.frames.length);
-        let prev = m.frame;
-        for (const f of m.frames) {
-          w.num(f, prev);
-          prev = f;
-        }
-      }
+      if (!sameFrames) w.list(m.frames, m.frame);
       w.num(m.tsSec, prevSec);
       w.num(m.tsNsec, prevNsec);
       w.num(m.streamOffset, prevOff);
@@ -332,14 +341,7 @@ export class SettledMessages {
       w.num(aux);
       w.num(length);
       w.num(bytesLen);
-      if (cutAt !== undefined) {
-        w.num(cutAt.length);
-        let prev = 0;
-        for (const at of cutAt) {
-          w.num(at, prev);
-          prev = at;
-        }
-      }
+      if (cutAt !== undefined) w.list(cutAt, 0);
     }
     // One exact-size buffer for the rows and the bytes.
     const buf = new Uint8Array(w.length + byteCount);
@@ -364,12 +366,7 @@ export class SettledMessages {
       const head = r.num();
       frame = r.num(frame);
       // Messages of one record share one frame list, as they did when live.
-      if (!(head & SAME_FRAMES)) {
-        const list: number[] = new Array(r.num());
-        let prev = frame;
-        for (let k = 0; k < list.length; k++) list[k] = prev = r.num(prev);
-        frames = list;
-      }
+      if (!(head & SAME_FRAMES)) frames = r.list(frame);
       tsSec = r.num(tsSec);
       tsNsec = r.num(tsNsec);
       streamOffset = r.num(streamOffset);
@@ -377,11 +374,8 @@ export class SettledMessages {
       const row: Row = { head, type: r.num(), aux: r.num(), length: r.num(), bytesAt, bytesLen: r.num(), dersAt };
       bytesAt += row.bytesLen;
       if (head & CUT) {
-        const at: number[] = new Array(r.num());
-        let prev = 0;
-        for (let k = 0; k < at.length; k++) at[k] = prev = r.num(prev);
-        row.cutAt = at;
-        dersAt += at.length;
+        row.cutAt = r.list(0);
+        dersAt += row.cutAt.length;
       }
       out[i] = this.message(base, row);
     }
