@@ -177,13 +177,18 @@ export type SharedRequestParts = Map<string, CaName | readonly number[] | readon
 // Bounded (keys are kept too): a hostile capture's thousands of distinct requests stop being shared.
 const SHARED_PARTS_MAX = 1024;
 
+/** Remembers a part for the next requests, while the table has room (nothing without a table or a key). */
+function share(parts: SharedRequestParts | undefined, key: string | undefined, value: CaName | readonly number[] | readonly CaName[]): void {
+  if (parts !== undefined && key !== undefined && parts.size < SHARED_PARTS_MAX) parts.set(key, value);
+}
+
 function sharedList(parts: SharedRequestParts | undefined, kind: string, list: readonly number[]): readonly number[] {
   if (parts === undefined) return list.slice();
   const key = `${kind}:${list.join(',')}`;
   const known = parts.get(key) as readonly number[] | undefined;
   if (known !== undefined) return known;
   const own = list.slice();
-  if (parts.size < SHARED_PARTS_MAX) parts.set(key, own);
+  share(parts, key, own);
   return own;
 }
 
@@ -201,11 +206,11 @@ function requestCaNames(dns: readonly { readonly der: Uint8Array }[], parts: Sha
       const der = Uint8Array.prototype.slice.call(dn.der);
       const p = parseName(der);
       name = { der, text: p.name ? p.name.rfc4514 : `(not a valid distinguished name: ${p.error ?? 'unreadable'})` };
-      if (key !== undefined && parts !== undefined && parts.size < SHARED_PARTS_MAX) parts.set(key, name);
+      share(parts, key, name);
     }
     return name;
   });
-  if (listKey !== undefined && parts !== undefined && parts.size < SHARED_PARTS_MAX) parts.set(listKey, names);
+  share(parts, listKey, names);
   return names;
 }
 
