@@ -537,13 +537,17 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
       json ??= buildJson(entries, opts);
       return json;
     },
-    jsonParts: () => (json !== undefined ? wholeParts(json as Record<string, unknown>) : jsonParts(entries, opts)),
+    jsonParts: () => (json !== undefined ? wholeParts(json as Record<string, unknown>) : undefined) ?? jsonParts(entries, opts),
   };
 }
 
-/** jsonParts over a model already built. */
-function wholeParts(model: Record<string, unknown>) {
-  return { model: { ...model, sessions: [] }, sessions: () => model['sessions'] as unknown[] };
+/**
+ * A model already built, split as jsonParts gives it: `model` with an empty `sessions`, and its
+ * sessions; undefined for a model without sessions (check-store's).
+ */
+export function wholeParts(model: Record<string, unknown>): { readonly model: Readonly<Record<string, unknown>>; sessions(): Iterable<unknown> } | undefined {
+  const sessions = model['sessions'];
+  return Array.isArray(sessions) ? { model: { ...model, sessions: [] }, sessions: () => sessions as unknown[] } : undefined;
 }
 
 function outcomeCell(st: SessionStory): Inline[] {

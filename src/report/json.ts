@@ -1,3 +1,4 @@
+import { wholeParts } from '../narrate/explain.js';
 import type { Explanation } from '../narrate/explanation.js';
 
 // Characters JSON.stringify leaves as they are but a terminal or an editor would act on (bidi
@@ -52,10 +53,6 @@ export function* renderJsonChunks(expl: Explanation): Generator<string> {
  * The model and its sessions apart: made one at a time where the explanation can (the model is never
  * whole), else split from the whole model; undefined for a model without sessions.
  */
-export function sessionParts(expl: Explanation): { readonly model: Readonly<Record<string, unknown>>; sessions(): Iterable<unknown> } | undefined {
-  const parts = expl.jsonParts?.();
-  if (parts) return parts;
-  const whole = expl.json as Record<string, unknown>;
-  const sessions = whole['sessions'];
-  return Array.isArray(sessions) ? { model: whole, sessions: () => sessions as unknown[] } : undefined;
+export function sessionParts(expl: Explanation): ReturnType<typeof wholeParts> {
+  return expl.jsonParts?.() ?? wholeParts(expl.json as Record<string, unknown>);
 }
