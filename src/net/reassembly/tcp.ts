@@ -44,22 +44,23 @@ export interface Connection {
   readonly a: Endpoint;
   readonly b: Endpoint;
   readonly ipVersion: 4 | 6;
-  synSeen: boolean;
-  firstFrame: number;
-  lastFrame: number;
-  firstTs: { sec: number; nsec: number };
-  lastTs: { sec: number; nsec: number };
+  readonly synSeen: boolean;
+  readonly firstFrame: number;
+  readonly lastFrame: number;
+  readonly firstTs: { readonly sec: number; readonly nsec: number };
+  readonly lastTs: { readonly sec: number; readonly nsec: number };
   /** TCP payload bytes seen per direction, retransmissions included. */
-  readonly bytes: [number, number];
-  readonly packets: [number, number];
-  readonly gaps: GapRecord[];
-  gapCount: number;
-  gapBytes: number;
-  retransmissions: number;
-  outOfOrder: number;
-  readonly ends: [DirEnd | undefined, DirEnd | undefined];
+  readonly bytes: readonly [number, number];
+  readonly packets: readonly [number, number];
+  /** The first gaps (maxGapRecords); gapCount counts them all. */
+  readonly gaps: readonly GapRecord[];
+  readonly gapCount: number;
+  readonly gapBytes: number;
+  readonly retransmissions: number;
+  readonly outOfOrder: number;
+  readonly ends: readonly [DirEnd | undefined, DirEnd | undefined];
   /** The consumer declared no further interest (or there was none). */
-  ignored: boolean;
+  readonly ignored: boolean;
 }
 
 interface Pending {
@@ -78,7 +79,6 @@ interface DirState {
   nextSeq: number;
   /** Stream offset of the next expected byte. */
   next: number;
-  isn: number;
   pending: Pending[];
   pendingBytes: number;
   /** Stream offset just past the FIN, once a FIN was seen. */
@@ -88,16 +88,102 @@ interface DirState {
   midStreamReported: boolean;
 }
 
-interface Live {
-  conn: Connection;
-  consumer: StreamConsumer | undefined;
-  /** Sequence state; the shared IGNORED_DIRS once nothing reaches the consumer any more. */
-  dirs: readonly [DirState, DirState];
-  /** Canonical key's orientation: true when A is the lower endpoint. */
-  aKeyLow: boolean;
-  /** Each direction's initial sequence number (-1 until a SYN), kept after `dirs` is let go: port reuse needs it. */
-  isn0: number;
-  isn1: number;
+/** The first gap records of a connection that has none yet: shared, frozen. */
+const NO_GAPS: GapRecord[] = Object.freeze([]) as unknown as GapRecord[];
+
+/** An IPv4 address (a u32) as printed. */
+function ip4Text(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * One connection: the summary readers see (Connection) and the reassembler's own state, in one
+ * object with plain number fields. A capture may hold millions of connections (a port scan is a
+ * few bytes per connection), so nothing is allocated per connection that can be shared, made when
+ * it is read (endpoints, timestamps and pairs are built by their getters), or made when first
+ * needed (held segments, gap records); a connection costs about 400 bytes.
+ */
+class ConnState implements Connection {
+  synSeen = false;
+  lastFrame: number;
+  readonly firstSec: number;
+  readonly firstNsec: number;
+  lastSec: number;
+  lastNsec: number;
+  bytes0 = 0;
+  bytes1 = 0;
+  packets0 = 0;
+  packets1 = 0;
+  gaps: GapRecord[] = NO_GAPS;
+  gapCount = 0;
+  gapBytes = 0;
+  retransmissions = 0;
+  outOfOrder = 0;
+  end0: DirEnd | undefined = undefined;
+  end1: DirEnd | undefined = undefined;
+  ignored = false;
+  consumer: StreamConsumer | undefined = undefined;
+  /**
+   * Sequence state per direction: the shared FRESH_DIR until the direction needs its own, the shared
+   * IGNORED_DIR once nothing reaches the consumer any more (or a fresh direction ended).
+   */
+  d0: DirState = FRESH_DIR;
+  d1: DirState = FRESH_DIR;
+  /** Each direction's initial sequence number (-1 until a SYN), kept after the sequence state is let go: port reuse needs it. */
+  isn0 = -1;
+  isn1 = -1;
+
+  constructor(
+    readonly id: number,
+    readonly ipVersion: 4 | 6,
+    /** IPv4: the address as a u32; IPv6: as printed. */
+    private readonly aAddr: number | string,
+    private readonly aPort: number,
+    private readonly bAddr: number | string,
+    private readonly bPort: number,
+    /** Canonical key's orientation: true when A is the lower endpoint. */
+    readonly aKeyLow: boolean,
+    readonly firstFrame: number,
+    tsSec: number,
+    tsNsec: number,
+  ) {
+    this.lastFrame = firstFrame;
+    this.firstSec = this.lastSec = tsSec;
+    this.firstNsec = this.lastNsec = tsNsec;
+  }
+
+  get a(): Endpoint {
+    return { ip: typeof this.aAddr === 'number' ? ip4Text(this.aAddr) : this.aAddr, port: this.aPort };
+  }
+  get b(): Endpoint {
+    return { ip: typeof this.bAddr === 'number' ? ip4Text(this.bAddr) : this.bAddr, port: this.bPort };
+  }
+  get firstTs(): { sec: number; nsec: number } {
+    return { sec: this.firstSec, nsec: this.firstNsec };
+  }
+  get lastTs(): { sec: number; nsec: number } {
+    return { sec: this.lastSec, nsec: this.lastNsec };
+  }
+  get bytes(): [number, number] {
+    return [this.bytes0, this.bytes1];
+  }
+  get packets(): [number, number] {
+    return [this.packets0, this.packets1];
+  }
+  get ends(): [DirEnd | undefined, DirEnd | undefined] {
+    return [this.end0, this.end1];
+  }
+
+  dir(dir: Dir): DirState {
+    return dir === 0 ? this.d0 : this.d1;
+  }
+  end(dir: Dir): DirEnd | undefined {
+    return dir === 0 ? this.end0 : this.end1;
+  }
+  setEnd(dir: Dir, e: DirEnd): void {
+    if (dir === 0) this.end0 ??= e;
+    else this.end1 ??= e;
+  }
 }
 
 /** Held segments of a direction that holds none: shared, frozen, so nothing can add to it by mistake. */
@@ -108,11 +194,17 @@ const NO_PENDING: Pending[] = Object.freeze([]) as unknown as Pending[];
  * session's connection is kept for its counters and for port-reuse detection, and thousands of
  * them must not each keep two directions' worth of state. Ended, so no path delivers through it.
  */
-const IGNORED_DIR: DirState = Object.freeze({ nextSeq: -1, next: 0, isn: -1, pending: NO_PENDING, pendingBytes: 0, finOffset: -1, finFrame: 0, ended: true, midStreamReported: true });
-const IGNORED_DIRS: readonly [DirState, DirState] = Object.freeze([IGNORED_DIR, IGNORED_DIR] as [DirState, DirState]);
+const IGNORED_DIR: DirState = Object.freeze({ nextSeq: -1, next: 0, pending: NO_PENDING, pendingBytes: 0, finOffset: -1, finFrame: 0, ended: true, midStreamReported: true });
 
-function newDir(): DirState {
-  return { nextSeq: -1, next: 0, isn: -1, pending: [], pendingBytes: 0, finOffset: -1, finFrame: 0, ended: false, midStreamReported: false };
+/**
+ * Sequence state of every direction that has carried nothing but a SYN (or nothing at all): shared,
+ * frozen. A scan's millions of connections never need more; a direction gets its own state
+ * (TcpReassembler.own) when data, a gap or a FIN needs one, and its SYN's ISN (isn0/isn1) carries over.
+ */
+const FRESH_DIR: DirState = Object.freeze({ nextSeq: -1, next: 0, pending: NO_PENDING, pendingBytes: 0, finOffset: -1, finFrame: 0, ended: false, midStreamReported: false });
+
+function newDir(nextSeq: number): DirState {
+  return { nextSeq, next: 0, pending: NO_PENDING, pendingBytes: 0, finOffset: -1, finFrame: 0, ended: false, midStreamReported: false };
 }
 
 /** Signed distance a − b between two u32 sequence numbers (RFC 9293 §3.4 modular arithmetic). */
@@ -128,15 +220,13 @@ function seqDiff(a: number, b: number): number {
  */
 export class TcpReassembler {
   /** IPv6 connections by key string (flowKey). */
-  private readonly live = new Map<string, Live>();
+  private readonly live = new Map<string, ConnState>();
   /**
    * IPv4 connections by number (address × 2^16 + port, low end then high end): finding a packet's
    * connection builds no key string, and a connection kept to the end keeps no key string either.
    */
-  private readonly live4 = new Map<number, Map<number, Live>>();
+  private readonly live4 = new Map<number, Map<number, ConnState>>();
   readonly connections: Connection[] = [];
-  /** IPv4 address strings, shared by the connections of an address (bounded: a scan of many addresses stops adding). */
-  private readonly ip4Text = new Map<number, string>();
   private bufferedTotal = 0;
   private lastFrame = 0;
 
@@ -147,7 +237,7 @@ export class TcpReassembler {
 
   segment(frame: Frame, seg: TcpSegment): void {
     this.lastFrame = frame.number;
-    let l: Live | undefined;
+    let l: ConnState | undefined;
     let srcLow: boolean;
     if (seg.ipVersion === 4) {
       const se = end4(seg.src4, seg.srcPort);
@@ -162,48 +252,50 @@ export class TcpReassembler {
     if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg, srcLow))) {
       l = this.open(l, frame, seg, srcLow);
     }
-    const conn = l.conn;
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
-    conn.lastFrame = frame.number;
-    // Updated in place: one object per connection, not one per packet.
-    conn.lastTs.sec = frame.tsSec;
-    conn.lastTs.nsec = frame.tsNsec;
-    conn.packets[dir]++;
+    l.lastFrame = frame.number;
+    l.lastSec = frame.tsSec;
+    l.lastNsec = frame.tsNsec;
     const n = seg.payloadLength;
-    conn.bytes[dir] += n + seg.payloadMissing;
+    if (dir === 0) {
+      l.packets0++;
+      l.bytes0 += n + seg.payloadMissing;
+    } else {
+      l.packets1++;
+      l.bytes1 += n + seg.payloadMissing;
+    }
 
-    if (conn.ignored) {
+    if (l.ignored) {
       // One lookup and a few counters: the cost of a connection nobody is interested in.
-      if (seg.flags & RST) {
-        if (!conn.ends[dir]) conn.ends[dir] = { reason: 'rst', frame: frame.number };
-      } else if (seg.flags & FIN) {
-        if (!conn.ends[dir]) conn.ends[dir] = { reason: 'fin', frame: frame.number };
-      }
+      if (l.end(dir) === undefined && seg.flags & (RST | FIN)) l.setEnd(dir, { reason: seg.flags & RST ? 'rst' : 'fin', frame: frame.number });
       return;
     }
 
-    const ds = l.dirs[dir];
     if (seg.flags & SYN) {
-      ds.isn = seg.seq;
       if (dir === 0) l.isn0 = seg.seq;
       else l.isn1 = seg.seq;
-      if (ds.nextSeq < 0) {
+      const ds = l.dir(dir);
+      if (ds === FRESH_DIR || ds === IGNORED_DIR) {
+        // Nothing is made for a SYN: the direction's numbers follow from its ISN when it gets its own state.
+        l.synSeen = true;
+      } else if (ds.nextSeq < 0) {
         ds.nextSeq = (seg.seq + 1) >>> 0;
         ds.next = 0;
-        conn.synSeen = true;
+        l.synSeen = true;
       }
     }
     // The peer's acknowledgement tells us what it received: bytes we never saw are a gap.
     if (seg.flags & ACK) this.ackAdvance(l, (1 - dir) as Dir, seg.ack, frame);
-    if (conn.ignored) return;
+    if (l.ignored) return;
 
     if (n > 0 || seg.payloadMissing > 0) this.data(l, dir, seg, frame);
-    if (conn.ignored) return;
+    if (l.ignored) return;
 
     if (seg.flags & RST) {
       this.closeDir(l, dir, 'rst', frame.number);
       this.closeDir(l, (1 - dir) as Dir, 'rst', frame.number);
     } else if (seg.flags & FIN) {
+      const ds = l.dir(dir).ended ? l.dir(dir) : this.own(l, dir);
       if (ds.nextSeq >= 0) {
         const finOff = ds.next + seqDiff(seg.seq, ds.nextSeq) + n + seg.payloadMissing;
         ds.finOffset = Math.max(ds.finOffset, finOff);
@@ -218,15 +310,17 @@ export class TcpReassembler {
     const all = [...this.live.values()];
     for (const inner of this.live4.values()) for (const l of inner.values()) all.push(l);
     // In order of first packet, as the connections are numbered.
-    all.sort((x, y) => x.conn.id - y.conn.id);
+    all.sort((x, y) => x.id - y.id);
+    // One end record for every direction the capture's end closes (there may be millions).
+    const captureEnd: DirEnd = { reason: 'capture-end', frame: this.lastFrame };
     for (const l of all) {
       for (const dir of [0, 1] as Dir[]) {
-        const ds = l.dirs[dir];
-        if (ds.ended || l.conn.ignored) continue;
+        const ds = l.dir(dir);
+        if (ds.ended || l.ignored) continue;
         this.flushPending(l, dir, this.lastFrame);
-        if (l.conn.ignored) break;
+        if (l.ignored) break;
         if (ds.finOffset >= 0 && ds.next >= ds.finOffset) this.closeDir(l, dir, 'fin', ds.finFrame);
-        else this.closeDir(l, dir, 'capture-end', this.lastFrame);
+        else this.closeDir(l, dir, 'capture-end', this.lastFrame, captureEnd);
       }
     }
   }
@@ -236,9 +330,8 @@ export class TcpReassembler {
   }
 
   /** `srcLow`: the segment's source is the connection key's low end (isSrcLow). */
-  private isNewIncarnation(l: Live, seg: TcpSegment, srcLow: boolean): boolean {
-    const c = l.conn;
-    const bothEnded = (c.ends[0] !== undefined && c.ends[1] !== undefined) || c.ends[0]?.reason === 'rst' || c.ends[1]?.reason === 'rst';
+  private isNewIncarnation(l: ConnState, seg: TcpSegment, srcLow: boolean): boolean {
+    const bothEnded = (l.end0 !== undefined && l.end1 !== undefined) || l.end0?.reason === 'rst' || l.end1?.reason === 'rst';
     if (bothEnded) return true;
     // A SYN with a different ISN from the same side is a new connection reusing the ports.
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
@@ -247,45 +340,26 @@ export class TcpReassembler {
   }
 
   /** `old`: the connection these ports belonged to until now (port reuse), if any; `srcLow` as isNewIncarnation's. */
-  private open(old: Live | undefined, frame: Frame, seg: TcpSegment, srcLow: boolean): Live {
+  private open(old: ConnState | undefined, frame: Frame, seg: TcpSegment, srcLow: boolean): ConnState {
     if (old) {
       // Port reuse: the old incarnation ends here.
       for (const dir of [0, 1] as Dir[]) {
-        if (!old.dirs[dir].ended && !old.conn.ignored) {
+        if (!old.dir(dir).ended && !old.ignored) {
           this.flushPending(old, dir, frame.number);
-          this.closeDir(old, dir, 'capture-end', old.conn.lastFrame);
+          this.closeDir(old, dir, 'capture-end', old.lastFrame);
         }
       }
     }
-    const srcEp: Endpoint = { ip: seg.ipVersion === 4 ? this.ip4(seg.src4, seg.src) : formatIp(seg.src), port: seg.srcPort };
-    const dstEp: Endpoint = { ip: seg.ipVersion === 4 ? this.ip4(seg.dst4, seg.dst) : formatIp(seg.dst), port: seg.dstPort };
     // SYN-ACK first: its destination is the initiator.
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK);
-    const a = synAck ? dstEp : srcEp;
-    const b = synAck ? srcEp : dstEp;
-    const conn: Connection = {
-      id: this.connections.length,
-      a,
-      b,
-      ipVersion: seg.ipVersion,
-      synSeen: false,
-      firstFrame: frame.number,
-      lastFrame: frame.number,
-      firstTs: { sec: frame.tsSec, nsec: frame.tsNsec },
-      lastTs: { sec: frame.tsSec, nsec: frame.tsNsec },
-      bytes: [0, 0],
-      packets: [0, 0],
-      gaps: [],
-      gapCount: 0,
-      gapBytes: 0,
-      retransmissions: 0,
-      outOfOrder: 0,
-      ends: [undefined, undefined],
-      ignored: false,
-    };
-    this.connections.push(conn);
-    const l: Live = { conn, consumer: undefined, dirs: [newDir(), newDir()], aKeyLow: synAck ? !srcLow : srcLow, isn0: -1, isn1: -1 };
-    l.consumer = this.factory(conn);
+    const v4 = seg.ipVersion === 4;
+    const srcAddr = v4 ? seg.src4 : formatIp(seg.src);
+    const dstAddr = v4 ? seg.dst4 : formatIp(seg.dst);
+    const l = synAck
+      ? new ConnState(this.connections.length, seg.ipVersion, dstAddr, seg.dstPort, srcAddr, seg.srcPort, !srcLow, frame.number, frame.tsSec, frame.tsNsec)
+      : new ConnState(this.connections.length, seg.ipVersion, srcAddr, seg.srcPort, dstAddr, seg.dstPort, srcLow, frame.number, frame.tsSec, frame.tsNsec);
+    this.connections.push(l);
+    l.consumer = this.factory(l);
     if (!l.consumer) this.ignore(l);
     if (seg.ipVersion === 6) this.live.set(flowKey(seg), l);
     else {
@@ -299,44 +373,48 @@ export class TcpReassembler {
     return l;
   }
 
-  private ignore(l: Live): void {
-    l.conn.ignored = true;
+  /** The direction's own sequence state, made now if it had the shared fresh one (its SYN's ISN carries over). */
+  private own(l: ConnState, dir: Dir): DirState {
+    const ds = l.dir(dir);
+    if (ds !== FRESH_DIR) return ds;
+    const isn = dir === 0 ? l.isn0 : l.isn1;
+    const made = newDir(isn >= 0 ? (isn + 1) >>> 0 : -1);
+    if (dir === 0) l.d0 = made;
+    else l.d1 = made;
+    return made;
+  }
+
+  private ignore(l: ConnState): void {
+    l.ignored = true;
     // Nothing reaches it any more: dropping it frees the consumer's own state (a TLS dissector's
     // buffers) and the sequence state, while the connection's entry stays for its counters and
     // port-reuse detection (isn0/isn1).
     l.consumer = undefined;
-    for (const ds of l.dirs) this.bufferedTotal -= ds.pendingBytes;
-    l.dirs = IGNORED_DIRS;
+    this.bufferedTotal -= l.d0.pendingBytes + l.d1.pendingBytes;
+    l.d0 = l.d1 = IGNORED_DIR;
   }
 
-  private ip4(n: number, bytes: Uint8Array): string {
-    let t = this.ip4Text.get(n);
-    if (t === undefined) {
-      t = formatIp(bytes);
-      if (this.ip4Text.size < 65536) this.ip4Text.set(n, t);
-    }
-    return t;
-  }
-
-  private deliver(l: Live, dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void {
+  private deliver(l: ConnState, dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void {
     if (l.consumer?.data(dir, data, off, frame, tsSec, tsNsec) === 'ignore') this.ignore(l);
   }
 
-  private gap(l: Live, dir: Dir, off: number, length: number, reason: GapReason, frame: number): void {
-    const c = l.conn;
+  private gap(l: ConnState, dir: Dir, off: number, length: number, reason: GapReason, frame: number): void {
     if (length > 0) {
-      c.gapCount++;
-      c.gapBytes += length;
-      if (c.gaps.length < this.limits.maxGapRecords) c.gaps.push({ dir, streamOffset: off, length, reason, frame });
+      l.gapCount++;
+      l.gapBytes += length;
+      if (l.gaps.length < this.limits.maxGapRecords) {
+        if (l.gaps === NO_GAPS) l.gaps = [];
+        l.gaps.push({ dir, streamOffset: off, length, reason, frame });
+      }
     }
     if (l.consumer?.gap(dir, off, length, reason, frame) === 'ignore') this.ignore(l);
   }
 
-  private data(l: Live, dir: Dir, seg: TcpSegment, frame: Frame): void {
-    const ds = l.dirs[dir];
+  private data(l: ConnState, dir: Dir, seg: TcpSegment, frame: Frame): void {
     // After FIN or RST nothing more is delivered in this direction, so nothing may be held for it:
     // held bytes would never be released and would count against every connection's limit.
-    if (ds.ended) return;
+    if (l.dir(dir).ended) return;
+    const ds = this.own(l, dir);
     const payload = seg.payload;
     if (ds.nextSeq < 0) {
       // No SYN seen for this direction: the capture started mid-connection.
@@ -345,50 +423,51 @@ export class TcpReassembler {
       if (!ds.midStreamReported) {
         ds.midStreamReported = true;
         this.gap(l, dir, 0, 0, 'mid-stream-start', frame.number);
-        if (l.conn.ignored) return;
+        if (l.ignored) return;
       }
     }
     const off = ds.next + seqDiff(seg.seq, ds.nextSeq);
     const end = off + payload.length;
     if (end <= ds.next && seg.payloadMissing === 0) {
-      if (payload.length > 0) l.conn.retransmissions++;
+      if (payload.length > 0) l.retransmissions++;
       return;
     }
     if (off <= ds.next) {
       const fresh = payload.subarray(ds.next - off);
-      if (fresh.length < payload.length) l.conn.retransmissions++;
+      if (fresh.length < payload.length) l.retransmissions++;
       this.advance(l, dir, fresh, frame.number, frame.tsSec, frame.tsNsec);
-      if (l.conn.ignored) return;
+      if (l.ignored) return;
       if (seg.payloadMissing > 0) {
         // The snap length cut the segment: its tail is a gap, the stream continues after it.
         this.gap(l, dir, ds.next, seg.payloadMissing, 'snaplen', frame.number);
         ds.next += seg.payloadMissing;
         ds.nextSeq = (ds.nextSeq + seg.payloadMissing) >>> 0;
-        if (l.conn.ignored) return;
+        if (l.ignored) return;
       }
       this.drain(l, dir, frame.number);
       return;
     }
     // Ahead of what we have: hold a copy (the frame's bytes die with the frame), within limits.
-    l.conn.outOfOrder++;
+    l.outOfOrder++;
     if (payload.length > 0) {
       const p: Pending = { off, data: payload.slice(), cost: Math.max(payload.length, HELD_SEGMENT_MIN_COST), frame: frame.number, tsSec: frame.tsSec, tsNsec: frame.tsNsec };
+      if (ds.pending === NO_PENDING) ds.pending = [];
       insertSorted(ds.pending, p);
       ds.pendingBytes += p.cost;
       this.bufferedTotal += p.cost;
     }
     // Skip ahead until this connection is back within the limits (each step releases at least one
     // held segment; one step is not enough when small segments are held in front of a large one).
-    const other = l.dirs[1 - dir]!;
-    while (!l.conn.ignored && (ds.pending.length > 0 || other.pending.length > 0)) {
-      const held = l.dirs[0].pendingBytes + l.dirs[1].pendingBytes;
+    const other = l.dir((1 - dir) as Dir);
+    while (!l.ignored && (ds.pending.length > 0 || other.pending.length > 0)) {
+      const held = l.d0.pendingBytes + l.d1.pendingBytes;
       if (held <= this.limits.maxBufferedPerConnection && this.bufferedTotal <= this.limits.maxBufferedTotal) break;
       this.skipToPending(l, ds.pending.length > 0 ? dir : ((1 - dir) as Dir), 'buffer-limit', frame.number);
     }
   }
 
-  private advance(l: Live, dir: Dir, data: Uint8Array, frame: number, tsSec: number, tsNsec: number): void {
-    const ds = l.dirs[dir];
+  private advance(l: ConnState, dir: Dir, data: Uint8Array, frame: number, tsSec: number, tsNsec: number): void {
+    const ds = l.dir(dir);
     if (data.length === 0) return;
     const off = ds.next;
     ds.next += data.length;
@@ -401,23 +480,23 @@ export class TcpReassembler {
    * the held bytes are delivered as of that frame: it is where they became readable, which is
    * what Wireshark reports as "reassembled in". After a declared gap they keep their own frame.
    */
-  private drain(l: Live, dir: Dir, filledBy?: number): void {
-    const ds = l.dirs[dir];
-    while (ds.pending.length > 0 && !l.conn.ignored) {
+  private drain(l: ConnState, dir: Dir, filledBy?: number): void {
+    const ds = l.dir(dir);
+    while (ds.pending.length > 0 && !l.ignored) {
       const p = ds.pending[0]!;
       if (p.off > ds.next) break;
       ds.pending.shift();
       ds.pendingBytes -= p.cost;
       this.bufferedTotal -= p.cost;
       if (p.off + p.data.length > ds.next) this.advance(l, dir, p.data.subarray(ds.next - p.off), Math.max(p.frame, filledBy ?? 0), p.tsSec, p.tsNsec);
-      else l.conn.retransmissions++;
+      else l.retransmissions++;
     }
-    if (!l.conn.ignored && ds.finOffset >= 0 && ds.next >= ds.finOffset && !ds.ended) this.closeDir(l, dir, 'fin', ds.finFrame);
+    if (!l.ignored && ds.finOffset >= 0 && ds.next >= ds.finOffset && !ds.ended) this.closeDir(l, dir, 'fin', ds.finFrame);
   }
 
   /** Declares the bytes up to the first held segment missing and delivers from there. */
-  private skipToPending(l: Live, dir: Dir, reason: GapReason, frame: number): void {
-    const ds = l.dirs[dir];
+  private skipToPending(l: ConnState, dir: Dir, reason: GapReason, frame: number): void {
+    const ds = l.dir(dir);
     const first = ds.pending[0];
     if (!first || first.off <= ds.next) return this.drain(l, dir);
     const len = first.off - ds.next;
@@ -425,7 +504,7 @@ export class TcpReassembler {
     ds.next = first.off;
     ds.nextSeq = (ds.nextSeq + len) >>> 0;
     this.gap(l, dir, at, len, reason, frame);
-    if (!l.conn.ignored) this.drain(l, dir);
+    if (!l.ignored) this.drain(l, dir);
   }
 
   /**
@@ -433,8 +512,8 @@ export class TcpReassembler {
    * but not the capture, and will not come. Acks past `next` with nothing held prove nothing yet
    * (the capture may simply show the ACK before the data), so they wait.
    */
-  private ackAdvance(l: Live, dir: Dir, ack: number, frame: Frame): void {
-    const ds = l.dirs[dir];
+  private ackAdvance(l: ConnState, dir: Dir, ack: number, frame: Frame): void {
+    const ds = l.dir(dir);
     const first = ds.pending[0];
     if (!first || ds.nextSeq < 0 || ds.ended) return;
     const ackOff = ds.next + seqDiff(ack, ds.nextSeq);
@@ -442,20 +521,27 @@ export class TcpReassembler {
     this.skipToPending(l, dir, 'missing', frame.number);
   }
 
-  private flushPending(l: Live, dir: Dir, frame: number): void {
-    const ds = l.dirs[dir];
-    while (ds.pending.length > 0 && !l.conn.ignored) this.skipToPending(l, dir, 'missing', frame);
+  private flushPending(l: ConnState, dir: Dir, frame: number): void {
+    const ds = l.dir(dir);
+    while (ds.pending.length > 0 && !l.ignored) this.skipToPending(l, dir, 'missing', frame);
   }
 
-  private closeDir(l: Live, dir: Dir, reason: EndReason, frame: number): void {
-    const ds = l.dirs[dir];
+  /** `shared`: the end record to keep, when it is the same for many connections (the capture's end). */
+  private closeDir(l: ConnState, dir: Dir, reason: EndReason, frame: number, shared?: DirEnd): void {
+    const ds = l.dir(dir);
     if (ds.ended) return;
-    ds.ended = true;
-    if (!l.conn.ends[dir]) l.conn.ends[dir] = { reason, frame };
-    this.bufferedTotal -= ds.pendingBytes;
-    ds.pending = NO_PENDING;
-    ds.pendingBytes = 0;
-    if (!l.conn.ignored) l.consumer?.end(dir, reason, frame);
+    if (ds === FRESH_DIR) {
+      // Nothing held, nothing to write: the shared ended state stands for it.
+      if (dir === 0) l.d0 = IGNORED_DIR;
+      else l.d1 = IGNORED_DIR;
+    } else {
+      ds.ended = true;
+      this.bufferedTotal -= ds.pendingBytes;
+      ds.pending = NO_PENDING;
+      ds.pendingBytes = 0;
+    }
+    if (l.end(dir) === undefined) l.setEnd(dir, shared ?? { reason, frame });
+    if (!l.ignored) l.consumer?.end(dir, reason, frame);
   }
 }
 
