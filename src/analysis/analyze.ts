@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { latin1 } from '../bytes/index.js';
-import type { Connection, Dir, StreamConsumer } from '../net/index.js';
+import type { Connection, Dir, EndReason, GapReason, StreamConsumer } from '../net/index.js';
 import { DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ScanOptions } from './frames.js';
@@ -104,6 +104,42 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
   // Open connections by id, kept only for live snapshots.
   const open = opts.live ? new Map<number, Connection>() : undefined;
+  /**
+   * What the reassembler feeds for one connection: one small object (a capture may hold millions
+   * of connections, a scan's SYNs). The dissector is made when the first byte or gap comes, so a
+   * connection that never carries one (a SYN, a refused port, a keep-alive) costs no TLS state.
+   */
+  class Feed implements StreamConsumer {
+    private t: TlsConnection | undefined;
+    constructor(private readonly conn: Connection) {}
+
+    private tls(): TlsConnection {
+      if (this.t === undefined) {
+        const conn = this.conn;
+        this.t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn), budget });
+        live.set(conn.id, this.t);
+        open?.set(conn.id, conn);
+      }
+      return this.t;
+    }
+
+    data(dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore' {
+      const r = this.tls().data(dir, data, off, frame, tsSec, tsNsec);
+      if (r === 'ignore') finalize(this.conn);
+      return r;
+    }
+
+    gap(dir: Dir, off: number, len: number, reason: GapReason, frame: number): void | 'ignore' {
+      const r = this.tls().gap(dir, off, len, reason, frame);
+      if (r === 'ignore') finalize(this.conn);
+      return r;
+    }
+
+    end(dir: Dir, reason: EndReason, frame: number): void {
+      this.t?.end(dir, reason, frame);
+    }
+  }
+
   opts.live?.(() => {
     const now = [...sessions];
     for (const [id, t] of live) {
@@ -117,26 +153,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
   const scan = await scanCapture(
     input,
-    (conn): StreamConsumer => {
-      const t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn), budget });
-      live.set(conn.id, t);
-      open?.set(conn.id, conn);
-      return {
-        data(dir, data, off, frame, tsSec, tsNsec) {
-          const r = t.data(dir, data, off, frame, tsSec, tsNsec);
-          if (r === 'ignore') finalize(conn);
-          return r;
-        },
-        gap(dir, off, len, reason, frame) {
-          const r = t.gap(dir, off, len, reason, frame);
-          if (r === 'ignore') finalize(conn);
-          return r;
-        },
-        end(dir, reason, frame) {
-          t.end(dir, reason, frame);
-        },
-      };
-    },
+    (conn) => new Feed(conn),
     { ...opts, onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)) },
   );
   for (const conn of scan.connections) finalize(conn);

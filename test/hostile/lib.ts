@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { CaptureWriter, TcpConnection, ip, mac, LINKTYPE, type Dir, type TcpEndpoint } from '../../scripts/lib/pcap/index.js';
+import { CaptureWriter, TcpConnection, TCP_FLAGS, buildTcpFrame, ip, mac, LINKTYPE, type Dir, type TcpEndpoint } from '../../scripts/lib/pcap/index.js';
 import { main } from '../../src/cli/main.js';
 import { cat, hs, u16, u24, vec16, vec24, vec8 } from '../tls/build.js';
 
@@ -87,6 +87,32 @@ export function tlsCaptureMany(connections: readonly (readonly Step[])[]): Uint8
   let t = 1_780_000_000_000_000_000n;
   connections.forEach((steps, k) => {
     t = writeConnection(w, 20000 + k, [0x10000000 + k * 0x10000, 0x20000000 + k * 0x10000], steps, t, []);
+  });
+  w.close();
+  return w.bytes();
+}
+
+/**
+ * A port scan, then TLS connections: `probes` SYNs from 10.9.0.1 to as many address and port pairs
+ * (192.168.0.0/16, ports 1–1000), every `refusedEvery`-th one answered by a RST-ACK; then the
+ * connections as tlsCaptureMany writes them. What a scanned network's capture looks like.
+ */
+export function scanThen(probes: number, refusedEvery: number, connections: readonly (readonly Step[])[]): Uint8Array {
+  const w = CaptureWriter.toMemory({ format: 'pcap', linktype: LINKTYPE.ETHERNET });
+  const link = { kind: 'ethernet' as const, src: mac('02:00:00:00:00:09'), dst: mac('02:00:00:00:00:01') };
+  const scanner = ip('10.9.0.1');
+  let t = 1_780_000_000_000_000_000n;
+  for (let i = 0; i < probes; i++) {
+    const target = new Uint8Array([192, 168, (i >> 8) & 255, i & 255]);
+    const port = 1 + (i % 1000);
+    const seq = (0x5000_0000 + i * 7919) >>> 0;
+    w.packet((t += 10_000n), buildTcpFrame(link, { src: scanner, dst: target, srcPort: 50000, dstPort: port, seq, ack: 0, flags: TCP_FLAGS.SYN, window: 1024 }));
+    if (i % refusedEvery === 0) {
+      w.packet((t += 10_000n), buildTcpFrame(link, { src: target, dst: scanner, srcPort: port, dstPort: 50000, seq: 0, ack: (seq + 1) >>> 0, flags: TCP_FLAGS.RST | TCP_FLAGS.ACK, window: 0 }));
+    }
+  }
+  connections.forEach((steps, k) => {
+    t = writeConnection(w, 20000 + k, [0x10000000 + k * 0x10000, 0x20000000 + k * 0x10000], steps, t + 1_000_000n, []);
   });
   w.close();
   return w.bytes();
