@@ -33,18 +33,24 @@ export function flowJson(c: Connection) {
   };
 }
 
-export function formatFlowsText(r: ScanResult, file: string): string {
-  const lines: string[] = [];
-  lines.push(`${safeText(file)}: ${r.capture.frames} frames, ${r.connections.length} TCP connections (${r.capture.format}${r.capture.gzip ? ', gzip' : ''})`);
+/** The text listing, in pieces of `perChunk` lines: a capture's million connections are never one string. */
+export function writeFlowsText(r: ScanResult, file: string, out: (text: string) => void, perChunk = 1000): void {
+  let lines: string[] = [];
+  const line = (text: string) => {
+    lines.push(text);
+    if (lines.length >= perChunk) {
+      out(lines.join('\n') + '\n');
+      lines = [];
+    }
+  };
+  line(`${safeText(file)}: ${r.capture.frames} frames, ${r.connections.length} TCP connections (${r.capture.format}${r.capture.gzip ? ', gzip' : ''})`);
   for (const c of r.connections) {
     const arrow = c.synSeen ? '→' : '—';
     const gaps = c.gapCount ? `, ${c.gapCount} gaps (${c.gapBytes} bytes missing${c.gaps[0] ? `, first at frame ${c.gaps[0].frame}: ${c.gaps[0].reason}` : ''})` : '';
     const mid = c.synSeen ? '' : ' (no SYN seen: initiator unknown)';
-    lines.push(
-      `#${c.id} ${ep(c.a)} ${arrow} ${ep(c.b)}${mid}  frames ${c.firstFrame}–${c.lastFrame}  ${c.bytes[0]} B → / ${c.bytes[1]} B ←${gaps}  ${endText(c)}`,
-    );
+    line(`#${c.id} ${ep(c.a)} ${arrow} ${ep(c.b)}${mid}  frames ${c.firstFrame}–${c.lastFrame}  ${c.bytes[0]} B → / ${c.bytes[1]} B ←${gaps}  ${endText(c)}`);
   }
-  for (const p of r.capture.problems) lines.push(`${p.severity === 'fatal' ? 'error' : 'warning'}: ${p.message}`);
-  for (const n of statsNotes(r.stats)) lines.push(`note: ${n}`);
-  return lines.join('\n') + '\n';
+  for (const p of r.capture.problems) line(`${p.severity === 'fatal' ? 'error' : 'warning'}: ${p.message}`);
+  for (const n of statsNotes(r.stats)) line(`note: ${n}`);
+  if (lines.length > 0) out(lines.join('\n') + '\n');
 }

@@ -2,12 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { safeText } from '../bytes/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
-import { flowJson, formatFlowsText } from './flows.js';
+import { flowJson, writeFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { preferProductionUi, runView } from './view.js';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
-import { jsonText } from './output.js';
+import { jsonText, JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
@@ -56,14 +56,19 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--format <format>', 'text or json', 'text')
     .action(async (files: string[], opts: { format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
-      const all: unknown[] = [];
-      for (const file of files) {
-        const r = await scanCapture(file, () => passiveConsumer);
-        if (opts.format === 'json') all.push(...r.connections.map((c) => ({ file, ...flowJson(c) })));
-        else io.out(formatFlowsText(r, file));
-        for (const p of r.capture.problems) if (p.severity === 'fatal' && opts.format === 'json') io.err(`ekuscope: ${safeText(file)}: ${p.message}\n`);
+      // Written as each file is read, in pieces: one array over all files for JSON.
+      // A file that cannot be read ends the run with its error; the array of what was read is closed all the same.
+      const json = opts.format === 'json' ? new JsonArrayWriter(io.out) : undefined;
+      try {
+        for (const file of files) {
+          const r = await scanCapture(file, () => passiveConsumer);
+          if (json) for (const c of r.connections) json.push({ file, ...flowJson(c) });
+          else writeFlowsText(r, file, io.out);
+          for (const p of r.capture.problems) if (p.severity === 'fatal' && json) io.err(`ekuscope: ${safeText(file)}: ${p.message}\n`);
+        }
+      } finally {
+        json?.end();
       }
-      if (opts.format === 'json') io.out(jsonText(all));
     });
 
   program

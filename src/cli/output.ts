@@ -6,6 +6,40 @@
  */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
+function escapeUnsafe(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return escapeUnsafe(JSON.stringify(value, null, 2)) + '\n';
+}
+
+/**
+ * Writes the same text as jsonText(array of the items), in pieces as the items come: a list of a
+ * million TCP connections is written as it is made, never held as one string.
+ */
+export class JsonArrayWriter {
+  private chunk = '';
+  private count = 0;
+
+  constructor(
+    private readonly out: (text: string) => void,
+    private readonly perChunk = 1000,
+  ) {}
+
+  push(item: unknown): void {
+    const text = escapeUnsafe(JSON.stringify(item, null, 2)).replace(/\n/g, '\n  ');
+    this.chunk += (this.count === 0 ? '[\n  ' : ',\n  ') + text;
+    if (++this.count % this.perChunk === 0) this.flush();
+  }
+
+  end(): void {
+    this.chunk += this.count === 0 ? '[]\n' : '\n]\n';
+    this.flush();
+  }
+
+  private flush(): void {
+    this.out(this.chunk);
+    this.chunk = '';
+  }
 }

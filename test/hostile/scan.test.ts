@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analysis/index.js';
-import { clientHelloWith, handshakeRecords, measured, scanThen, serverHello12, serverHelloDone, streamOf, MB, type Step } from './lib.js';
+import { JsonArrayWriter, jsonText } from '../../src/cli/output.js';
+import { cli, clientHelloWith, handshakeRecords, measured, scanThen, serverHello12, serverHelloDone, streamOf, tempDir, MB, type Step } from './lib.js';
 
 describe('a port scan in the capture', () => {
   it('200,000 SYN-only connections cost no TLS state: the analysis holds well under 150 MB and finds the handshake after them', async () => {
@@ -35,5 +36,35 @@ describe('a port scan in the capture', () => {
     // reassembler ~1.3 KB: 200,000 of them took over 1 GB. Now ~350 bytes each, ~70 MB.
     console.log(`200,000 probes: peak heap growth ${(peakBytes / MB).toFixed(0)} MB`);
     expect(peakBytes).toBeLessThan(150 * MB);
+  }, 120_000);
+});
+
+describe('the flows listing of a scan', () => {
+  it('JsonArrayWriter writes, in pieces, the same text as jsonText of the whole array', () => {
+    for (const n of [0, 1, 2, 2500]) {
+      const items = Array.from({ length: n }, (_, i) => ({ i, name: `host\u009b${i}\u202e`, list: [i, { deep: [] }], empty: {} }));
+      const pieces: string[] = [];
+      const w = new JsonArrayWriter((t) => pieces.push(t), 1000);
+      for (const item of items) w.push(item);
+      w.end();
+      expect(pieces.join('')).toBe(jsonText(items));
+      expect(pieces.length).toBe(Math.floor(n / 1000) + 1);
+    }
+  });
+
+  it('flows --format json lists 140,000 connections (more than a spread call can take: it overflowed the stack before)', async () => {
+    const temp = tempDir();
+    try {
+      const file = temp.file('scan.pcap', scanThen(140_000, 1000, []));
+      const r = await cli('flows', file, '--format', 'json');
+      expect(r.code).toBe(0);
+      const list = JSON.parse(r.out) as { stream: number; end: unknown[] }[];
+      expect(list).toHaveLength(140_000);
+      expect(list[139_999]!.stream).toBe(139_999);
+      // Probe 1000 is frame 1002 (after probe 0's RST), its RST frame 1003.
+      expect(list[1000]!.end).toEqual([{ from: 'a', reason: 'rst', frame: 1003 }, { from: 'b', reason: 'rst', frame: 1003 }]);
+    } finally {
+      temp.cleanup();
+    }
   }, 120_000);
 });
