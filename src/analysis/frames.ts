@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { readCapture, type CaptureSummary, type Frame, type ReadOptions } from '../capture/index.js';
-import { PacketDecoder, TcpReassembler, linkTypeName, type Connection, type ReassemblyLimits, type StreamConsumer, DEFAULT_REASSEMBLY_LIMITS } from '../net/index.js';
+import { PacketDecoder, TcpReassembler, linkTypeName, type Connection, type OverLimit, type ReassemblyLimits, type StreamConsumer, DEFAULT_REASSEMBLY_LIMITS } from '../net/index.js';
 
 export interface DecodeStats {
   tcpSegments: number;
@@ -10,6 +10,8 @@ export interface DecodeStats {
   malformed: { count: number; first?: { frame: number; layer: string; message: string } };
   fragmentsReassembled: number;
   fragmentsDropped: number;
+  /** TCP packets of connections past the connection table's limit: counted, not analysed. */
+  connectionsOverLimit?: OverLimit;
 }
 
 export interface ScanResult {
@@ -68,18 +70,37 @@ export async function scanCapture(
   reasm.finish();
   stats.fragmentsReassembled = decoder.fragmentsReassembled;
   stats.fragmentsDropped = decoder.fragmentsDropped;
+  if (reasm.overLimit) stats.connectionsOverLimit = reasm.overLimit;
   return { capture, connections: reasm.connections, stats };
 }
 
-/** One-line notes about what could not be decoded, for reports. */
-export function statsNotes(stats: DecodeStats): string[] {
-  const notes: string[] = [];
-  for (const [lt, u] of stats.unknownLinkTypes) notes.push(`${u.count} frames of ${linkTypeName(lt)} were not decoded (first: frame ${u.firstFrame})`);
+/** A sentence about what could not be decoded; `serious` when TLS sessions may be missing for it. */
+export interface StatsNote {
+  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections';
+  readonly text: string;
+  readonly frame?: number;
+  readonly serious: boolean;
+}
+
+/** What could not be decoded, or had no room, for reports and listings. */
+export function statsNotes(stats: DecodeStats): StatsNote[] {
+  const notes: StatsNote[] = [];
+  for (const [lt, u] of stats.unknownLinkTypes) notes.push({ kind: 'link-type', text: `${u.count} frames of ${linkTypeName(lt)} were not decoded (first: frame ${u.firstFrame})`, frame: u.firstFrame, serious: true });
   if (stats.malformed.count > 0 && stats.malformed.first) {
     const f = stats.malformed.first;
-    notes.push(`${stats.malformed.count} malformed packets skipped (first: frame ${f.frame}, ${f.layer}: ${f.message})`);
+    notes.push({ kind: 'malformed', text: `${stats.malformed.count} malformed packets skipped (first: frame ${f.frame}, ${f.layer}: ${f.message})`, frame: f.frame, serious: false });
   }
-  if (stats.fragmentsDropped > 0) notes.push(`${stats.fragmentsDropped} IPv4 fragment sets could not be reassembled`);
+  if (stats.fragmentsDropped > 0) notes.push({ kind: 'fragments', text: `${stats.fragmentsDropped} IPv4 fragment sets could not be reassembled`, serious: false });
+  const over = stats.connectionsOverLimit;
+  if (over) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    notes.push({
+      kind: 'connections',
+      text: `the capture holds more than ${n(over.limit)} TCP connections: from frame ${over.firstFrame} on, ${n(over.segments)} packets of connections opened after the first ${n(over.limit)} were counted, not analysed (the connections opened before were analysed to their end)`,
+      frame: over.firstFrame,
+      serious: true,
+    });
+  }
   return notes;
 }
 

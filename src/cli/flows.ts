@@ -51,6 +51,6 @@ export function writeFlowsText(r: ScanResult, file: string, out: (text: string) 
     line(`#${c.id} ${ep(c.a)} ${arrow} ${ep(c.b)}${mid}  frames ${c.firstFrame}–${c.lastFrame}  ${c.bytes[0]} B → / ${c.bytes[1]} B ←${gaps}  ${endText(c)}`);
   }
   for (const p of r.capture.problems) line(`${p.severity === 'fatal' ? 'error' : 'warning'}: ${p.message}`);
-  for (const n of statsNotes(r.stats)) line(`note: ${n}`);
+  for (const n of statsNotes(r.stats)) line(`note: ${n.text}`);
   if (lines.length > 0) out(lines.join('\n') + '\n');
 }

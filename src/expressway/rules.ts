@@ -10,7 +10,7 @@
  * Findings have the shape of narrate's Finding (this stage may not import narrate); text in them is
  * written here and may quote capture strings, which the renderers neutralise.
  */
-import type { AlertInfo, Analysis, CertificateMessageInfo, Session } from '../analysis/index.js';
+import { statsNotes, type AlertInfo, type Analysis, type CertificateMessageInfo, type Session } from '../analysis/index.js';
 import { toHex } from '../bytes/index.js';
 import type { Endpoint } from '../net/index.js';
 import {
@@ -1397,6 +1397,18 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       title: p.severity === 'fatal' ? `${a.source} ends early` : `${a.source}: a problem in the file`,
       detail: `${p.message}. Everything before it was read.`,
       ...(p.severity === 'fatal' ? { fix: 'Copy the capture file again (it may have been cut in transfer), or stop the capture cleanly before downloading it.' } : {}),
+    });
+  }
+  // What the packet decoder could not read, or the connection table had no room for.
+  for (const n of statsNotes(a.stats)) {
+    out.push({
+      severity: n.serious ? 'warning' : 'info',
+      rule: 'T4',
+      frames: n.frame !== undefined ? [n.frame] : [],
+      code: 'capture-not-decoded',
+      title: `${a.source}: ${n.serious ? 'part of the capture was not analysed' : 'some packets were not decoded'}`,
+      detail: `${n.text.charAt(0).toUpperCase()}${n.text.slice(1)}.`,
+      ...(n.kind === 'connections' && { fix: "Keep only the traffic in question and analyse that: tcpdump -r IN -w OUT 'tcp port 5061' (the failing service's ports), or a time slice with editcap -A/-B." }),
     });
   }
   // X5: what 2222 carried when it was not TLS.

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analysis/index.js';
 import { JsonArrayWriter, jsonText } from '../../src/cli/output.js';
+import { statsNotes } from '../../src/analysis/frames.js';
+import { assessCapture, buildContext } from '../../src/expressway/index.js';
+import { DEFAULT_REASSEMBLY_LIMITS } from '../../src/net/index.js';
 import { cli, clientHelloWith, handshakeRecords, measured, scanThen, serverHello12, serverHelloDone, streamOf, tempDir, MB, type Step } from './lib.js';
 
 describe('a port scan in the capture', () => {
@@ -37,6 +40,36 @@ describe('a port scan in the capture', () => {
     console.log(`200,000 probes: peak heap growth ${(peakBytes / MB).toFixed(0)} MB`);
     expect(peakBytes).toBeLessThan(150 * MB);
   }, 120_000);
+});
+
+describe('more connections than the table holds', () => {
+  it('past maxConnections, packets of new connections are counted, not analysed, and the report says from which frame; connections already open go on', async () => {
+    const handshake: Step[] = [
+      { dir: 'c2s', bytes: handshakeRecords(clientHelloWith()) },
+      { dir: 's2c', bytes: handshakeRecords(serverHello12(), serverHelloDone()) },
+    ];
+    // 3,000 probes (every other one refused: 4,500 frames), then two handshakes: with room for
+    // 2,000 connections, probe 2,000 (frame 3,001) is the first one refused.
+    const capture = scanThen(3000, 2, [handshake, handshake]);
+    const a = await analyzeCapture(streamOf(capture), { limits: { ...DEFAULT_REASSEMBLY_LIMITS, maxConnections: 2000 } });
+    expect(a.connections).toHaveLength(2000);
+    expect(a.sessions).toHaveLength(0);
+    const over = a.stats.connectionsOverLimit!;
+    expect(over.limit).toBe(2000);
+    expect(over.firstFrame).toBe(3001);
+    // 1,000 probes and their 500 RSTs, then the two handshakes' packets.
+    expect(over.segments).toBe(1500 + a.capture.frames - 4500);
+    const note = statsNotes(a.stats).find((n) => n.kind === 'connections')!;
+    expect(note.text).toMatch(/^the capture holds more than 2,000 TCP connections: from frame 3001 on, [\d,]+ packets of connections opened after the first 2,000 were counted, not analysed/);
+    const f = assessCapture(a, buildContext({ bundles: [] })).find((x) => x.code === 'capture-not-decoded')!;
+    expect(f).toMatchObject({ severity: 'warning', frames: [3001] });
+    expect(f.fix).toMatch(/tcpdump -r IN -w OUT/);
+
+    // With room, the same capture's two handshakes are found.
+    const roomy = await analyzeCapture(streamOf(capture));
+    expect(roomy.sessions.map((x) => x.id)).toEqual([3000, 3001]);
+    expect(roomy.stats.connectionsOverLimit).toBeUndefined();
+  });
 });
 
 describe('the flows listing of a scan', () => {

@@ -130,7 +130,7 @@ export function fakeSession(o: FakeOptions): { analysis: Analysis; session: Sess
     sessions: [session],
     nonTls: [],
     pool,
-    stats: {},
+    stats: { tcpSegments: 16, other: new Map(), unknownLinkTypes: new Map(), malformed: { count: 0 }, fragmentsReassembled: 0, fragmentsDropped: 0 },
     certificateCount: 0,
     certificateRequestCount: 0,
     timing: { totalMs: 0, x509Ms: 0, certificatesParsed: 0 },

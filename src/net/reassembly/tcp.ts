@@ -9,6 +9,24 @@ export interface ReassemblyLimits {
   readonly maxBufferedTotal: number;
   /** Gap records kept per connection (all are counted). */
   readonly maxGapRecords: number;
+  /**
+   * Connections tracked per capture (default DEFAULT_MAX_CONNECTIONS). Past it, a packet of a
+   * connection not yet seen is counted (overLimit) and nothing else: a flood of SYNs or a scan of
+   * every port cannot take the memory a connection's record needs, millions of times over.
+   */
+  readonly maxConnections?: number;
+}
+
+/** About 1 GB of records at the ~470 bytes a connection that carried only a SYN costs. */
+export const DEFAULT_MAX_CONNECTIONS = 2_097_152;
+
+/** Packets of connections the table had no room for (ReassemblyLimits.maxConnections). */
+export interface OverLimit {
+  readonly limit: number;
+  /** TCP segments not analysed. */
+  segments: number;
+  /** The first of them. */
+  firstFrame: number;
 }
 
 /**
@@ -21,6 +39,7 @@ export const DEFAULT_REASSEMBLY_LIMITS: ReassemblyLimits = {
   maxBufferedPerConnection: 4 * 1024 * 1024,
   maxBufferedTotal: 64 * 1024 * 1024,
   maxGapRecords: 32,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
 };
 
 export interface GapRecord {
@@ -227,6 +246,8 @@ export class TcpReassembler {
    */
   private readonly live4 = new Map<number, Map<number, ConnState>>();
   readonly connections: Connection[] = [];
+  /** Set once a connection was refused for want of room (maxConnections). */
+  overLimit: OverLimit | undefined;
   private bufferedTotal = 0;
   private lastFrame = 0;
 
@@ -250,6 +271,12 @@ export class TcpReassembler {
       l = this.live.get(flowKey(seg));
     }
     if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg, srcLow))) {
+      const max = this.limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+      if (this.connections.length >= max) {
+        if (this.overLimit) this.overLimit.segments++;
+        else this.overLimit = { limit: max, segments: 1, firstFrame: frame.number };
+        return;
+      }
       l = this.open(l, frame, seg, srcLow);
     }
     const dir: Dir = srcLow === l.aKeyLow ? 0 : 1;
