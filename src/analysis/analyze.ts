@@ -111,6 +111,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
    */
   class Feed implements StreamConsumer {
     private t: TlsConnection | undefined;
+    /** Directions that ended (bit 0: A to B, bit 1: B to A). */
+    private ended = 0;
     constructor(private readonly conn: Connection) {}
 
     private tls(): TlsConnection {
@@ -136,7 +138,13 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     }
 
     end(dir: Dir, reason: EndReason, frame: number): void {
-      this.t?.end(dir, reason, frame);
+      if (this.t === undefined) return;
+      this.t.end(dir, reason, frame);
+      // Both ways over (a FIN each way, or a RST): nothing more can come, so the session is built
+      // and its dissector let go now, not at the end of the capture. A scanner's thousands of
+      // handshakes cut short by a RST do not all stay under way until then.
+      this.ended |= dir === 0 ? 1 : 2;
+      if (this.ended === 3) finalize(this.conn);
     }
   }
 

@@ -235,7 +235,8 @@ class Direction {
   recProtected = false;
   // Handshake reassembly.
   hs = new Handshake();
-  hsDecrypted = new Handshake();
+  /** Made when a decryptor first gives handshake plaintext (most connections never have one). */
+  hsDecrypted: Handshake | undefined;
   hsLost = false;
 
   constructor(readonly dir: Dir) {}
@@ -546,7 +547,7 @@ export class TlsConnection implements StreamConsumer {
       this.dropScan(d);
       this.dropBody(d);
       d.hs.reset();
-      d.hsDecrypted.reset();
+      d.hsDecrypted?.reset();
     }
     return 'ignore';
   }
@@ -595,7 +596,8 @@ export class TlsConnection implements StreamConsumer {
     const take = Math.min(room, bytes.length);
     if (take > 0) {
       if (!d.scan || d.scan.length < d.scanLen + take) {
-        const size = Math.min(cap, Math.max(d.scanLen + take, (d.scan?.length ?? 0) * 2, 1024));
+        // Small first: a flood of connections that each sent a few bytes must not hold a KiB each.
+        const size = Math.min(cap, Math.max(d.scanLen + take, (d.scan?.length ?? 0) * 2, 64));
         if (!this.room(size - (d.scan?.length ?? 0))) {
           // No room in the capture-wide budget to look further for a TLS start.
           this.anomaly('record-desync', d.dir, frame, `no room left to look for a TLS start (${this.budgetFull()})`);
@@ -1013,7 +1015,7 @@ export class TlsConnection implements StreamConsumer {
   /** Plaintext from the decryptor: handshake bytes join the decrypted reassembler; alerts are decoded. */
   private onPlaintext(d: Direction, p: Plaintext, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
     if (p.contentType === ContentType.Handshake) {
-      this.feedHandshake(d, d.hsDecrypted, p.data, streamOffset, frame, tsSec, tsNsec, true);
+      this.feedHandshake(d, (d.hsDecrypted ??= new Handshake()), p.data, streamOffset, frame, tsSec, tsNsec, true);
       return;
     }
     if (p.contentType === ContentType.Alert) {
