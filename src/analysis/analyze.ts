@@ -144,7 +144,10 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       // and its dissector let go now, not at the end of the capture. A scanner's thousands of
       // handshakes cut short by a RST do not all stay under way until then.
       this.ended |= dir === 0 ? 1 : 2;
-      if (this.ended === 3) finalize(this.conn);
+      if (this.ended === 3) {
+        finalize(this.conn);
+        this.t = undefined;
+      }
     }
   }
 

@@ -262,3 +262,48 @@ describe('connections nothing reads any more', async () => {
     });
   }
 });
+
+describe('TCP reassembly: what a finished connection keeps', () => {
+  // A connection's record stays to the end (and in the analysis after it); its consumer (a TLS
+  // dissector, with its buffers) must not. Checked with a collection: only the record refers to it.
+  it('once both directions ended (FIN each way, or a RST), the connection no longer refers to its consumer', async () => {
+    const v8 = await import('node:v8');
+    const vm = await import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const refs: WeakRef<object>[] = [];
+    const dec = new PacketDecoder();
+    const r = new TcpReassembler(() => {
+      const consumer: StreamConsumer = { data() {}, gap() {}, end() {} };
+      refs.push(new WeakRef(consumer));
+      return consumer;
+    });
+    const packets: TcpOpts[] = [
+      // Ended by FIN each way.
+      ...handshake(1000, 5000),
+      { ...C, seq: 1001, ack: 5001, flags: 'PA', payload: 'hello' },
+      { ...C, seq: 1006, ack: 5001, flags: 'FA' },
+      { ...S, seq: 5001, ack: 1007, flags: 'FA' },
+      // Ended by a RST (other client port).
+      { ...C, sport: 40001, seq: 2000, flags: 'S' },
+      { ...S, dport: 40001, seq: 0, ack: 2001, flags: 'RA' },
+      // Still open at the end of the capture: finish() ends it.
+      { ...C, sport: 40002, seq: 3000, flags: 'S' },
+    ];
+    packets.forEach((p, i) => {
+      const frame: Frame = { number: i + 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data: ethernet(tcpPacketIp(p)), origLen: 0, fileOffset: 0 };
+      const out = dec.decode(frame);
+      if (out.kind === 'tcp') r.segment(frame, out.seg);
+    });
+    expect(refs).toHaveLength(3);
+    // The open connection's consumer is still needed before finish().
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(refs.map((w) => w.deref() !== undefined)).toEqual([false, false, true]);
+    r.finish();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(refs[2]!.deref()).toBeUndefined();
+    expect(r.connections.map((c) => c.ends.map((e) => e?.reason))).toEqual([['fin', 'fin'], ['rst', 'rst'], ['capture-end', 'capture-end']]);
+  });
+});

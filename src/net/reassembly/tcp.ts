@@ -569,6 +569,9 @@ export class TcpReassembler {
     }
     if (l.end(dir) === undefined) l.setEnd(dir, shared ?? { reason, frame });
     if (!l.ignored) l.consumer?.end(dir, reason, frame);
+    // Both directions over: nothing more reaches the consumer, and the connection, kept for its
+    // counters to the end (and in the analysis after it), must not keep the consumer's state alive.
+    if (l.d0.ended && l.d1.ended) l.consumer = undefined;
   }
 }
 
