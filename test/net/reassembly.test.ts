@@ -307,3 +307,64 @@ describe('TCP reassembly: what a finished connection keeps', () => {
     expect(r.connections.map((c) => c.ends.map((e) => e?.reason))).toEqual([['fin', 'fin'], ['rst', 'rst'], ['capture-end', 'capture-end']]);
   });
 });
+
+describe('TCP reassembly: IPv4 connections whose keys collide', () => {
+  // live4 finds a connection by a 53-bit hash of its ends; a hash that sends every connection to
+  // one key must give the same connections and the same bytes (the lists sort them out).
+  it('a hash that collides for every connection changes nothing: interleaved connections, both orientations, port reuse', () => {
+    const packets: TcpOpts[] = [];
+    const ends = [
+      { c: '10.0.0.1', s: '10.0.0.2', cp: 40000, sp: 443 }, // client is the low end
+      { c: '10.0.0.9', s: '10.0.0.2', cp: 40001, sp: 443 }, // client is the high end
+      { c: '192.168.1.5', s: '10.0.0.2', cp: 50000, sp: 5061 },
+      { c: '10.0.0.1', s: '10.0.0.2', cp: 40002, sp: 443 },
+    ];
+    const conn = (k: number, isn: number) => {
+      const e = ends[k]!;
+      const C2 = { src: e.c, dst: e.s, sport: e.cp, dport: e.sp };
+      const S2 = { src: e.s, dst: e.c, sport: e.sp, dport: e.cp };
+      return [
+        { ...C2, seq: isn, flags: 'S' },
+        { ...S2, seq: isn + 5000, ack: isn + 1, flags: 'SA' },
+        { ...C2, seq: isn + 1, ack: isn + 5001, flags: 'PA', payload: `c${k}-${isn}` },
+        { ...S2, seq: isn + 5001, ack: isn + 1 + `c${k}-${isn}`.length, flags: 'PA', payload: `s${k}-${isn}` },
+        { ...C2, seq: isn + 1 + `c${k}-${isn}`.length, ack: isn + 5001, flags: 'FA' },
+        { ...S2, seq: isn + 5001 + `s${k}-${isn}`.length, ack: isn + 2 + `c${k}-${isn}`.length, flags: 'FA' },
+      ] as TcpOpts[];
+    };
+    // Round-robin interleaving of five connections (the first ends reused with a new ISN).
+    const lists = [conn(0, 1000), conn(1, 2000), conn(2, 3000), conn(3, 4000)];
+    for (let i = 0; i < 6; i++) for (const l of lists) packets.push(l[i]!);
+    packets.push(...conn(0, 90000));
+    const collect = (key?: (a: number, b: number, c: number, d: number) => number) => {
+      const got: string[] = [];
+      const dec = new PacketDecoder();
+      const r = new TcpReassembler(
+        (c) => ({
+          data(dir, data) {
+            got.push(`${c.id}/${dir}:${Buffer.from(data).toString('latin1')}`);
+          },
+          gap() {},
+          end(dir, reason) {
+            got.push(`${c.id}/${dir} end ${reason}`);
+          },
+        }),
+        undefined,
+        key,
+      );
+      packets.forEach((p, i) => {
+        const frame: Frame = { number: i + 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data: ethernet(tcpPacketIp(p)), origLen: 0, fileOffset: 0 };
+        const out = dec.decode(frame);
+        if (out.kind === 'tcp') r.segment(frame, out.seg);
+      });
+      r.finish();
+      return { got, conns: r.connections.map((c) => [c.id, c.a, c.b, c.firstFrame, c.lastFrame, c.packets, c.bytes, c.ends]) };
+    };
+    const normal = collect();
+    const colliding = collect(() => 0);
+    expect(normal.conns).toHaveLength(5);
+    expect(normal.got).toContain('4/0:c0-90000');
+    expect(normal.conns[1]![1]).toEqual({ ip: '10.0.0.9', port: 40001 });
+    expect(colliding).toEqual(normal);
+  });
+});

@@ -155,11 +155,11 @@ class ConnState implements Connection {
   constructor(
     readonly id: number,
     readonly ipVersion: 4 | 6,
-    /** IPv4: the address as a u32; IPv6: as printed. */
-    private readonly aAddr: number | string,
-    private readonly aPort: number,
-    private readonly bAddr: number | string,
-    private readonly bPort: number,
+    /** IPv4: the address as an int32 (a small integer to V8, never a boxed number); IPv6: as printed. */
+    readonly aAddr: number | string,
+    readonly aPort: number,
+    readonly bAddr: number | string,
+    readonly bPort: number,
     /** Canonical key's orientation: true when A is the lower endpoint. */
     readonly aKeyLow: boolean,
     readonly firstFrame: number,
@@ -241,10 +241,12 @@ export class TcpReassembler {
   /** IPv6 connections by key string (flowKey). */
   private readonly live = new Map<string, ConnState>();
   /**
-   * IPv4 connections by number (address × 2^16 + port, low end then high end): finding a packet's
-   * connection builds no key string, and a connection kept to the end keeps no key string either.
+   * IPv4 connections by a 53-bit hash of their two ends (key4), checked against the connection's
+   * own ends; the rare connections whose hashes collide share an entry as a list. One entry per
+   * connection, no key string built per packet: a scan's million connections with a million
+   * different low ends cost one map entry each, not a map each.
    */
-  private readonly live4 = new Map<number, Map<number, ConnState>>();
+  private readonly live4 = new Map<number, ConnState | ConnState[]>();
   readonly connections: Connection[] = [];
   /** Set once a connection was refused for want of room (maxConnections). */
   overLimit: OverLimit | undefined;
@@ -254,6 +256,8 @@ export class TcpReassembler {
   constructor(
     private readonly factory: (conn: Connection) => StreamConsumer | undefined,
     private readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS,
+    /** The live4 key (key4); a test passes one that collides, to reach the lists. */
+    private readonly hashKey4: Key4 = key4,
   ) {}
 
   segment(frame: Frame, seg: TcpSegment): void {
@@ -261,11 +265,10 @@ export class TcpReassembler {
     let l: ConnState | undefined;
     let srcLow: boolean;
     if (seg.ipVersion === 4) {
-      const se = end4(seg.src4, seg.srcPort);
-      const de = end4(seg.dst4, seg.dstPort);
       // The same order isSrcLow gives (address bytes, then port), without making address views.
-      srcLow = se <= de;
-      l = srcLow ? this.live4.get(se)?.get(de) : this.live4.get(de)?.get(se);
+      srcLow = end4(seg.src4, seg.srcPort) <= end4(seg.dst4, seg.dstPort);
+      const e = this.live4.get(srcLow ? this.hashKey4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort) : this.hashKey4(seg.dst4, seg.dstPort, seg.src4, seg.srcPort));
+      if (e !== undefined) l = e instanceof ConnState ? (isConn4(e, seg) ? e : undefined) : e.find((c) => isConn4(c, seg));
     } else {
       srcLow = isSrcLow(seg);
       l = this.live.get(flowKey(seg));
@@ -335,7 +338,10 @@ export class TcpReassembler {
   /** End of capture: everything still held is delivered around explicit gaps. */
   finish(): void {
     const all = [...this.live.values()];
-    for (const inner of this.live4.values()) for (const l of inner.values()) all.push(l);
+    for (const e of this.live4.values()) {
+      if (e instanceof ConnState) all.push(e);
+      else all.push(...e);
+    }
     // In order of first packet, as the connections are numbered.
     all.sort((x, y) => x.id - y.id);
     // One end record for every direction the capture's end closes (there may be millions).
@@ -380,8 +386,8 @@ export class TcpReassembler {
     // SYN-ACK first: its destination is the initiator.
     const synAck = (seg.flags & (SYN | ACK)) === (SYN | ACK);
     const v4 = seg.ipVersion === 4;
-    const srcAddr = v4 ? seg.src4 : formatIp(seg.src);
-    const dstAddr = v4 ? seg.dst4 : formatIp(seg.dst);
+    const srcAddr = v4 ? seg.src4 | 0 : formatIp(seg.src);
+    const dstAddr = v4 ? seg.dst4 | 0 : formatIp(seg.dst);
     const l = synAck
       ? new ConnState(this.connections.length, seg.ipVersion, dstAddr, seg.dstPort, srcAddr, seg.srcPort, !srcLow, frame.number, frame.tsSec, frame.tsNsec)
       : new ConnState(this.connections.length, seg.ipVersion, srcAddr, seg.srcPort, dstAddr, seg.dstPort, srcLow, frame.number, frame.tsSec, frame.tsNsec);
@@ -390,12 +396,16 @@ export class TcpReassembler {
     if (!l.consumer) this.ignore(l);
     if (seg.ipVersion === 6) this.live.set(flowKey(seg), l);
     else {
-      const se = end4(seg.src4, seg.srcPort);
-      const de = end4(seg.dst4, seg.dstPort);
-      const lo = srcLow ? se : de;
-      let inner = this.live4.get(lo);
-      if (!inner) this.live4.set(lo, (inner = new Map()));
-      inner.set(srcLow ? de : se, l);
+      const k = srcLow ? this.hashKey4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort) : this.hashKey4(seg.dst4, seg.dstPort, seg.src4, seg.srcPort);
+      const e = this.live4.get(k);
+      if (e === undefined || (e instanceof ConnState && isConn4(e, seg))) this.live4.set(k, l);
+      else if (e instanceof ConnState) this.live4.set(k, [e, l]);
+      else {
+        // A new incarnation takes its predecessor's place; another connection joins the list.
+        const i = e.findIndex((c) => isConn4(c, seg));
+        if (i >= 0) e[i] = l;
+        else e.push(l);
+      }
     }
     return l;
   }
@@ -596,7 +606,31 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
-/** An IPv4 connection end as one number (address × 2^16 + port): the live4 index's keys. */
+/** Whether an IPv4 connection is the segment's (its ends, either way round). */
+function isConn4(c: ConnState, seg: TcpSegment): boolean {
+  const s = seg.src4 | 0;
+  const d = seg.dst4 | 0;
+  return (c.aAddr === s && c.aPort === seg.srcPort && c.bAddr === d && c.bPort === seg.dstPort) || (c.aAddr === d && c.aPort === seg.dstPort && c.bAddr === s && c.bPort === seg.srcPort);
+}
+
+/**
+ * The live4 key of a connection, from its low end then its high end: 53 bits of a hash of the 96
+ * bits of the two ends (murmur3's mixing), exact as a double. Different connections may share a
+ * key; isConn4 tells them apart.
+ */
+export type Key4 = (loAddr: number, loPort: number, hiAddr: number, hiPort: number) => number;
+
+export function key4(loAddr: number, loPort: number, hiAddr: number, hiPort: number): number {
+  let h1 = Math.imul(loAddr ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hiAddr, 0xc2b2ae35) ^ ((loPort << 16) | hiPort);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  let h2 = Math.imul(hiAddr ^ 0x7f4a7c15, 0xcc9e2d51) ^ Math.imul(loAddr, 0x1b873593) ^ ((hiPort << 16) | loPort);
+  h2 = Math.imul(h2 ^ (h2 >>> 15), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
+}
+
+/** An IPv4 connection end as one number (address × 2^16 + port): which end of a connection is its low one. */
 function end4(addr: number, port: number): number {
   return addr * 65536 + port;
 }
