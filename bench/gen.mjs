@@ -137,3 +137,45 @@ export function generate(path, targetBytes, template, seed = 1, appScale = 1) {
   out.close();
   return { bytes: out.bytes, frames: out.frames, handshakes, connections, certificatesExpected: handshakes * handshakeCerts };
 }
+
+/**
+ * A port scan with real traffic going on: `probes` SYNs from one scanner to as many address and
+ * port pairs (one in four answered by a RST), and `handshakes` replays of the template spread
+ * among them, each closed by FIN. What an internet-facing box's capture holds when it is scanned.
+ */
+export function generateScan(path, probes, template, handshakes = 100, seed = 7) {
+  const rnd = rng(seed);
+  const out = new PcapOut(path);
+  let t = Date.UTC(2026, 3, 14, 9, 0, 0) * 1000;
+  const scanner = ((203 << 24) | (0 << 16) | (113 << 8) | 7) >>> 0;
+  const every = Math.max(1, Math.floor(probes / handshakes));
+  let done = 0;
+  for (let i = 0; i < probes; i++) {
+    t += 10;
+    const target = (10 << 24) | (106 << 16) | ((i >>> 10) & 0xffff);
+    const port = 1 + (i & 1023);
+    const seq = rnd();
+    frame(out, t, scanner, target, 40000 + (i % 20000), port, seq, 0, 0x02, null);
+    if (i % 4 === 0) frame(out, t + 1, target, scanner, port, 40000 + (i % 20000), 0, seq + 1, 0x14, null);
+    if (i % every === every - 1 && done < handshakes) {
+      const c = { src: (10 << 24) | (106 << 16) | (80 << 8) | 1, dst: (10 << 24) | (106 << 16) | (80 << 8) | 31, sport: 25000 + done, dport: 5061, cseq: rnd(), sseq: rnd() };
+      frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
+      frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
+      frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
+      c.cseq += 1; c.sseq += 1;
+      for (const ch of template.chunks) {
+        for (let o = 0; o < ch.bytes.length; o += MSS) {
+          const n = Math.min(MSS, ch.bytes.length - o);
+          if (ch.dir === 0) { frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x18, ch.bytes, o, n); c.cseq += n; }
+          else { frame(out, t, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq, 0x18, ch.bytes, o, n); c.sseq += n; }
+        }
+      }
+      frame(out, t + 3, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x11, null);
+      frame(out, t + 4, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x11, null);
+      frame(out, t + 5, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
+      done++;
+    }
+  }
+  out.close();
+  return { bytes: out.bytes, frames: out.frames, handshakes: done, connections: probes + done, certificatesExpected: done * template.certificates };
+}

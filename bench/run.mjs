@@ -1,15 +1,17 @@
 // Benchmark: generates 100 MB and 1 GB captures deterministically and measures ekuscope's stages
 // and tshark on the same files in the same run. Figures, not a pass/fail: machines are shared.
-// Usage: npm run bench [-- --sizes 100,1000] [--runs 3] [--no-tshark] [--keep] [--same-sessions]
+// Usage: npm run bench [-- --sizes 100,1000] [--runs 3] [--no-tshark] [--keep] [--same-sessions] [--scan N]
 // Each job runs --runs times in its own process; the median is shown with the range.
 // --same-sessions: also, for each size above the first, a capture of that size with about as many
 // handshakes as the first size's (longer connections), analysed by the full job: what memory owes to
 // bytes read and what to sessions kept.
+// --scan N: also a port scan of N SYN-only connections with 100 real handshakes among them (full
+// analysis and report, and tshark): what a connection costs when there are millions.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from './gen.mjs';
+import { generate, generateScan } from './gen.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'bench', 'out');
@@ -23,6 +25,7 @@ const withTshark = !args.includes('--no-tshark') && spawnSync('tshark', ['--vers
 const keep = args.includes('--keep');
 const runs = Math.max(1, parseInt(opt('--runs', '3'), 10) || 3);
 const sameSessions = args.includes('--same-sessions');
+const scanProbes = parseInt(opt('--scan', '0'), 10) || 0;
 
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
   console.log('building dist/ first ...');
@@ -237,7 +240,29 @@ if (sameSessions) {
     if (!keep) rmSync(file);
   }
 }
-const fulls = rows.filter((r) => !r.sameSessions && r.jobs.full && !r.jobs.full.error);
+if (scanProbes > 0) {
+  const file = join(outDir, `bench-scan-${scanProbes}.pcap`);
+  const gen = generateScan(file, scanProbes, template);
+  const size = statSync(file).size;
+  console.log(`\n== port scan: ${scanProbes} SYN-only connections (one in four refused) and ${gen.handshakes} handshakes, ${gen.frames} frames, ${(size / 1e6).toFixed(0)} MB`);
+  const row = { sizeMB: size / 1e6, frames: gen.frames, handshakes: gen.handshakes, certificatesExpected: gen.certificatesExpected, scan: scanProbes, jobs: {} };
+  for (const mode of ['pipeline', 'full', 'report']) {
+    const r = await job(mode, file);
+    row.jobs[mode] = r;
+    if (r.error) console.log(`  ${mode.padEnd(9)} failed: ${r.error}`);
+    else console.log(`  ${mode.padEnd(9)} ${r.seconds.toFixed(2)} s (${range(r.runs.seconds, 2)})  peak RSS ${r.maxRssMiB.toFixed(0)} MiB (${range(r.runs.maxRssMiB, 0)})  ${((r.maxRssMiB * 1048576) / (scanProbes + gen.handshakes)).toFixed(0)} bytes per connection${r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : ''}`);
+  }
+  if (withTshark) {
+    const conv = await tsharkJob(['-r', file, '-q', '-z', 'conv,tcp']);
+    row.tsharkConv = conv;
+    console.log(`  tshark conv,tcp  ${conv.seconds.toFixed(2)} s (${range(conv.runs.seconds, 2)})  peak RSS ${conv.peakMiB.toFixed(0)} MiB`);
+    const f = row.jobs.full;
+    if (f && !f.error) console.log(`  ratio: ekuscope full job is ${(conv.seconds / f.seconds).toFixed(1)}x tshark conv,tcp in time, ${(conv.peakMiB / f.maxRssMiB).toFixed(1)}x in peak RSS`);
+  }
+  rows.push(row);
+  if (!keep) rmSync(file);
+}
+const fulls = rows.filter((r) => !r.sameSessions && !r.scan && r.jobs.full && !r.jobs.full.error);
 if (fulls.length > 1) {
   console.log(`\nfull analysis across sizes (medians): ${fulls.map((r) => `${Math.round(r.sizeMB)} MB: ${r.jobs.full.seconds.toFixed(2)} s, peak RSS ${r.jobs.full.maxRssMiB.toFixed(0)} MiB${r.jobs.full.keptMiB !== undefined ? `, kept ${r.jobs.full.keptMiB.toFixed(1)} MiB` : ''}`).join('; ')}`);
 }
