@@ -591,13 +591,22 @@ function boxKv(b: ExpresswayBox): [string, Inline[]] {
 }
 
 const SECTION_SOURCE = Symbol('section source');
-function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry }): Block[] {
+const SECTION_ALIKE = Symbol('sessions alike');
+function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry; readonly [SECTION_ALIKE]: readonly SessionEntry[] }): Block[] {
   const s = this[SECTION_SOURCE];
+  const alike = this[SECTION_ALIKE];
   const st = s.story;
-  const b: Block[] = [
-    { kind: 'paragraph', content: [{ kind: 'severity', severity: storySeverity(st.outcome) }, ' ', { kind: 'strong', text: st.headline }] },
-    { kind: 'list', items: st.sentences },
-  ];
+  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: storySeverity(st.outcome) }, ' ', { kind: 'strong', text: st.headline }] }];
+  if (alike.length) {
+    const n = alike.length;
+    b.push({
+      kind: 'paragraph',
+      content: [
+        `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike)}. Every frame number below is this session's.`,
+      ],
+    });
+  }
+  b.push({ kind: 'list', items: st.sentences });
   const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
   if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
   const ladder = st.ladder;
@@ -608,10 +617,71 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry })
 const SECTION_BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sessionSectionBlocks });
 
 /** A session's section of the document, its content made when read (a renderer reads it once, as it writes it). */
-function sessionSection(s: SessionEntry): Block {
-  const section = { kind: 'section' as const, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}` };
+function sessionSection(s: SessionEntry, alike: readonly SessionEntry[] = []): Block {
+  const more = alike.length ? ` (and ${alike.length.toLocaleString('en-US')} more alike)` : '';
+  const section = { kind: 'section' as const, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
   Object.defineProperty(section, SECTION_SOURCE, { value: s });
+  Object.defineProperty(section, SECTION_ALIKE, { value: alike });
   return Object.defineProperty(section, 'blocks', SECTION_BLOCKS) as unknown as Block;
+}
+
+/**
+ * What makes two sessions of a case the same story to a reader: the summary line (ends without the
+ * client port, service, version, outcome and its conclusion), the findings, the certificates each
+ * side presented and the SNI. A client retrying every few seconds gives hundreds of these.
+ */
+function alikeKey(s: SessionEntry, summary: string): string {
+  const x = s.a.session;
+  return JSON.stringify([
+    summary,
+    s.story.headline,
+    s.story.findings.map((f) => `${f.severity}:${f.code}:${f.title}`),
+    x.serverCertificates.map((r) => r.id),
+    x.clientCertificates.map((r) => r.id),
+    x.clientCertificateEmpty,
+    x.sni ?? null,
+  ]);
+}
+
+/** A session that tells its group's story, and the sessions that went the same way. */
+interface SessionGroup {
+  readonly lead: SessionEntry;
+  readonly what: Inline[];
+  readonly alike: SessionEntry[];
+}
+
+/** Sessions grouped by alikeKey, in order of their first session; never across cases. */
+function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[]> {
+  const out = new Map<CaseEntry, SessionGroup[]>();
+  for (const e of entries) {
+    const groups: SessionGroup[] = [];
+    const byKey = new Map<string, SessionGroup>();
+    for (const s of e.sessions) {
+      const a = s.a;
+      const src = e.c.dedupe === false && e.c.analyses.length > 1 ? `[${a.source}] ` : '';
+      const why = conclusion(s);
+      const line = `${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `;
+      const key = alikeKey(s, `${line}${OUTCOME_WORD[s.story.outcome]} (${a.outcome.text})${why}`);
+      const known = byKey.get(key);
+      if (known) {
+        known.alike.push(s);
+        continue;
+      }
+      const what: Inline[] = [{ kind: 'severity', severity: storySeverity(s.story.outcome) }, ` ${line}`, { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
+      const g: SessionGroup = { lead: s, what, alike: [] };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    out.set(e, groups);
+  }
+  return out;
+}
+
+/** "#1 (frame 12), #2 (frame 30) … #399 (frame 9012)": the first ten and the last three when there are more. */
+function sessionList(list: readonly SessionEntry[]): string {
+  const one = (s: SessionEntry) => `#${s.a.session.id} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
+  if (list.length <= 13) return list.map(one).join(', ');
+  return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
 }
 
 function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
@@ -620,19 +690,14 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
   const failed = all.filter((s) => s.story.outcome === 'failed').length;
   const ok = all.filter((s) => s.story.outcome === 'ok').length;
   const multi = entries.length > 1;
-  const summaryRows: Inline[][][] = all.map((s) => {
-    const a = s.a;
-    const c = entries[s.caseIndex]!.c;
-    const src = c.dedupe === false && c.analyses.length > 1 ? `[${a.source}] ` : '';
-    const why = conclusion(s);
-    const what: Inline[] = [
-      { kind: 'severity', severity: storySeverity(s.story.outcome) },
-      ` ${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `,
-      { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] },
-      ` (${a.outcome.text})${why ? `. ${why}` : ''}`,
-    ];
-    return multi ? [[c.name], [`#${a.session.id}`], what] : [[`#${a.session.id}`], what];
-  });
+  const grouped = groupAlike(entries);
+  const summaryRows: Inline[][][] = entries.flatMap((e) =>
+    grouped.get(e)!.map((g) => {
+      const more = g.alike.length;
+      const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike)}.`] : g.what;
+      return multi ? [[e.c.name], [`#${g.lead.a.session.id}`], what] : [[`#${g.lead.a.session.id}`], what];
+    }),
+  );
   const summary: Block[] = [
     {
       kind: 'paragraph',
@@ -654,7 +719,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
       const nonTls = e.c.analyses.reduce((n, a) => n + a.connections.length, 0);
       caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${nonTls} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
     }
-    for (const s of e.sessions) caseBlocks.push(sessionSection(s));
+    for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike));
     if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
       const nb: Block[] = [];
       if (e.findings.length) nb.push({ kind: 'findings', findings: e.findings });
