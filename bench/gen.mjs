@@ -65,6 +65,21 @@ function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 
   out.frames++;
 }
 
+/** TCP's three-way handshake, then the template's TLS bytes in full-size segments; `c`'s sequence numbers move on. */
+function replay(out, t, c, template) {
+  frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
+  frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
+  frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
+  c.cseq += 1; c.sseq += 1;
+  for (const ch of template.chunks) {
+    for (let o = 0; o < ch.bytes.length; o += MSS) {
+      const n = Math.min(MSS, ch.bytes.length - o);
+      if (ch.dir === 0) { frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x18, ch.bytes, o, n); c.cseq += n; }
+      else { frame(out, t, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq, 0x18, ch.bytes, o, n); c.sseq += n; }
+    }
+  }
+}
+
 /**
  * @param template {{chunks: {dir: 0|1, bytes: Buffer}[]}} a real TLS handshake, both directions in order.
  * @param appScale each connection carries this many times the application bytes (16 KiB .. 528 KiB):
@@ -105,17 +120,7 @@ export function generate(path, targetBytes, template, seed = 1, appScale = 1) {
     const c = active[i];
     t += 20 + (rnd() % 200);
     if (c.phase === 0) {
-      frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
-      frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
-      frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
-      c.cseq += 1; c.sseq += 1;
-      for (const ch of template.chunks) {
-        for (let o = 0; o < ch.bytes.length; o += MSS) {
-          const n = Math.min(MSS, ch.bytes.length - o);
-          if (ch.dir === 0) { frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x18, ch.bytes, o, n); c.cseq += n; }
-          else { frame(out, t, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq, 0x18, ch.bytes, o, n); c.sseq += n; }
-        }
-      }
+      replay(out, t, c, template);
       handshakes++;
       c.phase = 1;
     } else if (c.appLeft > 0) {
@@ -159,17 +164,7 @@ export function generateScan(path, probes, template, handshakes = 100, seed = 7)
     if (i % 4 === 0) frame(out, t + 1, target, scanner, port, 40000 + (i % 20000), 0, seq + 1, 0x14, null);
     if (i % every === every - 1 && done < handshakes) {
       const c = { src: (10 << 24) | (106 << 16) | (80 << 8) | 1, dst: (10 << 24) | (106 << 16) | (80 << 8) | 31, sport: 25000 + done, dport: 5061, cseq: rnd(), sseq: rnd() };
-      frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
-      frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
-      frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
-      c.cseq += 1; c.sseq += 1;
-      for (const ch of template.chunks) {
-        for (let o = 0; o < ch.bytes.length; o += MSS) {
-          const n = Math.min(MSS, ch.bytes.length - o);
-          if (ch.dir === 0) { frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x18, ch.bytes, o, n); c.cseq += n; }
-          else { frame(out, t, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq, 0x18, ch.bytes, o, n); c.sseq += n; }
-        }
-      }
+      replay(out, t, c, template);
       frame(out, t + 3, c.src, c.dst, c.sport, c.dport, c.cseq, c.sseq, 0x11, null);
       frame(out, t + 4, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x11, null);
       frame(out, t + 5, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);

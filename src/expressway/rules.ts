@@ -1416,8 +1416,10 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
     const c = n.connection;
     const is2222 = c.a.port === 2222 || c.b.port === 2222;
     if (n.reason === 'ssh' && is2222) {
-      const server = c.a.port === 2222 ? c.a : c.b;
-      const client = server === c.a ? c.b : c.a;
+      // By port, not by object: a connection's endpoints are made when read.
+      const aIsServer = c.a.port === 2222;
+      const server = aIsServer ? c.a : c.b;
+      const client = aIsServer ? c.b : c.a;
       const cb = boxForAddress(ctx, client.ip);
       const sb = boxForAddress(ctx, server.ip);
       out.push({

@@ -202,6 +202,20 @@ describe('rules: port 2222 (X5)', () => {
     expect(f.frames).toEqual([40]);
     expect(f.detail).toMatch(/"SSH-2\.0".*need clientAuth on Expressway-C's client certificate whatever the checking mode \(X5\)/);
   });
+  it('SSH on 2222 seen from the server side first (A is the server): client and server are told by port, whatever objects the connection hands out', async () => {
+    const { assessCapture } = await import('../../src/expressway/index.js');
+    const { analysis } = fakeSession({ client: { ip: C.ip, port: 31000 }, server: E2222, serverChain: EDGE_CERT, end: { kind: 'completed' } });
+    // As the reassembler's connections do: each read of an endpoint makes a new object.
+    const base = analysis.connections[0]!;
+    const conn = Object.defineProperties({ ...base, id: 1, firstFrame: 40 }, {
+      a: { get: () => ({ ip: E2222.ip, port: 2222 }) },
+      b: { get: () => ({ ip: C.ip, port: 31000 }) },
+    });
+    const a = { ...analysis, nonTls: [{ id: 1, connection: conn, reason: 'ssh' as const }] };
+    const ctx = fakeContext([{ host: 'vcs8c', ip: C.ip, edition: 'C' }, { host: 'edge', ip: E2222.ip, edition: 'E' }]);
+    const f = assessCapture(a, ctx).find((x) => x.code === 'port-2222-is-ssh')!;
+    expect(f.title).toBe(`Port 2222 carried SSH, not TLS (${C.ip}:31000 → ${E2222.ip}:2222)`);
+  });
   it('TLS on 2222 is said to be TLS, from the bytes', () => {
     const a = run('serverAuth + clientAuth', 'On', E2222, { kind: 'completed' });
     expect(a.findings.find((f) => f.code === 'port-2222-is-tls')?.frames).toEqual([4]);
