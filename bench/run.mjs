@@ -33,6 +33,10 @@ if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
 }
 mkdirSync(outDir, { recursive: true });
 
+// The jobs run with the node options the launcher gives ekuscope (its `#!/usr/bin/env -S node ...`
+// line), so that what is measured is what a user runs.
+const launcherOptions = (/^#!\S*env -S node(.*)$/m.exec(readFileSync(join(root, 'bin', 'ekuscope.js'), 'utf8').split('\n')[0] ?? '')?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+
 /** The handshake to replay: scenario 1 of captures/ (4096-bit chains, mutual TLS), else a corpus capture. */
 async function loadTemplate() {
   const { scanCapture } = await import('../dist/analysis/frames.js');
@@ -133,7 +137,7 @@ function measure(cmd, argv) {
 }
 
 async function jobOnce(mode, file) {
-  const r = await measure(process.execPath, ['--expose-gc', join(root, 'bench', 'job.mjs'), mode, file]);
+  const r = await measure(process.execPath, [...launcherOptions, '--expose-gc', join(root, 'bench', 'job.mjs'), mode, file]);
   if (r.code !== 0) return { mode, error: r.err.trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(r.out.trim().split('\n').pop());
 }
@@ -169,6 +173,7 @@ async function tsharkJob(argv) {
 
 const template = await loadTemplate();
 console.log(`template handshake: ${relative(root, template.file)} (${template.bytes} bytes, ${template.certificates} certificates per handshake)`);
+console.log(`ekuscope's jobs run with the launcher's node options: ${launcherOptions.join(' ') || 'none'}`);
 const rows = [];
 for (const mb of sizes) {
   const file = join(outDir, `bench-${mb}MB.pcap`);
@@ -266,5 +271,5 @@ const fulls = rows.filter((r) => !r.sameSessions && !r.scan && r.jobs.full && !r
 if (fulls.length > 1) {
   console.log(`\nfull analysis across sizes (medians): ${fulls.map((r) => `${Math.round(r.sizeMB)} MB: ${r.jobs.full.seconds.toFixed(2)} s, peak RSS ${r.jobs.full.maxRssMiB.toFixed(0)} MiB${r.jobs.full.keptMiB !== undefined ? `, kept ${r.jobs.full.keptMiB.toFixed(1)} MiB` : ''}`).join('; ')}`);
 }
-writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, runs, template: relative(root, template.file), rows }, null, 2));
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, launcherOptions, runs, template: relative(root, template.file), rows }, null, 2));
 console.log(`\nresults: bench/out/results.json`);

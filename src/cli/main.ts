@@ -6,7 +6,7 @@ import { flowJson, writeFlowsText } from './flows.js';
 import { analyzeCapture } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { preferProductionUi, runView } from './view.js';
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { jsonText, JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
@@ -40,12 +40,22 @@ interface ReportCliOptions {
   out?: string;
 }
 
+/** The package's version (package.json is two folders up from src/cli and from dist/cli alike). */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let code: number = EXIT.OK;
   const program = new Command();
   program
     .name('ekuscope')
     .description('Explains TLS handshakes in packet captures: roles, certificate stores, EKUs and why a handshake failed.')
+    .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
