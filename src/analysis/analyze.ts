@@ -5,7 +5,7 @@ import { latin1 } from '../bytes/index.js';
 import type { Connection, Dir, EndReason, GapReason, StreamConsumer } from '../net/index.js';
 import { DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
-import { scanCapture, type ScanOptions } from './frames.js';
+import { scanCapture, type HandshakesOverLimit, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
 import { CaptureKeys, keyLogOf, type KeyLog } from './keylog.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
@@ -16,6 +16,8 @@ export interface AnalyzeOptions extends ScanOptions {
   tlsLimits?: Partial<TlsLimits>;
   /** What the TLS connections under way may hold together (default DEFAULT_TLS_BUDGET_BYTES, 256 MiB). */
   tlsBudgetBytes?: number;
+  /** TLS dissectors at work at once (default DEFAULT_MAX_HANDSHAKES_UNDER_WAY); past it the oldest is set aside. */
+  maxHandshakesUnderWay?: number;
   /** A pool shared across several captures (one report over several files). */
   pool?: CertPool;
   /** Per-connection decryptor factory (key logs); undefined = no decryption. */
@@ -52,12 +54,29 @@ export interface LiveSnapshot {
  * gets a TLS dissector; connections that are not TLS, and TLS connections whose handshake is over,
  * are set aside by the dissector and cost one lookup per packet from then on.
  */
+/**
+ * A dissector in the middle of a handshake holds ~4 KB however little came (both directions'
+ * record and message state): a flood of connections that each send a few bytes and hang would
+ * take that many times over. 65,536 of them are ~300 MB, far more than a capture has under way at
+ * once (a handshake is over in milliseconds); past that, the oldest is set aside, summarised with
+ * what it had, so that the handshakes that come later are still read.
+ */
+export const DEFAULT_MAX_HANDSHAKES_UNDER_WAY = 65_536;
+
 export async function analyzeCapture(input: string | Readable, opts: AnalyzeOptions = {}): Promise<Analysis> {
   const t0 = performance.now();
   const source = opts.sourceName ?? (typeof input === 'string' ? basename(input) : 'stream');
   const pool = opts.pool ?? new CertPool();
   const parsedBefore = pool.size;
-  const live = new Map<number, TlsConnection>();
+  // The connections whose dissector is at work.
+  const live = new Map<number, Feed>();
+  // The same, oldest first, with feeds finished since (skipped when met). Not the Map's own order:
+  // reaching a Map's first entry walks over every entry deleted before it, so taking the oldest
+  // again and again would cost the square of their number.
+  let oldest: Feed[] = [];
+  let oldestHead = 0;
+  const maxUnderWay = opts.maxHandshakesUnderWay ?? DEFAULT_MAX_HANDSHAKES_UNDER_WAY;
+  let setAsideForRoom: HandshakesOverLimit | undefined;
   const sessions: Session[] = [];
   const nonTls: NonTlsStream[] = [];
   let x509Ms = 0;
@@ -77,7 +96,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
   // still reach the Connection object the session points to (FIN/RST frames).
   const finalize = (conn: Connection) => {
-    const t = live.get(conn.id);
+    const t = live.get(conn.id)?.take();
     if (!t) return;
     live.delete(conn.id);
     const summary = t.summary(false);
@@ -102,8 +121,6 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     sessions.push(s);
   };
 
-  // Open connections by id, kept only for live snapshots.
-  const open = opts.live ? new Map<number, Connection>() : undefined;
   /**
    * What the reassembler feeds for one connection: one small object (a capture may hold millions
    * of connections, a scan's SYNs). The dissector is made when the first byte or gap comes, so a
@@ -113,26 +130,58 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     private t: TlsConnection | undefined;
     /** Directions that ended (bit 0: A to B, bit 1: B to A). */
     private ended = 0;
-    constructor(private readonly conn: Connection) {}
+    /** Summarised already (handshake over, both directions ended, or set aside to make room). */
+    private done = false;
+    constructor(readonly conn: Connection) {}
 
-    private tls(): TlsConnection {
-      if (this.t === undefined) {
+    /** The dissector, for a snapshot; undefined when there is none (yet, or any more). */
+    get dissector(): TlsConnection | undefined {
+      return this.t;
+    }
+
+    /** Hands the dissector over to be summarised; the feed delivers nothing more. */
+    take(): TlsConnection | undefined {
+      const t = this.t;
+      this.t = undefined;
+      this.done = true;
+      return t;
+    }
+
+    private tls(frame: number): TlsConnection | undefined {
+      if (this.t === undefined && !this.done) {
+        if (live.size >= maxUnderWay) {
+          // The oldest handshake under way is summarised as it stands, to make room.
+          let f = oldest[oldestHead++]!;
+          while (live.get(f.conn.id) !== f) f = oldest[oldestHead++]!;
+          setAsideForRoom ??= { limit: maxUnderWay, connections: 0, firstFrame: frame };
+          setAsideForRoom.connections++;
+          finalize(f.conn);
+        }
         const conn = this.conn;
         this.t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn), budget });
-        live.set(conn.id, this.t);
-        open?.set(conn.id, conn);
+        live.set(conn.id, this);
+        oldest.push(this);
+        // Finished feeds are dropped from the list once they are most of it: it stays within twice the live ones.
+        if (oldest.length - oldestHead > 2 * live.size + 1024) {
+          oldest = oldest.slice(oldestHead).filter((x) => live.get(x.conn.id) === x);
+          oldestHead = 0;
+        }
       }
       return this.t;
     }
 
     data(dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore' {
-      const r = this.tls().data(dir, data, off, frame, tsSec, tsNsec);
+      const t = this.tls(frame);
+      if (t === undefined) return 'ignore';
+      const r = t.data(dir, data, off, frame, tsSec, tsNsec);
       if (r === 'ignore') finalize(this.conn);
       return r;
     }
 
     gap(dir: Dir, off: number, len: number, reason: GapReason, frame: number): void | 'ignore' {
-      const r = this.tls().gap(dir, off, len, reason, frame);
+      const t = this.tls(frame);
+      if (t === undefined) return 'ignore';
+      const r = t.gap(dir, off, len, reason, frame);
       if (r === 'ignore') finalize(this.conn);
       return r;
     }
@@ -144,20 +193,16 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       // and its dissector let go now, not at the end of the capture. A scanner's thousands of
       // handshakes cut short by a RST do not all stay under way until then.
       this.ended |= dir === 0 ? 1 : 2;
-      if (this.ended === 3) {
-        finalize(this.conn);
-        this.t = undefined;
-      }
+      if (this.ended === 3) finalize(this.conn);
     }
   }
 
   opts.live?.(() => {
     const now = [...sessions];
-    for (const [id, t] of live) {
-      const conn = open?.get(id);
-      const summary = t.summary();
+    for (const f of live.values()) {
+      const summary = f.dissector?.summary();
       // The dissector keeps appending to its message list: the snapshot gets its own copy.
-      if (conn && summary.isTls) now.push(buildSession(conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, requestParts));
+      if (summary?.isTls) now.push(buildSession(f.conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, requestParts));
     }
     return { source, sessions: now.sort((a, b) => a.id - b.id), pool };
   });
@@ -168,6 +213,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     { ...opts, onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)) },
   );
   for (const conn of scan.connections) finalize(conn);
+  if (setAsideForRoom) scan.stats.handshakesOverLimit = setAsideForRoom;
   sessions.sort((a, b) => a.id - b.id);
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
   if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });

@@ -12,6 +12,16 @@ export interface DecodeStats {
   fragmentsDropped: number;
   /** TCP packets of connections past the connection table's limit: counted, not analysed. */
   connectionsOverLimit?: OverLimit;
+  /** Set by the analysis: handshakes set aside unfinished because too many were under way at once. */
+  handshakesOverLimit?: HandshakesOverLimit;
+}
+
+/** Handshakes summarised before their end to make room for newer ones (AnalyzeOptions.maxHandshakesUnderWay). */
+export interface HandshakesOverLimit {
+  readonly limit: number;
+  connections: number;
+  /** Where the first was set aside. */
+  readonly firstFrame: number;
 }
 
 export interface ScanResult {
@@ -76,7 +86,7 @@ export async function scanCapture(
 
 /** A sentence about what could not be decoded; `serious` when TLS sessions may be missing for it. */
 export interface StatsNote {
-  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections';
+  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections' | 'handshakes';
   readonly text: string;
   readonly frame?: number;
   readonly serious: boolean;
@@ -98,6 +108,16 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
       kind: 'connections',
       text: `the capture holds more than ${n(over.limit)} TCP connections: from frame ${over.firstFrame} on, ${n(over.segments)} packets of connections opened after the first ${n(over.limit)} were counted, not analysed (the connections opened before were analysed to their end)`,
       frame: over.firstFrame,
+      serious: true,
+    });
+  }
+  const hs = stats.handshakesOverLimit;
+  if (hs) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    notes.push({
+      kind: 'handshakes',
+      text: `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`,
+      frame: hs.firstFrame,
       serious: true,
     });
   }

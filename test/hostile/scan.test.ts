@@ -9,7 +9,7 @@ import { JsonArrayWriter, jsonText } from '../../src/cli/output.js';
 import { statsNotes } from '../../src/analysis/frames.js';
 import { assessCapture, buildContext } from '../../src/expressway/index.js';
 import { DEFAULT_REASSEMBLY_LIMITS } from '../../src/net/index.js';
-import { cli, clientHelloWith, handshakeRecords, measured, scanThen, serverHello12, serverHelloDone, streamOf, tempDir, MB, type Step } from './lib.js';
+import { cli, clientHelloWith, handshakeRecords, measured, scanThen, serverHello12, serverHelloDone, streamOf, tempDir, tlsCaptureMany, MB, type Step } from './lib.js';
 
 describe('a port scan in the capture', () => {
   it('200,000 SYN-only connections cost no TLS state: the analysis holds well under 150 MB and finds the handshake after them', async () => {
@@ -69,6 +69,29 @@ describe('more connections than the table holds', () => {
     const roomy = await analyzeCapture(streamOf(capture));
     expect(roomy.sessions.map((x) => x.id)).toEqual([3000, 3001]);
     expect(roomy.stats.connectionsOverLimit).toBeUndefined();
+  });
+});
+
+describe('more handshakes under way than the analysis keeps dissectors for', () => {
+  it('connections that send three bytes of a record header and hang: past maxHandshakesUnderWay the oldest is summarised to make room, so a later handshake is still read', async () => {
+    const hanging: Step[] = [{ dir: 'c2s', bytes: new Uint8Array([0x16, 0x03, 0x01]) }];
+    const handshake: Step[] = [
+      { dir: 'c2s', bytes: handshakeRecords(clientHelloWith()) },
+      { dir: 's2c', bytes: handshakeRecords(serverHello12(), serverHelloDone()) },
+    ];
+    const capture = tlsCaptureMany([...Array.from({ length: 300 }, () => hanging), handshake]);
+    const a = await analyzeCapture(streamOf(capture), { maxHandshakesUnderWay: 100 });
+    expect(a.connections).toHaveLength(301);
+    // The handshake after the flood is read whole.
+    expect(a.sessions.map((x) => x.id)).toEqual([300]);
+    expect(a.sessions[0]!.tls.messages.filter((m) => m.kind === 'handshake')).toHaveLength(3);
+    // Connections 0–199 were set aside for 100–299, and 200 for the handshake: 201 in all, the first
+    // when connection 100 sent its bytes (each hanging connection is SYN, SYN-ACK, ACK, data, ACK).
+    const over = a.stats.handshakesOverLimit!;
+    expect(over).toEqual({ limit: 100, connections: 201, firstFrame: 100 * 5 + 4 });
+    const f = assessCapture(a, buildContext({ bundles: [] })).find((x) => x.code === 'capture-not-decoded')!;
+    expect(f).toMatchObject({ severity: 'warning', frames: [504] });
+    expect(f.detail).toMatch(/^More than 100 TLS handshakes were under way at once .* 201 in all\.$/);
   });
 });
 
