@@ -214,6 +214,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   );
   for (const conn of scan.connections) finalize(conn);
   if (setAsideForRoom) scan.stats.handshakesOverLimit = setAsideForRoom;
+  // The feeds' methods share this function's scope: whatever keeps one of them (V8's caches of
+  // the code that called them) would keep every feed through the list.
+  oldest = [];
   sessions.sort((a, b) => a.id - b.id);
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
   if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
