@@ -17,7 +17,7 @@ export interface ReassemblyLimits {
   readonly maxConnections?: number;
 }
 
-/** About 1 GB of records at the ~470 bytes a connection that carried only a SYN costs. */
+/** About 1 GB at the ~500 bytes (record and map entry) a connection that carried only a SYN costs. */
 export const DEFAULT_MAX_CONNECTIONS = 2_097_152;
 
 /** Packets of connections the table had no room for (ReassemblyLimits.maxConnections). */
@@ -110,7 +110,7 @@ interface DirState {
 /** The first gap records of a connection that has none yet: shared, frozen. */
 const NO_GAPS: GapRecord[] = Object.freeze([]) as unknown as GapRecord[];
 
-/** An IPv4 address (a u32) as printed. */
+/** An IPv4 address as printed, from its 32 bits (as an int32 or a u32 alike). */
 function ip4Text(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
@@ -120,7 +120,7 @@ function ip4Text(n: number): string {
  * object with plain number fields. A capture may hold millions of connections (a port scan is a
  * few bytes per connection), so nothing is allocated per connection that can be shared, made when
  * it is read (endpoints, timestamps and pairs are built by their getters), or made when first
- * needed (held segments, gap records); a connection costs about 400 bytes.
+ * needed (held segments, gap records); a connection costs about 500 bytes with its map entry.
  */
 class ConnState implements Connection {
   synSeen = false;
