@@ -196,6 +196,9 @@ const EMPTY = new Uint8Array(0);
 const MAX_RESYNCS = 3;
 const SMALL_BODY = 64;
 
+/** The frames of a message not started: shared, frozen (a message's own list is made when its header starts). */
+const NO_FRAMES: number[] = Object.freeze([]) as unknown as number[];
+
 /** Per-direction parsing state. Mutable, owned by one TlsConnection. */
 class Direction {
   mode: Mode = 'start';
@@ -213,8 +216,8 @@ class Direction {
   scanClassified = false;
   head: Uint8Array | undefined;
   preambleBytes = 0;
-  // Record layer.
-  hdr = new Uint8Array(5);
+  // Record layer. A header split across segments is gathered here (made the first time one is).
+  hdr: Uint8Array | undefined = undefined;
   hdrLen = 0;
   hdrOffset = 0;
   recType = 0;
@@ -244,7 +247,8 @@ class Direction {
 
 /** Handshake message reassembly across records (RFC 5246 §6.2.1: messages may span records). */
 class Handshake {
-  hdr = new Uint8Array(4);
+  /** The 4-byte header as its bytes come, one after another: type << 24 | length once whole. */
+  hdrBits = 0;
   hdrLen = 0;
   length = 0;
   remaining = 0;
@@ -255,11 +259,27 @@ class Handshake {
   gapped = false;
   /** The capture-wide budget refused this message room (it is kept truncated). */
   budgetRefused = false;
-  frames: number[] = [];
+  /** Made when a message's header starts; the message keeps it. */
+  frames: number[] = NO_FRAMES;
   startOffset = 0;
   recordVersion = 0;
 
+  /** The handshake type (once the header is whole). */
+  get type(): number {
+    return this.hdrBits >>> 24;
+  }
+
+  /** The header's four bytes, at the start of `to`. */
+  writeHeader(to: Uint8Array): void {
+    const b = this.hdrBits;
+    to[0] = b >>> 24;
+    to[1] = (b >>> 16) & 255;
+    to[2] = (b >>> 8) & 255;
+    to[3] = b & 255;
+  }
+
   reset(): void {
+    this.hdrBits = 0;
     this.hdrLen = 0;
     this.length = 0;
     this.remaining = 0;
@@ -268,7 +288,7 @@ class Handshake {
     this.over = false;
     this.gapped = false;
     this.budgetRefused = false;
-    this.frames = [];
+    this.frames = NO_FRAMES;
   }
 
   get partial(): boolean {
@@ -769,7 +789,7 @@ export class TlsConnection implements StreamConsumer {
       // Stay in step: the message is kept up to the gap and marked incomplete.
       h.remaining -= len;
       h.gapped = true;
-      this.anomaly('gap-in-handshake', d.dir, frame, `${len} bytes missing inside ${handshakeTypeName(h.hdr[0]!)}`);
+      this.anomaly('gap-in-handshake', d.dir, frame, `${len} bytes missing inside ${handshakeTypeName(h.type)}`);
       if (h.remaining === 0) this.completeMessage(d, h, frame, this.lastTs[0], this.lastTs[1], false);
       return;
     }
@@ -808,16 +828,17 @@ export class TlsConnection implements StreamConsumer {
           }
         }
         const take = Math.min(5 - d.hdrLen, n - i);
-        d.hdr.set(bytes.subarray(i, i + take), d.hdrLen);
+        const hdr = (d.hdr ??= new Uint8Array(5));
+        hdr.set(bytes.subarray(i, i + take), d.hdrLen);
         d.hdrLen += take;
         i += take;
         if (d.hdrLen < 5) return;
         d.hdrLen = 0;
-        if (!this.startRecord(d, d.hdr, 0, frame)) {
+        if (!this.startRecord(d, hdr, 0, frame)) {
           // Re-scan from the bad header on; its bytes are still in `d.hdr`.
           const rest = bytes.subarray(i);
           if ((d.mode as Mode) === 'scan') {
-            this.scanAppend(d, d.hdr.slice(), frame, tsSec, tsNsec);
+            this.scanAppend(d, hdr.slice(), frame, tsSec, tsNsec);
             if (rest.length && (d.mode as Mode) === 'scan') this.scanAppend(d, rest, frame, tsSec, tsNsec);
           }
           return;
@@ -1047,30 +1068,31 @@ export class TlsConnection implements StreamConsumer {
     while (i < n) {
       if (h.hdrLen < 4) {
         if (h.hdrLen === 0) {
+          h.hdrBits = 0;
           h.startOffset = streamOffset + i;
           h.recordVersion = d.recVersion;
           h.frames = [];
         }
         h.addFrame(frame);
         const take = Math.min(4 - h.hdrLen, n - i);
-        h.hdr.set(chunk.subarray(i, i + take), h.hdrLen);
+        for (let k = 0; k < take; k++) h.hdrBits = ((h.hdrBits << 8) | chunk[i + k]!) >>> 0;
         h.hdrLen += take;
         i += take;
         if (h.hdrLen < 4) return;
-        h.length = (h.hdr[1]! << 16) | (h.hdr[2]! << 8) | h.hdr[3]!;
+        h.length = h.hdrBits & 0xffffff;
         h.remaining = h.length;
         // Room for what has come, never for what a length claims: a header of a few bytes must not
         // cost kilobytes (thousands of connections could each send one). It grows as bytes come.
         const first = Math.min(4 + h.length, this.limits.maxMessageBytes, Math.max(FIRST_ROOM, 2 * (4 + n - i)));
         if (this.room(first, 4 + h.length <= SMALL_MESSAGE)) {
           h.buf = new Uint8Array(first);
-          h.buf.set(h.hdr);
+          h.writeHeader(h.buf);
           h.kept = 4;
         } else this.noRoom(d, h, frame);
         if (4 + h.length > this.limits.maxMessageBytes) {
           // Never allocate what a hostile length claims: keep a bounded prefix, count the rest.
           h.over = true;
-          this.anomaly('message-too-long', d.dir, frame, `${handshakeTypeName(h.hdr[0]!)} claims ${h.length} bytes, more than the ${this.limits.maxMessageBytes} kept`);
+          this.anomaly('message-too-long', d.dir, frame, `${handshakeTypeName(h.type)} claims ${h.length} bytes, more than the ${this.limits.maxMessageBytes} kept`);
         }
         if (h.remaining === 0) this.completeMessage(d, h, frame, tsSec, tsNsec, decrypted);
         continue;
@@ -1108,14 +1130,15 @@ export class TlsConnection implements StreamConsumer {
     h.over = true;
     if (h.hdrLen === 4 && h.kept === 0) {
       // Not even the header: keep it, so the message is still listed with its type and length.
-      h.buf = h.hdr.slice();
+      h.buf = new Uint8Array(4);
+      h.writeHeader(h.buf);
       h.kept = 4;
     }
     this.anomaly(
       'message-too-long',
       d.dir,
       frame,
-      `${handshakeTypeName(h.hdr[0]!)} of ${h.length} bytes kept truncated: ${this.budgetFull()}`,
+      `${handshakeTypeName(h.type)} of ${h.length} bytes kept truncated: ${this.budgetFull()}`,
     );
   }
 
@@ -1141,7 +1164,7 @@ export class TlsConnection implements StreamConsumer {
       h.reset();
       return;
     }
-    this.anomaly('truncated-message', d.dir, frame, `${handshakeTypeName(h.hdr[0]!)} ${lost ? 'lost its boundary' : 'cut by the end of the stream'} after ${h.length - h.remaining} of ${h.length} bytes`);
+    this.anomaly('truncated-message', d.dir, frame, `${handshakeTypeName(h.type)} ${lost ? 'lost its boundary' : 'cut by the end of the stream'} after ${h.length - h.remaining} of ${h.length} bytes`);
     h.gapped = true;
     this.completeMessage(d, h, frame, this.lastTs[0], this.lastTs[1], false);
   }
@@ -1149,7 +1172,7 @@ export class TlsConnection implements StreamConsumer {
   private completeMessage(d: Direction, h: Handshake, frame: number, tsSec: number, tsNsec: number, decrypted: boolean): void {
     // Its own copy, exactly sized (the reassembly buffer may have room to spare, or be shared by nothing else).
     const bytes = h.kept === h.buf.length ? h.buf : h.buf.slice(0, h.kept);
-    const type = h.hdr[0]!;
+    const type = h.type;
     const truncated = h.over || h.gapped;
     const ctx = this.decodeContext();
     const res = decodeHandshake(bytes, ctx);
