@@ -40,6 +40,14 @@ function importsOf(text: string): string[] {
 }
 
 describe('architecture', () => {
+  it('the whole project type-checks (tsc --noEmit over src, test, scripts and bench), as `npm run typecheck` does', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(repoRoot, 'tsconfig.json')], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 180_000);
+
   it('every source file sits in a known stage', () => {
     for (const f of files) {
       const stage = relative(src, f).split('/')[0]!;

@@ -88,7 +88,7 @@ export function analysisDoc(a: Analysis): Doc {
   }
   for (const p of a.capture.problems) findings.push({ severity: p.severity === 'fatal' ? 'error' : 'warning', rule: 'capture', code: 'capture', frames: p.frame ? [p.frame] : [], title: p.message, detail: `byte offset ${p.fileOffset}` });
   const notes = statsNotes(a.stats);
-  if (notes.length) blocks.push({ kind: 'paragraph', content: notes });
+  if (notes.length) blocks.push({ kind: 'paragraph', content: notes.map((n) => n.text) });
   blocks.push({ kind: 'findings', findings });
   blocks.push({ kind: 'code', text: a.sessions.map((s) => s.sni ?? '').join('\n') });
   return { title: a.source, blocks };
