@@ -31,6 +31,8 @@ function ends(r: SessionRow, wide: boolean): string {
 export interface SessionColumns {
   readonly wide: boolean;
   readonly capture: number;
+  /** The stream number, whole: it is what a Wireshark filter needs (tcp.stream eq N). */
+  readonly stream: number;
   readonly ends: number;
   readonly service: number;
 }
@@ -43,6 +45,7 @@ export function sessionColumns(rows: readonly SessionRow[], width: number, showC
   return {
     wide,
     capture: showCapture ? Math.min(longest((r) => r.captureLabel), width >= 110 ? 18 : 10) : 0,
+    stream: Math.max(4, longest((r) => `#${r.sessionId}`)),
     ends: Math.min(longest((r) => ends(r, wide)), wide ? 60 : 38),
     service: width >= 100 ? Math.min(longest((r) => r.service), wide ? 26 : 18) : 0,
   };
@@ -52,7 +55,7 @@ export function sessionColumns(rows: readonly SessionRow[], width: number, showC
 export function sessionSegs(r: SessionRow, c: SessionColumns, selected: boolean): Seg[] {
   const segs: Seg[] = [{ text: selected ? '› ' : '  ' }, { text: `${r.symbol} `, tone: r.tone, bold: true }];
   if (c.capture) segs.push({ text: pad(r.captureLabel, c.capture), tone: 'muted' });
-  segs.push({ text: pad(`#${r.sessionId}`, 4), tone: 'muted' });
+  segs.push({ text: pad(`#${r.sessionId}`, c.stream), tone: 'muted' });
   segs.push({ text: pad(ends(r, c.wide), c.ends) });
   if (c.service) segs.push({ text: pad(r.service, c.service), tone: 'accent' });
   segs.push({ text: pad(r.version, 7) });
