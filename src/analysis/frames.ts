@@ -95,6 +95,7 @@ export interface StatsNote {
 /** What could not be decoded, or had no room, for reports and listings. */
 export function statsNotes(stats: DecodeStats): StatsNote[] {
   const notes: StatsNote[] = [];
+  const n = (x: number) => x.toLocaleString('en-US');
   for (const [lt, u] of stats.unknownLinkTypes) notes.push({ kind: 'link-type', text: `${u.count} frames of ${linkTypeName(lt)} were not decoded (first: frame ${u.firstFrame})`, frame: u.firstFrame, serious: true });
   if (stats.malformed.count > 0 && stats.malformed.first) {
     const f = stats.malformed.first;
@@ -103,7 +104,6 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
   if (stats.fragmentsDropped > 0) notes.push({ kind: 'fragments', text: `${stats.fragmentsDropped} IPv4 fragment sets could not be reassembled`, serious: false });
   const over = stats.connectionsOverLimit;
   if (over) {
-    const n = (x: number) => x.toLocaleString('en-US');
     notes.push({
       kind: 'connections',
       text: `the capture holds more than ${n(over.limit)} TCP connections: from frame ${over.firstFrame} on, ${n(over.segments)} packets of connections opened after the first ${n(over.limit)} were counted, not analysed (the connections opened before were analysed to their end)`,
@@ -113,7 +113,6 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
   }
   const hs = stats.handshakesOverLimit;
   if (hs) {
-    const n = (x: number) => x.toLocaleString('en-US');
     notes.push({
       kind: 'handshakes',
       text: `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`,
