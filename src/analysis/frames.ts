@@ -14,9 +14,11 @@ export interface DecodeStats {
   connectionsOverLimit?: OverLimit;
   /** Set by the analysis: handshakes set aside unfinished because too many were under way at once. */
   handshakesOverLimit?: HandshakesOverLimit;
+  /** Set by the analysis: connections not dissected because the sessions kept reached their limit. */
+  sessionsOverLimit?: HandshakesOverLimit;
 }
 
-/** Handshakes summarised before their end to make room for newer ones (AnalyzeOptions.maxHandshakesUnderWay). */
+/** Connections an analysis limit left out (AnalyzeOptions.maxHandshakesUnderWay, maxSessions): how many, from where. */
 export interface HandshakesOverLimit {
   readonly limit: number;
   connections: number;
@@ -86,7 +88,7 @@ export async function scanCapture(
 
 /** A sentence about what could not be decoded; `serious` when TLS sessions may be missing for it. */
 export interface StatsNote {
-  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections' | 'handshakes';
+  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections' | 'handshakes' | 'sessions';
   readonly text: string;
   readonly frame?: number;
   readonly serious: boolean;
@@ -117,6 +119,15 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
       kind: 'handshakes',
       text: `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`,
       frame: hs.firstFrame,
+      serious: true,
+    });
+  }
+  const ss = stats.sessionsOverLimit;
+  if (ss) {
+    notes.push({
+      kind: 'sessions',
+      text: `the capture holds more than ${n(ss.limit)} TLS sessions: from frame ${ss.firstFrame} on, ${n(ss.connections)} connections that carried data were counted, not analysed (the first ${n(ss.limit)} sessions were)`,
+      frame: ss.firstFrame,
       serious: true,
     });
   }

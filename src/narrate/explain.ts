@@ -728,7 +728,11 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
       caseBlocks.push({ kind: 'section', title: 'Stores, configuration and capture notes', blocks: nb });
     }
     if (multi) blocks.push({ kind: 'section', title: `Case ${e.c.name}`, id: e.c.name, blocks: caseBlocks });
-    else blocks.push({ kind: 'section', title: 'Inputs and Expressway boxes', blocks: caseBlocks.slice(0, 1) }, ...caseBlocks.slice(1));
+    else {
+      blocks.push({ kind: 'section', title: 'Inputs and Expressway boxes', blocks: caseBlocks.slice(0, 1) });
+      // One section per story, hundreds of thousands in a large capture: never as call arguments.
+      for (let i = 1; i < caseBlocks.length; i++) blocks.push(caseBlocks[i]!);
+    }
   }
   return { title: entries.length === 1 ? `${title}: ${entries[0]!.c.name}` : title, blocks };
 }

@@ -917,7 +917,8 @@ function factSentences(e: SessionEntry): Inline[][] {
 }
 
 function firstFrame(content: readonly Inline[]): number {
-  for (const i of content) if (typeof i !== 'string' && i.kind === 'frames' && i.frames.length > 0) return Math.min(...i.frames);
+  // A list of frames can be one per session: folded, not spread into call arguments.
+  for (const i of content) if (typeof i !== 'string' && i.kind === 'frames' && i.frames.length > 0) return i.frames.reduce((m, x) => (x < m ? x : m), Infinity);
   return Number.MAX_SAFE_INTEGER;
 }
 

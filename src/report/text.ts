@@ -84,7 +84,8 @@ export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string
       }
       case 'table': {
         const cells = b.rows.map((r) => r.map((cell) => inline(cell)));
-        const widths = b.columns.map((h, i) => Math.max(visibleLength(h), ...cells.map((r) => visibleLength(r[i] ?? ''))));
+        // Folded, not spread: a summary table has a row per story, hundreds of thousands in a large capture.
+        const widths = b.columns.map((h, i) => cells.reduce((m, r) => Math.max(m, visibleLength(r[i] ?? '')), visibleLength(h)));
         // A table wider than the page wraps its last column (the long "why" or "verdict" text).
         const last = widths.length - 1;
         const before = widths.slice(0, last).reduce((a, x) => a + x + 2, 2);

@@ -382,7 +382,8 @@ function stepFinding(s: UiState, step: 1 | -1): UiState {
   const f = e?.story?.findings[o.index];
   const lad = ladder(next);
   if (f && lad && f.frames.length > 0) {
-    const first = Math.min(...f.frames);
+    // A capture-wide finding can name a frame per session: not as call arguments.
+    const first = f.frames.reduce((m, x) => (x < m ? x : m), Infinity);
     const at = lad.rows.findIndex((r) => r.frame >= first);
     if (at >= 0) next = selectLadder(next, at);
   }

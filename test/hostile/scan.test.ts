@@ -95,6 +95,27 @@ describe('more handshakes under way than the analysis keeps dissectors for', () 
   });
 });
 
+describe('more sessions than the analysis keeps', () => {
+  it('past maxSessions, connections are counted, not dissected, and the report says from which frame', async () => {
+    const handshake: Step[] = [
+      { dir: 'c2s', bytes: handshakeRecords(clientHelloWith()) },
+      { dir: 's2c', bytes: handshakeRecords(serverHello12(), serverHelloDone()) },
+      { fin: 'c2s' },
+      { fin: 's2c' },
+    ];
+    const capture = tlsCaptureMany(Array.from({ length: 5 }, () => handshake));
+    const a = await analyzeCapture(streamOf(capture), { maxSessions: 3 });
+    expect(a.sessions.map((x) => x.id)).toEqual([0, 1, 2]);
+    // Each connection: SYN, SYN-ACK, ACK, ClientHello (frame 4 of its own), ACK, ServerHello…, ACK, FIN, FIN: 9 frames.
+    expect(a.stats.sessionsOverLimit).toEqual({ limit: 3, connections: 2, firstFrame: 3 * 9 + 4 });
+    const f = assessCapture(a, buildContext({ bundles: [] })).find((x) => x.code === 'capture-not-decoded')!;
+    expect(f).toMatchObject({ severity: 'warning', frames: [31] });
+    expect(f.detail).toBe('The capture holds more than 3 TLS sessions: from frame 31 on, 2 connections that carried data were counted, not analysed (the first 3 sessions were).');
+    expect(f.fix).toMatch(/tcpdump -r IN -w OUT/);
+    expect((await analyzeCapture(streamOf(capture))).sessions).toHaveLength(5);
+  });
+});
+
 describe('the flows listing of a scan', () => {
   it('JsonArrayWriter writes, in pieces, the same text as jsonText of the whole array', () => {
     for (const n of [0, 1, 2, 2500]) {
@@ -123,4 +144,15 @@ describe('the flows listing of a scan', () => {
       temp.cleanup();
     }
   }, 120_000);
+});
+
+describe('long lists are folded, never spread into call arguments', () => {
+  // A call takes ~125,000 arguments before the stack overflows: a summary table with a row per
+  // session, or a finding with a frame per session, must not be passed as arguments.
+  it('a text report table of 150,000 rows', async () => {
+    const { renderText } = await import('../../src/report/text.js');
+    const rows = Array.from({ length: 150_000 }, (_, i) => [[`#${i}`], [`10.0.0.${i % 256} → 10.0.0.2:443: failed`]]);
+    const text = renderText({ title: 't', blocks: [{ kind: 'table', columns: ['session', 'what happened'], rows }] }, { color: false, width: 100 });
+    expect(text).toContain('#149999  10.0.0.239 → 10.0.0.2:443: failed');
+  });
 });
