@@ -104,33 +104,14 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
     notes.push({ kind: 'malformed', text: `${stats.malformed.count} malformed packets skipped (first: frame ${f.frame}, ${f.layer}: ${f.message})`, frame: f.frame, serious: false });
   }
   if (stats.fragmentsDropped > 0) notes.push({ kind: 'fragments', text: `${stats.fragmentsDropped} IPv4 fragment sets could not be reassembled`, serious: false });
+  // A limit the capture reached: where, and what it left out.
+  const limit = (kind: StatsNote['kind'], firstFrame: number, text: string) => notes.push({ kind, text, frame: firstFrame, serious: true });
   const over = stats.connectionsOverLimit;
-  if (over) {
-    notes.push({
-      kind: 'connections',
-      text: `the capture holds more than ${n(over.limit)} TCP connections: from frame ${over.firstFrame} on, ${n(over.segments)} packets of connections opened after the first ${n(over.limit)} were counted, not analysed (the connections opened before were analysed to their end)`,
-      frame: over.firstFrame,
-      serious: true,
-    });
-  }
+  if (over) limit('connections', over.firstFrame, `the capture holds more than ${n(over.limit)} TCP connections: from frame ${over.firstFrame} on, ${n(over.segments)} packets of connections opened after the first ${n(over.limit)} were counted, not analysed (the connections opened before were analysed to their end)`);
   const hs = stats.handshakesOverLimit;
-  if (hs) {
-    notes.push({
-      kind: 'handshakes',
-      text: `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`,
-      frame: hs.firstFrame,
-      serious: true,
-    });
-  }
+  if (hs) limit('handshakes', hs.firstFrame, `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`);
   const ss = stats.sessionsOverLimit;
-  if (ss) {
-    notes.push({
-      kind: 'sessions',
-      text: `the capture holds more than ${n(ss.limit)} TLS sessions: from frame ${ss.firstFrame} on, ${n(ss.connections)} connections that carried data were counted, not analysed (the first ${n(ss.limit)} sessions were)`,
-      frame: ss.firstFrame,
-      serious: true,
-    });
-  }
+  if (ss) limit('sessions', ss.firstFrame, `the capture holds more than ${n(ss.limit)} TLS sessions: from frame ${ss.firstFrame} on, ${n(ss.connections)} connections that carried data were counted, not analysed (the first ${n(ss.limit)} sessions were)`);
   return notes;
 }
 
