@@ -162,7 +162,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
     private tls(frame: number): TlsConnection | undefined {
       if (this.t === undefined && !this.done) {
-        if (sessions.length >= maxSessions) {
+        // Sessions kept and handshakes under way together: at most maxSessions sessions in the end.
+        if (sessions.length + live.size >= maxSessions) {
           notDissected ??= { limit: maxSessions, connections: 0, firstFrame: frame };
           notDissected.connections++;
           this.done = true;
