@@ -106,8 +106,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const requestParts: SharedRequestParts = new Map();
 
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
-  // TLS), so memory holds finished sessions' summaries, not their dissectors. Later TCP events
-  // still reach the Connection object the session points to (FIN/RST frames).
+  // TLS), both its directions end, or it is the oldest under way when room is needed, so memory
+  // holds finished sessions' summaries, not their dissectors. Later TCP events still reach the
+  // Connection object the session points to (FIN/RST frames).
   const finalize = (conn: Connection) => {
     const t = live.get(conn.id)?.take();
     if (!t) return;
