@@ -717,7 +717,8 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     caseBlocks.push({ kind: 'kv', pairs: kv });
     if (e.sessions.length === 0) {
       const nonTls = e.c.analyses.reduce((n, a) => n + a.connections.length, 0);
-      caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${nonTls} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
+      const full = e.c.analyses.some((an) => an.stats.connectionsOverLimit !== undefined);
+      caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${full ? 'more than ' : ''}${nonTls.toLocaleString('en-US')} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
     }
     for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike));
     if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
