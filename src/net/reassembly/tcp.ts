@@ -267,7 +267,7 @@ export class TcpReassembler {
     if (seg.ipVersion === 4) {
       // The same order isSrcLow gives (address bytes, then port), without making address views.
       srcLow = end4(seg.src4, seg.srcPort) <= end4(seg.dst4, seg.dstPort);
-      const e = this.live4.get(srcLow ? this.hashKey4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort) : this.hashKey4(seg.dst4, seg.dstPort, seg.src4, seg.srcPort));
+      const e = this.live4.get(this.liveKey4(seg, srcLow));
       if (e !== undefined) l = e instanceof ConnState ? (isConn4(e, seg) ? e : undefined) : e.find((c) => isConn4(c, seg));
     } else {
       srcLow = isSrcLow(seg);
@@ -396,7 +396,7 @@ export class TcpReassembler {
     if (!l.consumer) this.ignore(l);
     if (seg.ipVersion === 6) this.live.set(flowKey(seg), l);
     else {
-      const k = srcLow ? this.hashKey4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort) : this.hashKey4(seg.dst4, seg.dstPort, seg.src4, seg.srcPort);
+      const k = this.liveKey4(seg, srcLow);
       const e = this.live4.get(k);
       if (e === undefined || (e instanceof ConnState && isConn4(e, seg))) this.live4.set(k, l);
       else if (e instanceof ConnState) this.live4.set(k, [e, l]);
@@ -408,6 +408,11 @@ export class TcpReassembler {
       }
     }
     return l;
+  }
+
+  /** The live4 key of an IPv4 segment's connection: its low end first, whichever way the segment goes. */
+  private liveKey4(seg: TcpSegment, srcLow: boolean): number {
+    return srcLow ? this.hashKey4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort) : this.hashKey4(seg.dst4, seg.dstPort, seg.src4, seg.srcPort);
   }
 
   /** The direction's own sequence state, made now if it had the shared fresh one (its SYN's ISN carries over). */
@@ -605,7 +610,6 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-/** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
 /** Whether an IPv4 connection is the segment's (its ends, either way round). */
 function isConn4(c: ConnState, seg: TcpSegment): boolean {
   const s = seg.src4 | 0;
@@ -635,6 +639,7 @@ function end4(addr: number, port: number): number {
   return addr * 65536 + port;
 }
 
+/** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
 function isSrcLow(seg: TcpSegment): boolean {
   const c = cmpBytes(seg.src, seg.dst);
   return c < 0 || (c === 0 && seg.srcPort <= seg.dstPort);
