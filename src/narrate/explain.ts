@@ -626,14 +626,14 @@ function sessionSection(s: SessionEntry, alike: readonly SessionEntry[] = []): B
 }
 
 /**
- * What makes two sessions of a case the same story to a reader: the summary line (ends without the
- * client port, service, version, outcome and its conclusion), the findings, the certificates each
- * side presented and the SNI. A client retrying every few seconds gives hundreds of these.
+ * What makes two sessions of a case the same story to a reader: the summary line (`what`: ends
+ * without the client port, service, version, outcome and its conclusion), the findings, the
+ * certificates each side presented and the SNI. A client retrying every few seconds gives hundreds.
  */
-function alikeKey(s: SessionEntry, summary: string): string {
+function alikeKey(s: SessionEntry, what: readonly Inline[]): string {
   const x = s.a.session;
   return JSON.stringify([
-    summary,
+    what,
     s.story.headline,
     s.story.findings.map((f) => `${f.severity}:${f.code}:${f.title}`),
     x.serverCertificates.map((r) => r.id),
@@ -661,13 +661,13 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
       const src = e.c.dedupe === false && e.c.analyses.length > 1 ? `[${a.source}] ` : '';
       const why = conclusion(s);
       const line = `${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `;
-      const key = alikeKey(s, `${line}${OUTCOME_WORD[s.story.outcome]} (${a.outcome.text})${why}`);
+      const what: Inline[] = [{ kind: 'severity', severity: storySeverity(s.story.outcome) }, ` ${line}`, { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
+      const key = alikeKey(s, what);
       const known = byKey.get(key);
       if (known) {
         known.alike.push(s);
         continue;
       }
-      const what: Inline[] = [{ kind: 'severity', severity: storySeverity(s.story.outcome) }, ` ${line}`, { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
       const g: SessionGroup = { lead: s, what, alike: [] };
       byKey.set(key, g);
       groups.push(g);
