@@ -13,16 +13,16 @@ export interface DecodeStats {
   /** TCP packets of connections past the connection table's limit: counted, not analysed. */
   connectionsOverLimit?: OverLimit;
   /** Set by the analysis: handshakes set aside unfinished because too many were under way at once. */
-  handshakesOverLimit?: HandshakesOverLimit;
+  handshakesOverLimit?: ConnectionsLeftOut;
   /** Set by the analysis: connections not dissected because the sessions kept reached their limit. */
-  sessionsOverLimit?: HandshakesOverLimit;
+  sessionsOverLimit?: ConnectionsLeftOut;
 }
 
 /** Connections an analysis limit left out (AnalyzeOptions.maxHandshakesUnderWay, maxSessions): how many, from where. */
-export interface HandshakesOverLimit {
+export interface ConnectionsLeftOut {
   readonly limit: number;
   connections: number;
-  /** Where the first was set aside. */
+  /** Where the first was left out. */
   readonly firstFrame: number;
 }
 
