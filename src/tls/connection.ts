@@ -1068,7 +1068,6 @@ export class TlsConnection implements StreamConsumer {
     while (i < n) {
       if (h.hdrLen < 4) {
         if (h.hdrLen === 0) {
-          h.hdrBits = 0;
           h.startOffset = streamOffset + i;
           h.recordVersion = d.recVersion;
           h.frames = [];
