@@ -271,7 +271,7 @@ export class TcpReassembler {
       if (e !== undefined) l = e instanceof ConnState ? (isConn4(e, seg) ? e : undefined) : e.find((c) => isConn4(c, seg));
     } else {
       srcLow = isSrcLow(seg);
-      l = this.live.get(flowKey(seg));
+      l = this.live.get(flowKey(seg, srcLow));
     }
     if (l === undefined || ((seg.flags & (SYN | ACK)) === SYN && this.isNewIncarnation(l, seg, srcLow))) {
       const max = this.limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
@@ -394,7 +394,7 @@ export class TcpReassembler {
     this.connections.push(l);
     l.consumer = this.factory(l);
     if (!l.consumer) this.ignore(l);
-    if (seg.ipVersion === 6) this.live.set(flowKey(seg), l);
+    if (seg.ipVersion === 6) this.live.set(flowKey(seg, srcLow), l);
     else {
       const k = this.liveKey4(seg, srcLow);
       const e = this.live4.get(k);
@@ -645,9 +645,8 @@ function isSrcLow(seg: TcpSegment): boolean {
   return c < 0 || (c === 0 && seg.srcPort <= seg.dstPort);
 }
 
-/** Same key for both directions of a connection. Numbers only: cheaper than formatting addresses. */
-export function flowKey(seg: TcpSegment): string {
-  const low = isSrcLow(seg);
+/** Same key for both directions of a connection. `low`: isSrcLow(seg), when the caller has it already. */
+export function flowKey(seg: TcpSegment, low = isSrcLow(seg)): string {
   if (seg.ipVersion === 4) {
     const sa = seg.src4;
     const da = seg.dst4;
