@@ -49,7 +49,7 @@ async function loadTemplate() {
       candidates.push(...walk(join(caps, s1)).filter((f) => f.endsWith('.pcap')));
     }
   }
-  candidates.push(join(root, '..', 'shared', 'corpus', 'flowtest__tls12.pcap'));
+  candidates.push(join(root, 'test', 'corpus', 'flowtest__tls12.pcap'));
   for (const file of candidates) {
     if (!existsSync(file)) continue;
     const streams = new Map();
@@ -79,7 +79,7 @@ async function loadTemplate() {
       return { file, chunks: best.chunks, certificates, bytes: best.total };
     }
   }
-  throw new Error('no template handshake found (captures/ or ../shared/corpus)');
+  throw new Error('no template handshake found (captures/ or test/corpus)');
 }
 
 /** Counts certificates in plaintext Certificate messages of the template (the expected per-handshake yield). */

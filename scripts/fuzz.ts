@@ -1,5 +1,5 @@
 /**
- * Mutation fuzzer over the captures of captures/ and ../shared/corpus.
+ * Mutation fuzzer over the captures of captures/ and test/corpus.
  *
  *   npm run fuzz -- --cases 2000 --seed 7          # long mode
  *   npm run fuzz -- --seed 7 --case 1234           # replay one case
@@ -118,7 +118,7 @@ function saveReproducer(outDir: string, seed: number, index: number, inputs: rea
 async function parent(o: Options): Promise<number> {
   const inputs = fuzzInputs();
   if (inputs.length === 0) {
-    process.stderr.write('fuzz: no captures found under captures/ or ../shared/corpus\n');
+    process.stderr.write('fuzz: no captures found under captures/ or test/corpus\n');
     return 2;
   }
   const from = o.only ?? 0;

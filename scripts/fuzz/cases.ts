@@ -20,9 +20,9 @@ function walk(dir: string, depth = 0): string[] {
     });
 }
 
-/** Every capture under captures/ and ../shared/corpus (resolved from the repository root), in a stable order. */
+/** Every capture under captures/ and test/corpus (resolved from the repository root), in a stable order. */
 export function fuzzInputs(root = REPO_ROOT): string[] {
-  return [...walk(join(root, 'captures')), ...walk(resolve(root, '..', 'shared', 'corpus'))];
+  return [...walk(join(root, 'captures')), ...walk(join(root, 'test', 'corpus'))];
 }
 
 /** How an input is named in reports: relative to the repository root, never a machine's absolute path. */

@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The shared corpus of public captures sits beside the repository. */
-export const corpusDir = resolve(repoRoot, '..', 'shared', 'corpus');
+/** Real public captures with tshark's truth, vendored in test/corpus (see its README for sources and licences). */
+export const corpusDir = join(repoRoot, 'test', 'corpus');
 export const capturesDir = join(repoRoot, 'captures');
 
 export function corpusFiles(): string[] {

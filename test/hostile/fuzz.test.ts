@@ -1,6 +1,6 @@
 /**
  * The mutation fuzzer's bounded in-suite run: a fixed number of damaged copies of the captures in
- * captures/ and ../shared/corpus go through the analysis, every CLI command in every format and the
+ * captures/ and test/corpus go through the analysis, every CLI command in every format and the
  * renderers (scripts/fuzz/run.ts). `npm run fuzz` runs the long mode. FUZZ_CASES and FUZZ_SEED
  * change this run; a failure leaves its mutated file and a replay command in a temporary folder.
  */

@@ -6,8 +6,8 @@ import { loadCertificates, type CertInfo } from '../../src/x509/index.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/x509');
-/** The shared corpus sits next to the repository, never at a machine-specific path. */
-export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
+/** Real public captures vendored in test/corpus. */
+export const CORPUS = path.join(REPO_ROOT, 'test/corpus');
 
 export function fixturePath(name: string): string {
   return path.join(FIXTURES, name);
