@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
-import { TSHARK_PREFS, capturesDir, corpusFiles, haveTshark, tshark } from '../helpers/corpus.js';
+import { TSHARK_PREFS, capturesDir, corpusFiles, tshark } from '../helpers/corpus.js';
+import { needs } from '../helpers/tools.js';
 import { truthFor } from '../helpers/truth.js';
 
 /** (frame, sender, index, serial) for every certificate, as the truth files and tshark list them. */
@@ -57,8 +58,8 @@ describe('certificates agree with tshark run live on captures/', () => {
     expect(Array.isArray(files)).toBe(true);
   });
   for (const f of files) {
-    it(f.slice(capturesDir.length + 1), async () => {
-      if (!haveTshark()) return;
+    it(f.slice(capturesDir.length + 1), async (ctx) => {
+      needs(ctx, 'tshark');
       const a = await analyzeCapture(f);
       // Decode every TCP port as TLS where tshark's heuristics need help: the ports the capture uses.
       const ports = new Set(a.connections.flatMap((c) => [c.a.port, c.b.port]).filter((p) => p < 49152 && p !== 443));

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../../scripts/captures/scenarios.js';
-import { HAVE_TSHARK, dissect, type Row } from './tshark.js';
+import { describeWith } from '../helpers/tools.js';
+import { dissect, type Row } from './tshark.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'captures');
 
@@ -99,7 +100,7 @@ describe('capture folders', () => {
   });
 });
 
-describe.skipIf(!HAVE_TSHARK)('captures against tshark', () => {
+describeWith(['tshark'], 'captures against tshark', () => {
   const all = walk(ROOT).filter((f) => /\.(pcap|pcapng|pcap\.gz)$/.test(f));
 
   it.each(all.map((f) => [path.relative(ROOT, f)]))('%s parses cleanly with valid checksums', (rel) => {

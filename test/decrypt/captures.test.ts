@@ -5,11 +5,12 @@
  * encrypted under the server's application traffic secret; tshark with the same key log agrees.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, KeyLog } from '../../src/analysis/index.js';
-import { capturesDir, haveTshark } from '../helpers/corpus.js';
+import { capturesDir } from '../helpers/corpus.js';
+import { needs } from '../helpers/tools.js';
 import { ourView, tsharkView } from './sessions.js';
 
 const DIR = join(capturesDir, '12-tls13-uc-traversal-keylog');
@@ -24,7 +25,7 @@ const file = (host: string, prefix: string): string => {
 };
 const pemFingerprint = (path: string): string => createHash('sha256').update(new X509Certificate(readFileSync(path)).raw).digest('hex');
 
-describe.skipIf(!existsSync(KEYLOG))('captures/12: TLS 1.3 mutual TLS with its key log', () => {
+describe('captures/12: TLS 1.3 mutual TLS with its key log', () => {
   for (const host of HOSTS) {
     describe(`captured on ${host}`, () => {
       const pcap = () => file(host, 'eth0_diagnostic_logging_tcpdump');
@@ -61,7 +62,7 @@ describe.skipIf(!existsSync(KEYLOG))('captures/12: TLS 1.3 mutual TLS with its k
       });
 
       it('agrees with tshark given the same key log', async (ctx) => {
-        if (!haveTshark()) return ctx.skip();
+        needs(ctx, 'tshark');
         const a = await analyzeCapture(pcap(), { keyLog: KeyLog.fromFiles([KEYLOG]) });
         expect(ourView(a)).toEqual(tsharkView(pcap(), KEYLOG, ['-d', 'tcp.port==7001,tls']));
       });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/bytes/index.js';
+import { describeIf } from '../helpers/tools.js';
 import { KeyStore, parseKeyLog, prf10, prf12, suiteFor } from '../../src/tls/decrypt/index.js';
 
 const CR = '11'.repeat(32);
@@ -115,7 +116,7 @@ describe('cipher suites by name', () => {
 
 const HAVE_KDF = spawnSync('openssl', ['kdf', '-help'], { stdio: 'ignore' }).status === 0;
 
-describe.skipIf(!HAVE_KDF)('TLS PRFs against openssl kdf TLS1-PRF', () => {
+describeIf(HAVE_KDF, 'openssl has no kdf command (OpenSSL 3 or newer needed)', 'TLS PRFs against openssl kdf TLS1-PRF', () => {
   const secret = '9bbe436ba940f017b17652849a71db35';
   const seed = 'a0ba9f936cda311827a6f796ffd5198c';
   const label = 'test label';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCapture, KeyLog, type Analysis, type Session } from '../../src/analysis/index.js';
-import { haveTshark } from '../helpers/corpus.js';
-import { HAVE_OPENSSL, fingerprint, makePki, ourView, record, tsharkView, writePcap, writePcapngWithSecrets, type Pki, type Recorded } from './sessions.js';
+import { describeWith, needs } from '../helpers/tools.js';
+import { fingerprint, makePki, ourView, record, tsharkView, writePcap, writePcapngWithSecrets, type Pki, type Recorded } from './sessions.js';
 
 const T13 = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' } as const;
 const T12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
@@ -112,7 +112,7 @@ const tlsSession = (a: Analysis): Session => {
 };
 
 
-describe.skipIf(!HAVE_OPENSSL)('decrypting real sessions with their key logs', () => {
+describeWith(['openssl'], 'decrypting real sessions with their key logs', () => {
   let pki: Pki;
   const runs = new Map<string, Run>();
   beforeAll(async () => {
@@ -176,7 +176,7 @@ describe.skipIf(!HAVE_OPENSSL)('decrypting real sessions with their key logs', (
       });
 
       it('agrees with tshark given the same key log', (ctx) => {
-        if (!haveTshark()) return ctx.skip();
+        needs(ctx, 'tshark');
         const { a, pcap, keylogFile } = runs.get(sc.name)!;
         const theirs = tsharkView(pcap, keylogFile);
         const ours = ourView(a);
@@ -255,7 +255,7 @@ describe.skipIf(!HAVE_OPENSSL)('decrypting real sessions with their key logs', (
           [0, true],
           [0, true],
         ]);
-        if (!haveTshark()) return ctx.skip();
+        needs(ctx, 'tshark');
         expect(ourView(a)).toEqual(tsharkView(pcap, keylogFile));
       });
     }

@@ -230,7 +230,6 @@ export function writePcapngWithSecrets(dir: string, name: string, r: Recorded, w
   return f;
 }
 
-export const HAVE_OPENSSL = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 
 /** What the decryption comparison with tshark looks at. */
 export interface TlsView {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,21 +32,6 @@ export function manifest(): ManifestRow[] {
     const get = (n: string) => v[cols.indexOf(n)] ?? '';
     return { file: get('file'), packets: parseInt(get('packets'), 10), format: get('format'), linktype: get('linktype') };
   });
-}
-
-let tsharkChecked: boolean | undefined;
-/** True when tshark is installed; prints once, visibly, when it is not. */
-export function haveTshark(): boolean {
-  if (tsharkChecked === undefined) {
-    try {
-      execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-      tsharkChecked = true;
-    } catch {
-      tsharkChecked = false;
-      console.warn('SKIPPED: tshark is not installed; differential tests against tshark do not run (apt-get install tshark)');
-    }
-  }
-  return tsharkChecked;
 }
 
 export const TSHARK_PREFS = ['-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tcp.desegment_tcp_streams:TRUE', '-o', 'tcp.reassemble_out_of_order:TRUE'];

@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/corpus.js';
+import { describeWith } from '../helpers/tools.js';
 import { scenarioDir } from './fixture.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) console.warn('test/tui/e2e.test.ts: tmux is not installed: the end-to-end viewer test is skipped');
 
 const socket = `ekuscope-e2e-${process.pid}`;
 const tmp = mkdtempSync(join(tmpdir(), 'ekuscope-e2e-'));
@@ -82,7 +81,7 @@ async function pressUntil(t: Term, key: string, want: RegExp, max = 40): Promise
 
 const SGR_COLOUR = /\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[25];[0-9;]+)m/;
 
-describe.skipIf(!hasTmux)('ekuscope view in tmux', () => {
+describeWith(['tmux'], 'ekuscope view in tmux', () => {
   beforeAll(() => {
     ensureBuilt();
     tmux('start-server');

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describeWith } from '../helpers/tools.js';
 import { parseCertificate, escapeForDisplay, parseName } from '../../src/x509/index.js';
 import {
-  HAVE_OPENSSL,
-  announceSkip,
   bytes,
   cert,
   ext,
@@ -140,8 +139,7 @@ describe('parseCertificate on the openssl-made fixtures', () => {
   });
 });
 
-const describeOpenssl = HAVE_OPENSSL ? describe : describe.skip;
-if (!HAVE_OPENSSL) announceSkip('openssl', 'certificate fields against openssl x509');
+const describeOpenssl = (name: string, body: () => void) => describeWith(['openssl'], name, body);
 
 const OPENSSL_EKU: Record<string, string> = {
   'TLS Web Server Authentication': '1.3.6.1.5.5.7.3.1',

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/x509/index.js';
-import { CORPUS, HAVE_TSHARK, announceSkip } from './helpers.js';
+import { describeWith } from '../helpers/tools.js';
+import { CORPUS } from './helpers.js';
 
 interface TruthRow {
   serial: string;
@@ -50,9 +51,7 @@ function certificatesIn(capture: string): Uint8Array[] {
     .map((h) => new Uint8Array(Buffer.from(h, 'hex')));
 }
 
-if (!HAVE_TSHARK) announceSkip('tshark', 'corpus certificates against the truth files');
-
-(HAVE_TSHARK ? describe : describe.skip)('corpus certificates against the truth files', () => {
+describeWith(['tshark'], 'corpus certificates against the truth files', () => {
   const files = readdirSync(path.join(CORPUS, 'truth')).filter((f) => f.endsWith('.tsv'));
   for (const file of files) {
     const rows = truth(file);

@@ -25,22 +25,6 @@ export function cert(name: string): CertInfo {
   return c;
 }
 
-function have(tool: string, args: string[]): boolean {
-  try {
-    return spawnSync(tool, args, { stdio: 'ignore' }).status === 0;
-  } catch {
-    return false;
-  }
-}
-
-export const HAVE_OPENSSL = have('openssl', ['version']);
-export const HAVE_TSHARK = have('tshark', ['--version']);
-
-/** Announces a skipped suite in the output, so a missing tool is visible rather than silent. */
-export function announceSkip(tool: string, suite: string): void {
-  console.warn(`[skipped] ${suite}: ${tool} is not installed`);
-}
-
 export function openssl(args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };

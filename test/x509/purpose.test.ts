@@ -10,7 +10,8 @@ import {
   checkValidity,
   isExpired,
 } from '../../src/x509/index.js';
-import { HAVE_OPENSSL, announceSkip, cert, ext, fixturePath, makeCert, oid, openssl, seq } from './helpers.js';
+import { describeWith } from '../helpers/tools.js';
+import { cert, ext, fixturePath, makeCert, oid, openssl, seq } from './helpers.js';
 
 const root = cert('root-noeku.pem');
 const intS = cert('int-serverauth.pem');
@@ -130,8 +131,7 @@ describe('checkValidity', () => {
   });
 });
 
-const describeOpenssl = HAVE_OPENSSL ? describe : describe.skip;
-if (!HAVE_OPENSSL) announceSkip('openssl', 'openssl family verdict against openssl verify -purpose');
+const describeOpenssl = (name: string, body: () => void) => describeWith(['openssl'], name, body);
 
 describeOpenssl('openssl family verdict against openssl verify -purpose', () => {
   const cases: { leaf: string; chain: CertInfo[]; untrusted?: string }[] = [
