@@ -68,13 +68,21 @@ async function open(name: string, cols: number, rows: number, env: string, args:
   return t;
 }
 
-/** Presses `key` until the screen matches, up to `max` times. */
+/**
+ * Presses `key` until the screen matches, up to `max` times. Each press waits for the screen to change
+ * before the next: on a loaded machine a press still in flight would otherwise move past the match.
+ */
 async function pressUntil(t: Term, key: string, want: RegExp, max = 40): Promise<string> {
+  let s = t.screen();
   for (let i = 0; i < max; i++) {
-    const s = t.screen();
     if (want.test(s)) return s;
     t.keys(key);
-    await new Promise((r) => setTimeout(r, 120));
+    const before = s;
+    const t0 = Date.now();
+    do {
+      await new Promise((r) => setTimeout(r, 60));
+      s = t.screen();
+    } while (s === before && Date.now() - t0 < 5000);
   }
   return t.waitFor(want, 2000);
 }
