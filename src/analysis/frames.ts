@@ -127,7 +127,7 @@ export function tunnelNotes(stats: DecodeStats): string[] {
   if (!t) return [];
   const n = (x: number) => x.toLocaleString('en-US');
   const notes = ['the traffic came through tunnels (C7): connections and sessions are told by their inner addresses; the outer addresses are where it was mirrored from or tunnelled between'];
-  for (const c of t.list) notes.push(`${n(c.packets)} packet${c.packets === 1 ? '' : 's'} in ${tunnelText(c)} (first: frame ${c.firstFrame})`);
+  for (const c of t.list) notes.push(`${n(c.packets)} packet${c.packets === 1 ? '' : 's'} in ${tunnelText(c)}, the first in frame ${c.firstFrame}`);
   if (t.more > 0) notes.push(`${n(t.more)} more packets in other tunnels (only the first ${t.list.length} tunnels are listed)`);
   return notes;
 }
