@@ -94,21 +94,28 @@ class DecodedSegment implements TcpSegment, TcpOutcome {
   }
 }
 
+const NO_TUNNELS: readonly RawTunnel[] = Object.freeze([]);
+
 /**
  * A segment that came through tunnels: its own class, so that the segments of untunnelled traffic
  * (nearly all) carry no field for it. The outer headers are read from the frame when asked, so the
  * tunnel lives as long as the frame, as the addresses do.
  */
 class TunnelledSegment extends DecodedSegment {
-  #layers: readonly RawTunnel[] = [];
+  /** The decoder's tunnels, of which the first `#depth` are this packet's (PacketDecoder.layers). */
+  #layers: readonly RawTunnel[] = NO_TUNNELS;
+  #depth = 0;
 
-  setTunnels(layers: readonly RawTunnel[]): this {
+  setTunnels(layers: readonly RawTunnel[], depth: number): this {
     this.#layers = layers;
+    this.#depth = depth;
     return this;
   }
 
   override get tunnel(): readonly TunnelLayer[] {
-    return this.#layers.map((t) => t.layer());
+    const out: TunnelLayer[] = [];
+    for (let i = 0; i < this.#depth; i++) out.push(this.#layers[i]!.layer());
+    return out;
   }
 }
 
@@ -170,8 +177,9 @@ export class PacketDecoder {
   readonly tunnels = new TunnelCounter();
   /**
    * The tunnels of the packet being decoded, outermost first: index i is the tunnel entered at
-   * nesting depth i, so the first `depth` entries are the current packet's (older entries are
-   * overwritten as a packet descends, never read past its depth).
+   * nesting depth i, set again by each packet that reaches that depth, so the first `depth` entries
+   * are the current packet's (entries past its depth are an earlier packet's, never read). Reused:
+   * a tunnelled packet allocates nothing for its tunnels.
    */
   private readonly layers: RawTunnel[] = [];
 
@@ -323,7 +331,7 @@ export class PacketDecoder {
 
   /** `addr`/`addrAt`: where the IP header's source address is (the destination follows it). */
   private transport(proto: number, d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number, frame: Frame, depth: number): DecodeOutcome {
-    if (proto === 6) return depth === 0 ? tcp(d, o, end, missing, v, addr, addrAt) : tcp(d, o, end, missing, v, addr, addrAt, this.layers.slice(0, depth));
+    if (proto === 6) return depth === 0 ? tcp(d, o, end, missing, v, addr, addrAt) : tcp(d, o, end, missing, v, addr, addrAt, this.layers, depth);
     // Tunnels whose inner packets tshark also unwraps: IPv4-in-IP, 6in4 (RFC 4213), IPv6-in-IPv6.
     if (proto === 4 || proto === 41) {
       const ver: 4 | 6 = proto === 4 ? 4 : 6;
@@ -359,8 +367,7 @@ export class PacketDecoder {
   private tunnel(h: TunnelParse, d: Uint8Array, end: number, v: 4 | 6, addr: Uint8Array, addrAt: number, frame: Frame, depth: number): DecodeOutcome {
     if (h.kind !== 'tunnel') return h;
     if (depth >= MAX_NESTING) return malformed(h.encapsulation, `tunnels nested more than ${MAX_NESTING} deep`);
-    const t = new RawTunnel(h.encapsulation, v, addr, addrAt, h.id);
-    this.layers[depth] = t;
+    const t = (this.layers[depth] ??= new RawTunnel()).set(h.encapsulation, v, addr, addrAt, h.id);
     if (depth === 0) this.tunnels.count(t, frame.number);
     const inner = end < d.length ? d.subarray(0, end) : d;
     if (h.inner === INNER_ETHERNET) return this.ether(inner, h.at, frame, depth + 1);
@@ -432,7 +439,7 @@ function malformed(layer: string, message: string): DecodeOutcome {
 }
 
 /** RFC 9293 §3.1. */
-function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number, tunnels?: readonly RawTunnel[]): DecodeOutcome {
+function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number, tunnels?: readonly RawTunnel[], depth = 0): DecodeOutcome {
   if (end < o + 20) return malformed('TCP', end > o ? 'header cut short' : 'no TCP header');
   const off = (d[o + 12]! >> 4) * 4;
   if (off < 20) return malformed('TCP', `data offset ${off} below 20`);
@@ -454,5 +461,5 @@ function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, a
     missing,
     o + off,
   );
-  return tunnels === undefined ? seg : (seg as TunnelledSegment).setTunnels(tunnels);
+  return tunnels === undefined ? seg : (seg as TunnelledSegment).setTunnels(tunnels, depth);
 }

@@ -155,17 +155,25 @@ export function tunnelsText(layers: readonly TunnelLayer[]): string {
 }
 
 /**
- * The outermost tunnel of a packet as the decoder saw it: the outer header's address bytes are a
- * view of the frame (valid until the next frame), made into text only when read.
+ * A tunnel of the packet being decoded, as the decoder saw it: the outer header's address bytes
+ * are a view of the frame, made into text only when read. The decoder keeps one per nesting depth
+ * and sets it again for each packet, so it is valid until the next packet is decoded.
  */
 export class RawTunnel {
-  constructor(
-    readonly encapsulation: Encapsulation,
-    readonly v: 4 | 6,
-    readonly addr: Uint8Array,
-    readonly at: number,
-    readonly id: number,
-  ) {}
+  encapsulation: Encapsulation = 'GRE';
+  v: 4 | 6 = 4;
+  addr: Uint8Array = new Uint8Array(8);
+  at = 0;
+  id = -1;
+
+  set(encapsulation: Encapsulation, v: 4 | 6, addr: Uint8Array, at: number, id: number): this {
+    this.encapsulation = encapsulation;
+    this.v = v;
+    this.addr = addr;
+    this.at = at;
+    this.id = id;
+    return this;
+  }
 
   layer(): TunnelLayer {
     const n = this.v === 4 ? 4 : 16;
