@@ -34,6 +34,22 @@ function tsharkView(file: string): { certs: string[]; certReqs: number[] } {
   return { certs: certs.sort(), certReqs };
 }
 
+/** tshark's TCP conversations (tcp.stream) by the innermost addresses, and how many frames carried TCP. */
+function tsharkStreams(file: string): { streams: string[]; tcpFrames: number } {
+  const out = tshark(['-r', file, ...TSHARK_PREFS, '-Y', 'tcp', '-T', 'fields', '-e', 'tcp.stream', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'tcp.dstport', '-E', 'occurrence=l']);
+  const ends = new Map<number, Set<string>>();
+  let tcpFrames = 0;
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [stream, src, sport, dst, dport] = line.split('\t');
+    tcpFrames++;
+    const e = ends.get(Number(stream)) ?? new Set<string>();
+    e.add(`${src}:${sport}`).add(`${dst}:${dport}`);
+    ends.set(Number(stream), e);
+  }
+  return { streams: [...ends.entries()].sort((x, y) => x[0] - y[0]).map(([, e]) => [...e].sort().join(' ')), tcpFrames };
+}
+const ourStreams = (a: Analysis) => a.connections.map((c) => [`${c.a.ip}:${c.a.port}`, `${c.b.ip}:${c.b.port}`].sort().join(' '));
+
 const ourCerts = (a: Analysis) => certRows(a).map((r) => `${r.frame}/${r.serial}`).sort();
 const ourCertReqs = (a: Analysis) => a.sessions.flatMap((s) => (s.certificateRequest ? [s.certificateRequest.frame] : []));
 
@@ -55,6 +71,11 @@ describe.each(FIXTURES.map((f) => [f.file, f] as const))('%s', (_name, fx: Fixtu
     const theirs = tsharkView(path(fx.file));
     expect(ourCerts(wrapped)).toEqual(theirs.certs);
     expect(ourCertReqs(wrapped)).toEqual(theirs.certReqs);
+    // The frames: every one carried TCP inside its tunnels, in the connection tshark finds.
+    const conv = tsharkStreams(path(fx.file));
+    expect(ourStreams(wrapped)).toEqual(conv.streams);
+    expect(wrapped.stats.tcpSegments).toBe(conv.tcpFrames);
+    expect(conv.tcpFrames).toBe(wrapped.capture.frames);
   });
 
   it('flows: the inner connection, with the outer addresses of each tunnel (text and JSON)', async () => {
