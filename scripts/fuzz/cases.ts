@@ -1,4 +1,4 @@
-/** Fuzz inputs (the captures of captures/ and of the shared corpus) and deterministic cases made from them. */
+/** Fuzz inputs (the captures of captures/, of the shared corpus and the tunnelled ones of test/fixtures/tunnels) and deterministic cases made from them. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ function walk(dir: string, depth = 0): string[] {
 
 /** Every capture under captures/ and test/corpus (resolved from the repository root), in a stable order. */
 export function fuzzInputs(root = REPO_ROOT): string[] {
-  return [...walk(join(root, 'captures')), ...walk(join(root, 'test', 'corpus'))];
+  return [...walk(join(root, 'captures')), ...walk(join(root, 'test', 'corpus')), ...walk(join(root, 'test', 'fixtures', 'tunnels'))];
 }
 
 /** How an input is named in reports: relative to the repository root, never a machine's absolute path. */

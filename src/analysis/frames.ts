@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { readCapture, type CaptureSummary, type Frame, type ReadOptions } from '../capture/index.js';
-import { PacketDecoder, TcpReassembler, linkTypeName, type Connection, type OverLimit, type ReassemblyLimits, type StreamConsumer, DEFAULT_REASSEMBLY_LIMITS } from '../net/index.js';
+import { PacketDecoder, TcpReassembler, linkTypeName, tunnelText, type Connection, type TunnelCount, type OverLimit, type ReassemblyLimits, type StreamConsumer, DEFAULT_REASSEMBLY_LIMITS } from '../net/index.js';
 
 export interface DecodeStats {
   tcpSegments: number;
@@ -10,6 +10,8 @@ export interface DecodeStats {
   malformed: { count: number; first?: { frame: number; layer: string; message: string } };
   fragmentsReassembled: number;
   fragmentsDropped: number;
+  /** Tunnelled packets by outermost tunnel (DOMAIN.md C7), when the capture had any; `more`: packets of tunnels past the ones listed. */
+  tunnels?: { readonly list: readonly TunnelCount[]; readonly more: number };
   /** TCP packets of connections past the connection table's limit: counted, not analysed. */
   connectionsOverLimit?: OverLimit;
   /** Set by the analysis: handshakes set aside unfinished because too many were under way at once. */
@@ -82,6 +84,7 @@ export async function scanCapture(
   reasm.finish();
   stats.fragmentsReassembled = decoder.fragmentsReassembled;
   stats.fragmentsDropped = decoder.fragmentsDropped;
+  if (decoder.tunnels.counts.length > 0) stats.tunnels = { list: decoder.tunnels.counts, more: decoder.tunnels.more };
   if (reasm.overLimit) stats.connectionsOverLimit = reasm.overLimit;
   return { capture, connections: reasm.connections, stats };
 }
@@ -112,6 +115,20 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
   if (hs) limit('handshakes', hs.firstFrame, `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`);
   const ss = stats.sessionsOverLimit;
   if (ss) limit('sessions', ss.firstFrame, `the capture holds more than ${n(ss.limit)} TLS sessions: from frame ${ss.firstFrame} on, ${n(ss.connections)} connections that carried data were counted, not analysed (the first ${n(ss.limit)} sessions were)`);
+  return notes;
+}
+
+/**
+ * Sentences about the tunnels the capture's packets came through (DOMAIN.md C7), for the capture
+ * notes: which encapsulation, between which outer addresses, how many packets from which frame.
+ */
+export function tunnelNotes(stats: DecodeStats): string[] {
+  const t = stats.tunnels;
+  if (!t) return [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  const notes = ['the traffic came through tunnels (C7): connections and sessions are told by their inner addresses; the outer addresses are where it was mirrored from or tunnelled between'];
+  for (const c of t.list) notes.push(`${n(c.packets)} packet${c.packets === 1 ? '' : 's'} in ${tunnelText(c)}, the first in frame ${c.firstFrame}`);
+  if (t.more > 0) notes.push(`${n(t.more)} more packets in other tunnels (only the first ${t.list.length} tunnels are listed)`);
   return notes;
 }
 

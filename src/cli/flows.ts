@@ -1,7 +1,7 @@
 import { safeText } from '../bytes/index.js';
-import type { Connection } from '../net/index.js';
+import { tunnelsText, type Connection } from '../net/index.js';
 import type { ScanResult } from '../analysis/frames.js';
-import { statsNotes } from '../analysis/frames.js';
+import { statsNotes, tunnelNotes } from '../analysis/frames.js';
 
 function ep(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
@@ -30,6 +30,8 @@ export function flowJson(c: Connection) {
     retransmissions: c.retransmissions,
     outOfOrder: c.outOfOrder,
     end: c.ends.map((e, i) => (e ? { from: i === 0 ? 'a' : 'b', reason: e.reason, frame: e.frame } : null)),
+    // DOMAIN.md C7: a and b are the inner connection's ends; these are the outer headers', outermost first.
+    tunnel: c.tunnel ? c.tunnel.map((t) => ({ encapsulation: t.encapsulation, src: t.src, dst: t.dst, ...(t.id !== undefined && { id: t.id }) })) : null,
   };
 }
 
@@ -48,9 +50,11 @@ export function writeFlowsText(r: ScanResult, file: string, out: (text: string) 
     const arrow = c.synSeen ? '→' : '—';
     const gaps = c.gapCount ? `, ${c.gapCount} gaps (${c.gapBytes} bytes missing${c.gaps[0] ? `, first at frame ${c.gaps[0].frame}: ${c.gaps[0].reason}` : ''})` : '';
     const mid = c.synSeen ? '' : ' (no SYN seen: initiator unknown)';
-    line(`#${c.id} ${ep(c.a)} ${arrow} ${ep(c.b)}${mid}  frames ${c.firstFrame}–${c.lastFrame}  ${c.bytes[0]} B → / ${c.bytes[1]} B ←${gaps}  ${endText(c)}`);
+    const tunnel = c.tunnel ? `  tunnelled: ${tunnelsText(c.tunnel)}` : '';
+    line(`#${c.id} ${ep(c.a)} ${arrow} ${ep(c.b)}${mid}  frames ${c.firstFrame}–${c.lastFrame}  ${c.bytes[0]} B → / ${c.bytes[1]} B ←${gaps}  ${endText(c)}${tunnel}`);
   }
   for (const p of r.capture.problems) line(`${p.severity === 'fatal' ? 'error' : 'warning'}: ${p.message}`);
+  for (const n of tunnelNotes(r.stats)) line(`note: ${n}`);
   for (const n of statsNotes(r.stats)) line(`note: ${n.text}`);
   if (lines.length > 0) out(lines.join('\n') + '\n');
 }

@@ -8,7 +8,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { analyzeCapture, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
+import { analyzeCapture, tunnelNotes, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import {
   buildContext,
@@ -212,6 +212,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     }
   }
   inputs.push(...keylogs.map((k) => basename(k)));
+  for (const a of analyses) notes.push(...tunnelNotes(a.stats).map((n) => `${a.source}: ${n}.`));
   for (const a of analyses) notes.push(...decryptionNotes(a, keylogs.length > 0).map((n) => `${a.source}: ${n}`));
   const context = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}), boxStores });
   return { name: spec.name, inputs: [...new Set(inputs)], analyses, context, notes, dedupe: spec.dedupe };

@@ -871,6 +871,17 @@ function sessionJson(e: SessionEntry, caseName: string) {
   };
 }
 
+/**
+ * The tunnels a case's captures came through (DOMAIN.md C7), when there were any: the outer
+ * addresses are under `addresses`, so --redact replaces them as it does every capture address.
+ */
+function tunnelsJson(analyses: readonly Analysis[]) {
+  const tunnels = analyses.flatMap((a) =>
+    (a.stats.tunnels?.list ?? []).map((t) => ({ source: a.source, encapsulation: t.encapsulation, addresses: [t.src, t.dst], ...(t.id !== undefined && { id: t.id }), packets: t.packets, firstFrame: t.firstFrame })),
+  );
+  return tunnels.length > 0 ? { tunnels } : {};
+}
+
 function findingJson(f: Finding) {
   return {
     severity: f.severity,
@@ -938,6 +949,7 @@ function jsonParts(entries: readonly CaseEntry[], opts: ExplainOptions) {
       inputs: [...e.c.inputs],
       boxes: e.c.context.boxes.map(boxJson),
       notes: [...e.c.notes, ...e.c.context.notes],
+      ...tunnelsJson(e.c.analyses),
       findings: e.findings.map(findingJson),
     })),
     sessions: [] as SessionJson[],

@@ -1,6 +1,9 @@
 import { u32be } from '../bytes/index.js';
 import type { Frame } from '../capture/types.js';
 import { LINKTYPE } from './linktypes.js';
+import { GENEVE_PORT, INNER_ETHERNET, INNER_IP, IPPROTO_GRE, RawTunnel, TunnelCounter, VXLAN_PORT, geneve, gre, ipInIpName, vxlan, type TunnelLayer, type TunnelParse } from './tunnel.js';
+
+export { formatIp } from './format.js';
 
 /** TCP flag bits (RFC 9293 §3.1). */
 export const FIN = 0x01;
@@ -33,6 +36,8 @@ export interface TcpSegment {
   readonly payloadMissing: number;
   /** Offset of the TCP payload within frame.data (for a hex pane over the whole frame). */
   readonly payloadOffset: number;
+  /** The tunnels the segment came through, outermost first (DOMAIN.md C7); undefined when it came through none. Made when read. */
+  readonly tunnel?: readonly TunnelLayer[] | undefined;
 }
 
 /**
@@ -82,6 +87,35 @@ class DecodedSegment implements TcpSegment, TcpOutcome {
   get dst(): Uint8Array {
     const n = this.ipVersion === 4 ? 4 : 16;
     return this.addrBytes.subarray(this.addrAt + n, this.addrAt + 2 * n);
+  }
+
+  get tunnel(): readonly TunnelLayer[] | undefined {
+    return undefined;
+  }
+}
+
+const NO_TUNNELS: readonly RawTunnel[] = Object.freeze([]);
+
+/**
+ * A segment that came through tunnels: its own class, so that the segments of untunnelled traffic
+ * (nearly all) carry no field for it. The outer headers are read from the frame when asked, so the
+ * tunnel lives as long as the frame, as the addresses do.
+ */
+class TunnelledSegment extends DecodedSegment {
+  /** The decoder's tunnels, of which the first `#depth` are this packet's (PacketDecoder.layers). */
+  #layers: readonly RawTunnel[] = NO_TUNNELS;
+  #depth = 0;
+
+  setTunnels(layers: readonly RawTunnel[], depth: number): this {
+    this.#layers = layers;
+    this.#depth = depth;
+    return this;
+  }
+
+  override get tunnel(): readonly TunnelLayer[] {
+    const out: TunnelLayer[] = [];
+    for (let i = 0; i < this.#depth; i++) out.push(this.#layers[i]!.layer());
+    return out;
   }
 }
 
@@ -139,6 +173,15 @@ export class PacketDecoder {
   private fragBytes = 0;
   fragmentsReassembled = 0;
   fragmentsDropped = 0;
+  /** Tunnelled packets by outermost tunnel. */
+  readonly tunnels = new TunnelCounter();
+  /**
+   * The tunnels of the packet being decoded, outermost first: index i is the tunnel entered at
+   * nesting depth i, set again by each packet that reaches that depth, so the first `depth` entries
+   * are the current packet's (entries past its depth are an earlier packet's, never read). Reused:
+   * a tunnelled packet allocates nothing for its tunnels.
+   */
+  private readonly layers: RawTunnel[] = [];
 
   constructor(private readonly limits: NetLimits = DEFAULT_NET_LIMITS) {}
 
@@ -288,15 +331,48 @@ export class PacketDecoder {
 
   /** `addr`/`addrAt`: where the IP header's source address is (the destination follows it). */
   private transport(proto: number, d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number, frame: Frame, depth: number): DecodeOutcome {
-    if (proto === 6) return tcp(d, o, end, missing, v, addr, addrAt);
+    if (proto === 6) return depth === 0 ? tcp(d, o, end, missing, v, addr, addrAt) : tcp(d, o, end, missing, v, addr, addrAt, this.layers, depth);
     // Tunnels whose inner packets tshark also unwraps: IPv4-in-IP, 6in4 (RFC 4213), IPv6-in-IPv6.
-    if ((proto === 4 || proto === 41) && depth < MAX_NESTING) {
-      const inner = d.subarray(0, end);
-      return proto === 4 ? this.ipv4(inner, o, frame, depth + 1) : this.ipv6(inner, o, frame, depth + 1);
+    if (proto === 4 || proto === 41) {
+      const ver: 4 | 6 = proto === 4 ? 4 : 6;
+      return this.tunnel({ kind: 'tunnel', encapsulation: ipInIpName(v, proto), id: -1, inner: ver === 4 ? 0x0800 : 0x86dd, at: o }, d, end, v, addr, addrAt, frame, depth);
     }
-    if (proto === 17) return { kind: 'other', what: 'UDP' };
+    if (proto === 17) return this.udp(d, o, end, v, addr, addrAt, frame, depth);
+    if (proto === IPPROTO_GRE) return this.tunnel(gre(d, o, end), d, end, v, addr, addrAt, frame, depth);
     if (proto === 1 || proto === 58) return { kind: 'other', what: 'ICMP' };
     return { kind: 'other', what: `IP protocol ${proto}` };
+  }
+
+  /** UDP (RFC 768): Geneve and VXLAN by their ports, as tshark decodes them; any other datagram is only counted. */
+  private udp(d: Uint8Array, o: number, end: number, v: 4 | 6, addr: Uint8Array, addrAt: number, frame: Frame, depth: number): DecodeOutcome {
+    if (end >= o + 8) {
+      const dst = (d[o + 2]! << 8) | d[o + 3]!;
+      const port = dst === GENEVE_PORT || dst === VXLAN_PORT ? dst : (d[o]! << 8) | d[o + 1]!;
+      if (port === GENEVE_PORT || port === VXLAN_PORT) {
+        const len = (d[o + 4]! << 8) | d[o + 5]!;
+        if (len !== 0 && len < 8) return malformed('UDP', `length ${len} below its 8-byte header`);
+        // Length 0 (offloaded, or a jumbogram's): the captured bytes say where it ends.
+        const e = len === 0 ? end : Math.min(end, o + len);
+        return this.tunnel(port === GENEVE_PORT ? geneve(d, o + 8, e) : vxlan(d, o + 8, e), d, e, v, addr, addrAt, frame, depth);
+      }
+    }
+    return { kind: 'other', what: 'UDP' };
+  }
+
+  /**
+   * Into a tunnel whose header `h` was read: the inner packet is decoded as any other, one level
+   * deeper, within the outer packet's `end`. Nesting is bounded, so hostile headers cannot recurse
+   * without end; each level also consumes bytes.
+   */
+  private tunnel(h: TunnelParse, d: Uint8Array, end: number, v: 4 | 6, addr: Uint8Array, addrAt: number, frame: Frame, depth: number): DecodeOutcome {
+    if (h.kind !== 'tunnel') return h;
+    if (depth >= MAX_NESTING) return malformed(h.encapsulation, `tunnels nested more than ${MAX_NESTING} deep`);
+    const t = (this.layers[depth] ??= new RawTunnel()).set(h.encapsulation, v, addr, addrAt, h.id);
+    if (depth === 0) this.tunnels.count(t, frame.number);
+    const inner = end < d.length ? d.subarray(0, end) : d;
+    if (h.inner === INNER_ETHERNET) return this.ether(inner, h.at, frame, depth + 1);
+    if (h.inner === INNER_IP) return this.ipByVersion(inner, h.at, frame, depth + 1);
+    return this.etherType(h.inner, inner, h.at, frame, depth + 1);
   }
 
   /**
@@ -363,12 +439,12 @@ function malformed(layer: string, message: string): DecodeOutcome {
 }
 
 /** RFC 9293 §3.1. */
-function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number): DecodeOutcome {
+function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, addr: Uint8Array, addrAt: number, tunnels?: readonly RawTunnel[], depth = 0): DecodeOutcome {
   if (end < o + 20) return malformed('TCP', end > o ? 'header cut short' : 'no TCP header');
   const off = (d[o + 12]! >> 4) * 4;
   if (off < 20) return malformed('TCP', `data offset ${off} below 20`);
   if (end < o + off) return malformed('TCP', `data offset ${off} runs past the packet`);
-  const seg = new DecodedSegment(
+  const seg = new (tunnels === undefined ? DecodedSegment : TunnelledSegment)(
     v,
     addr,
     addrAt,
@@ -385,24 +461,5 @@ function tcp(d: Uint8Array, o: number, end: number, missing: number, v: 4 | 6, a
     missing,
     o + off,
   );
-  return seg;
-}
-
-export function formatIp(a: Uint8Array): string {
-  if (a.length === 4) return `${a[0]}.${a[1]}.${a[2]}.${a[3]}`;
-  // RFC 5952: lower case, leading zeros dropped, the longest run (≥2) of zero groups as '::'.
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((a[i]! << 8) | a[i + 1]!);
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return tunnels === undefined ? seg : (seg as TunnelledSegment).setTunnels(tunnels, depth);
 }

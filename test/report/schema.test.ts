@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/corpus.js';
+import { cli } from '../hostile/lib.js';
 
 type Schema = Record<string, unknown>;
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'report.schema.json'), 'utf8')) as Schema;
@@ -54,6 +55,14 @@ describe('schema/report.schema.json', () => {
   it.each(files)('%s conforms', (f) => {
     const errors: string[] = [];
     validate(JSON.parse(readFileSync(join(goldenDir, f), 'utf8')), schema, '$', errors);
+    expect(errors.slice(0, 10)).toEqual([]);
+  });
+  it("a tunnelled capture's report conforms, its case's tunnels included", async () => {
+    const r = await cli('report', join(repoRoot, 'test', 'fixtures', 'tunnels', 'vxlan-in-gre.pcap'), '--format', 'json');
+    const j = JSON.parse(r.out) as { cases: { tunnels?: unknown[] }[] };
+    expect(j.cases[0]!.tunnels).toHaveLength(1);
+    const errors: string[] = [];
+    validate(j, schema, '$', errors);
     expect(errors.slice(0, 10)).toEqual([]);
   });
   it('catches a report that lacks a required field', () => {

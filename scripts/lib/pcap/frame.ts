@@ -266,6 +266,18 @@ export function buildUdpFrame(link: Link, f: UdpFields): Uint8Array {
   return buf;
 }
 
+/**
+ * Builds one IP packet of any protocol in its link header (a tunnel's outer packet: GRE is IP
+ * protocol 47, IP-in-IP 4, 6in4 41), with a valid IPv4 header checksum. The payload is written as given.
+ */
+export function buildIpFrame(link: Link, f: IpFields, proto: number, payload: Uint8Array): Uint8Array {
+  checkAddrs(f);
+  const v6 = f.src.length === 16;
+  const buf = new Uint8Array(linkHeaderLength(link) + (v6 ? 40 : 20) + payload.length);
+  buf.set(payload, writeIp(buf, writeLink(buf, link, v6), f, proto, payload.length));
+  return buf;
+}
+
 /** TCP options as Linux sends them. */
 export const tcpOptions = {
   /** SYN / SYN-ACK: MSS, SACK permitted, timestamps, NOP, window scale (Linux order). */

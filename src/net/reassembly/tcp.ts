@@ -1,5 +1,6 @@
 import type { Frame } from '../../capture/types.js';
 import { ACK, FIN, RST, SYN, formatIp, type TcpSegment } from '../packet.js';
+import type { TunnelLayer } from '../tunnel.js';
 import type { Dir, EndReason, Endpoint, GapReason, StreamConsumer } from '../types.js';
 
 export interface ReassemblyLimits {
@@ -80,6 +81,11 @@ export interface Connection {
   readonly ends: readonly [DirEnd | undefined, DirEnd | undefined];
   /** The consumer declared no further interest (or there was none). */
   readonly ignored: boolean;
+  /**
+   * The tunnels its first packet came through, outermost first (DOMAIN.md C7: the connection is
+   * the inner one; the outer addresses are where it was mirrored from). Absent when none.
+   */
+  readonly tunnel?: readonly TunnelLayer[];
 }
 
 interface Pending {
@@ -203,6 +209,11 @@ class ConnState implements Connection {
     if (dir === 0) this.end0 ??= e;
     else this.end1 ??= e;
   }
+}
+
+/** A connection that came through tunnels: its own class, so the others carry no field for it. */
+class TunnelledConnState extends ConnState {
+  tunnel: readonly TunnelLayer[] = [];
 }
 
 /** Held segments of a direction that holds none: shared, frozen, so nothing can add to it by mistake. */
@@ -388,9 +399,12 @@ export class TcpReassembler {
     const v4 = seg.ipVersion === 4;
     const srcAddr = v4 ? seg.src4 | 0 : formatIp(seg.src);
     const dstAddr = v4 ? seg.dst4 | 0 : formatIp(seg.dst);
+    const tunnel = seg.tunnel;
+    const State = tunnel === undefined ? ConnState : TunnelledConnState;
     const l = synAck
-      ? new ConnState(this.connections.length, seg.ipVersion, dstAddr, seg.dstPort, srcAddr, seg.srcPort, !srcLow, frame.number, frame.tsSec, frame.tsNsec)
-      : new ConnState(this.connections.length, seg.ipVersion, srcAddr, seg.srcPort, dstAddr, seg.dstPort, srcLow, frame.number, frame.tsSec, frame.tsNsec);
+      ? new State(this.connections.length, seg.ipVersion, dstAddr, seg.dstPort, srcAddr, seg.srcPort, !srcLow, frame.number, frame.tsSec, frame.tsNsec)
+      : new State(this.connections.length, seg.ipVersion, srcAddr, seg.srcPort, dstAddr, seg.dstPort, srcLow, frame.number, frame.tsSec, frame.tsNsec);
+    if (tunnel !== undefined) (l as TunnelledConnState).tunnel = tunnel;
     this.connections.push(l);
     l.consumer = this.factory(l);
     if (!l.consumer) this.ignore(l);
