@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
-import { TSHARK_PREFS, haveTshark, tshark } from '../helpers/corpus.js';
+import { TSHARK_PREFS, tshark } from '../helpers/corpus.js';
+import { needs } from '../helpers/tools.js';
 import { cli } from '../hostile/lib.js';
 import { FIXTURES, FIXTURE_DIR, type Fixture } from '../fixtures/tunnels/make.js';
 
@@ -60,14 +61,14 @@ function sessionsOf(reportJson: string): unknown[] {
 }
 
 describe.each(FIXTURES.map((f) => [f.file, f] as const))('%s', (_name, fx: Fixture) => {
-  it('certificates and CertificateRequests: the same frames and serials as tshark, and as the unwrapped capture', async () => {
+  it('certificates and CertificateRequests: the same frames and serials as tshark, and as the unwrapped capture', async (ctx) => {
     const [wrapped, plain] = await Promise.all([analyzeCapture(path(fx.file)), analyzeCapture(path(fx.source))]);
     expect(wrapped.connections).toHaveLength(1);
     expect(ourCerts(wrapped).length).toBeGreaterThanOrEqual(4);
     expect(ourCerts(wrapped)).toEqual(ourCerts(plain));
     expect(ourCertReqs(wrapped)).toEqual(ourCertReqs(plain));
     expect(ourCertReqs(wrapped)).toHaveLength(1);
-    if (!haveTshark()) return void console.warn(`SKIPPED: the tshark comparison for ${fx.file} (tshark is not installed)`);
+    needs(ctx, 'tshark');
     const theirs = tsharkView(path(fx.file));
     expect(ourCerts(wrapped)).toEqual(theirs.certs);
     expect(ourCertReqs(wrapped)).toEqual(theirs.certReqs);
