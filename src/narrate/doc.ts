@@ -15,6 +15,8 @@ export type Inline =
   | { readonly kind: 'strong' | 'em' | 'code'; readonly text: string }
   /** Frame numbers that prove the sentence they sit in. */
   | { readonly kind: 'frames'; readonly frames: readonly number[] }
+  /** A reference to the section of this document whose id is `to`; formats without links show the text. */
+  | { readonly kind: 'link'; readonly text: string; readonly to: string }
   | { readonly kind: 'severity'; readonly severity: Severity };
 
 

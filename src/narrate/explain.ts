@@ -607,6 +607,11 @@ function boxKv(b: ExpresswayBox): [string, Inline[]] {
   return [b.name, [parts.join('; ')]];
 }
 
+/** The id of a session's section: its case, capture and TCP stream (stream ids repeat across captures). */
+function sessionAnchor(s: SessionEntry): string {
+  return `session-${s.caseIndex}-${s.a.session.id}-${s.analysis.source}`;
+}
+
 /** What a session's section is told from. */
 type ToldSession = Pick<SessionEntry, 'a' | 'alsoIn' | 'story'>;
 const SECTION_SOURCE = Symbol('section source');
@@ -636,9 +641,9 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; re
 const SECTION_BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sessionSectionBlocks });
 
 /** A session's section of the document, its content made when read (a renderer reads it once, as it writes it). */
-function sessionSection(s: ToldSession, alike: readonly SessionEntry[] = []): Block {
+function sessionSection(s: ToldSession, alike: readonly SessionEntry[] = [], id = 'session'): Block {
   const more = alike.length ? ` (and ${alike.length.toLocaleString('en-US')} more alike)` : '';
-  const section = { kind: 'section' as const, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
+  const section = { kind: 'section' as const, id, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
   Object.defineProperty(section, SECTION_SOURCE, { value: s });
   Object.defineProperty(section, SECTION_ALIKE, { value: alike });
   return Object.defineProperty(section, 'blocks', SECTION_BLOCKS) as unknown as Block;
@@ -714,7 +719,8 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     grouped.get(e)!.map((g) => {
       const more = g.alike.length;
       const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike)}.`] : g.what;
-      return multi ? [[e.c.name], [`#${g.lead.a.session.id}`], what] : [[`#${g.lead.a.session.id}`], what];
+      const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.a.session.id}`, to: sessionAnchor(g.lead) }];
+      return multi ? [[e.c.name], ref, what] : [ref, what];
     }),
   );
   const summary: Block[] = [
@@ -739,7 +745,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
       const full = e.c.analyses.some((an) => an.stats.connectionsOverLimit !== undefined);
       caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${full ? 'more than ' : ''}${nonTls.toLocaleString('en-US')} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
     }
-    for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike));
+    for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike, sessionAnchor(g.lead)));
     if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
       const nb: Block[] = [];
       if (e.findings.length) nb.push({ kind: 'findings', findings: e.findings });
