@@ -35,6 +35,7 @@ section.s1{background:var(--card);border:1px solid var(--line);border-radius:10p
 section.s1 section.s1,section.s2 section.s1{border:0;padding:0;background:none}
 section.s2{border-top:1px solid var(--line);margin-top:18px;padding-top:14px}
 section.session{border-left:5px solid var(--line)}
+section.s2.session{padding-left:16px}
 section.session:has(> p:first-of-type .sev-error){border-left-color:var(--err)}
 section.session:has(> p:first-of-type .sev-warning){border-left-color:var(--warn)}
 section.session:has(> p:first-of-type .sev-ok){border-left-color:var(--ok)}
@@ -61,6 +62,10 @@ dl.kv dd{margin:0}
 details{margin:4px 0}
 summary{cursor:pointer}
 summary:focus-visible,a:focus-visible,button:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+details.cert>summary{list-style:none;display:flex;gap:6px}
+details.cert>summary::-webkit-details-marker{display:none}
+details.cert>summary::before{content:"▸";color:var(--accent)}
+details.cert[open]>summary::before{content:"▾"}
 details.cert>dl.kv{background:var(--soft);border-radius:6px;padding:8px 10px;font-size:13px;min-width:min(560px,80vw)}
 details.fold{border:1px solid var(--line);border-radius:8px;padding:6px 12px;margin:12px 0}
 details.fold[open]>summary{margin-bottom:6px}
