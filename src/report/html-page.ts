@@ -121,7 +121,8 @@ dl.kv{grid-template-columns:1fr}
 dl.kv dd{margin-bottom:6px}
 }
 @media print{
-:root{--bg:#fff;--card:#fff;--fg:#000;--muted:#444;--line:#bbb;--soft:#f2f2f2}
+:root{color-scheme:light;--bg:#fff;--card:#fff;--fg:#000;--muted:#444;--line:#bbb;--soft:#f2f2f2;--accent:#1f5fbf;
+--err:#b42318;--err-bg:#fdecea;--warn:#9a5b00;--warn-bg:#fff4df;--info:#1f5fbf;--info-bg:#e8f0fc;--ok:#1d7a3a;--ok-bg:#e6f4ea;--ctl:#8a1c7c}
 body{font-size:11pt;background:#fff}
 .noprint{display:none!important}
 header.top{border:0}
