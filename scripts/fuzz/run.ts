@@ -120,7 +120,7 @@ async function reportCommandFormats(): Promise<string[]> {
   const help = await cli(['report', '--help']);
   const text = help.out + help.err;
   if (help.code !== 0 || !/--format/.test(text)) return (reportFormats = []);
-  reportFormats = ['text', 'markdown', 'json', 'csv'].filter((f) => text.includes(f));
+  reportFormats = ['text', 'markdown', 'json', 'csv', 'html'].filter((f) => text.includes(f));
   return reportFormats;
 }
 

@@ -8,7 +8,7 @@ import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js
 import { preferProductionUi, runView } from './view.js';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { jsonText, JsonArrayWriter } from './output.js';
-import { REPORT_FORMATS, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
+import { REPORT_FORMATS, formatForOutFile, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
@@ -38,6 +38,12 @@ interface ReportCliOptions {
   keylog: string[];
   redact?: boolean;
   out?: string;
+}
+
+/** --format as given; without it, what --out's file name asks for (`report.html`), else the default. */
+function formatOf(o: ReportCliOptions, cmd: Command): ReportFormat {
+  const fromName = o.out && cmd.getOptionValueSource('format') === 'default' ? formatForOutFile(o.out) : undefined;
+  return fromName ?? (o.format as ReportFormat);
 }
 
 /** The package's version (package.json is two folders up from src/cli and from dist/cli alike). */
@@ -169,10 +175,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--expressway <IP[=NAME]>', 'an Expressway address in the capture, e.g. 10.106.80.31=Expressway-E (repeatable)', repeatable, [])
     .option('--keylog <FILE>', 'a TLS key log (SSLKEYLOGFILE format) for decryption (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently (for tickets that leave the company)')
-    .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured)')
-    .action(async (paths: string[], o: ReportCliOptions) => {
+    .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured); FILE.html without --format writes the web page')
+    .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
       const r = await runReport(paths, {
-        format: o.format as ReportFormat,
+        format: formatOf(o, cmd),
         stores: o.store,
         expressway: o.expressway,
         keylogs: o.keylog,
@@ -188,14 +194,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .command('check-store')
     .description('audits certificate stores without a capture: which certificate loses which service when the peer checks clientAuth, EKU traps in CA certificates, expiry, client store = server store')
     .argument('[paths...]', 'bundle folders or archives, or client_/server_/ca_*.pem files')
-    .option('--format <format>', 'text, markdown or json', 'text')
+    .option('--format <format>', 'text, markdown, json or html', 'text')
     .option('--store <role=FILE>', 'client=FILE, server=FILE or ca=FILE|DIR; client@BOX=FILE for one box (repeatable)', repeatable, [])
     .option('--expressway <IP[=NAME]>', 'name a box (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently')
-    .option('--out <FILE>', 'write to FILE instead of standard output')
-    .action(async (paths: string[], o: ReportCliOptions) => {
+    .option('--out <FILE>', 'write to FILE instead of standard output; FILE.html without --format writes the web page')
+    .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
       const r = await runCheckStore(paths, {
-        format: o.format as ReportFormat,
+        format: formatOf(o, cmd),
         stores: o.store,
         expressway: o.expressway,
         redact: o.redact === true,

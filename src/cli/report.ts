@@ -28,13 +28,19 @@ import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
 import { renderCsvChunks } from '../report/csv.js';
+import { renderHtmlChunks } from '../report/html.js';
 import { renderJsonChunks } from '../report/json.js';
 import { renderMarkdownChunks } from '../report/markdown.js';
 import { renderTextChunks } from '../report/text.js';
 import { decryptionNotes, keyLogDecryption } from './keylog.js';
 
-export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv'];
+export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv', 'html'];
+
+/** The format a file name asks for when no --format is given: a page for `report.html`, else none. */
+export function formatForOutFile(file: string): ReportFormat | undefined {
+  return /\.html?$/i.test(file) ? 'html' : undefined;
+}
 
 /**
  * Key-log decryption hook. The TLS stage's decryptor (src/tls/decrypt) plugs in here: given the key
@@ -255,6 +261,8 @@ function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): I
       return renderCsvChunks(expl);
     case 'markdown':
       return renderMarkdownChunks(expl.doc);
+    case 'html':
+      return renderHtmlChunks(expl.doc, opts.generator ? { generator: opts.generator } : {});
     case 'text':
       return renderTextChunks(expl.doc, { color: opts.color === true, ...(opts.width ? { width: opts.width } : {}) });
   }
@@ -314,8 +322,8 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
 export async function runCheckStore(paths: readonly string[], opts: ReportOptions & { readonly now?: Date } = {}): Promise<ReportResult> {
   const format = opts.format ?? 'text';
   try {
-    if (format === 'csv') throw new InputError('check-store prints text, markdown or json');
-    if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be text, markdown or json, not ${JSON.stringify(format)}`);
+    if (format === 'csv') throw new InputError('check-store prints text, markdown, json or html');
+    if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be text, markdown, json or html, not ${JSON.stringify(format)}`);
     if (paths.length === 0 && !(opts.stores ?? []).length) throw new InputError('check-store needs a bundle, a PEM file, or --store options');
     const { given, storeOpts } = parseOptions(opts);
     const bundles: { bundle: Bundle; stores: BoxStores }[] = [];

@@ -15,6 +15,8 @@ export type Inline =
   | { readonly kind: 'strong' | 'em' | 'code'; readonly text: string }
   /** Frame numbers that prove the sentence they sit in. */
   | { readonly kind: 'frames'; readonly frames: readonly number[] }
+  /** A reference to the section of this document whose id is `to`; formats without links show the text. */
+  | { readonly kind: 'link'; readonly text: string; readonly to: string }
   | { readonly kind: 'severity'; readonly severity: Severity };
 
 
@@ -24,14 +26,33 @@ export interface LadderStep {
   readonly frame: number;
   readonly note?: string;
   readonly tone?: 'ok' | 'bad' | 'warn' | 'muted';
+  /** The message the peer rejected (the certificate a failed handshake ends on), for formats that mark it. */
+  readonly rejected?: boolean;
 }
+
+/** Label and value pairs, as a kv block holds them. */
+export type Pairs = readonly (readonly [string, readonly Inline[]])[];
 
 export type Block =
   | { readonly kind: 'section'; readonly title: string; readonly id?: string; readonly blocks: readonly Block[] }
   | { readonly kind: 'paragraph'; readonly content: readonly Inline[] }
   | { readonly kind: 'list'; readonly items: readonly (readonly Inline[])[] }
-  | { readonly kind: 'kv'; readonly pairs: readonly (readonly [string, readonly Inline[]])[] }
-  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly (readonly Inline[])[])[] }
+  | { readonly kind: 'kv'; readonly pairs: Pairs }
+  | {
+      readonly kind: 'table';
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly (readonly Inline[])[])[];
+      /**
+       * More about each row (a certificate's every field), opened on demand in the cell of column
+       * `column` where the format can fold (HTML's <details>); text and Markdown show the columns only.
+       */
+      readonly details?: { readonly column: number; readonly rows: readonly (Pairs | undefined)[] };
+    }
+  /**
+   * Detail a reader opens on demand (the CertificateRequest's every field): HTML folds it; text and
+   * Markdown leave it out, as the story already tells it in a sentence.
+   */
+  | { readonly kind: 'fold'; readonly summary: readonly Inline[]; readonly blocks: readonly Block[] }
   | { readonly kind: 'findings'; readonly findings: readonly Finding[] }
   | { readonly kind: 'ladder'; readonly left: string; readonly right: string; readonly steps: readonly LadderStep[] }
   | { readonly kind: 'code'; readonly text: string };

@@ -45,7 +45,8 @@ import {
   type RuleFinding,
   type SessionAssessment,
 } from '../expressway/index.js';
-import type { Block, Doc, Finding, Inline, LadderStep, Severity } from './doc.js';
+import type { Block, Doc, Finding, Inline, LadderStep, Pairs, Severity } from './doc.js';
+import { certificateDetails, certificateRequestFold } from './details.js';
 import type { BoxLabel, Explanation, SessionStory, StoryOutcome } from './explanation.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -338,8 +339,13 @@ function buildLadder(a: SessionAssessment): LadderStep[] {
     // Runs of application data in one direction become one step.
     if (m.kind === 'application-data' && !s.tls.tls13 && prev && prev.from === from && prev.label.startsWith('Application data')) continue;
     let note: string | undefined;
-    if (m.kind === 'handshake' && m.type === HandshakeType.Certificate) note = certNote(m.dir === cd ? a.presented.client : a.presented.server);
-    steps.push({ from, label, frame: m.frame, ...(note ? { note } : {}), ...(tone ? { tone } : {}) });
+    let rejected = false;
+    if (m.kind === 'handshake' && m.type === HandshakeType.Certificate) {
+      const p = m.dir === cd ? a.presented.client : a.presented.server;
+      note = certNote(p);
+      rejected = a.outcome.status === 'failed' && p !== undefined && p.message.frame === m.frame && a.outcome.rejected === p.from;
+    }
+    steps.push({ from, label, frame: m.frame, ...(note ? { note } : {}), ...(tone ? { tone } : {}), ...(rejected ? { rejected } : {}) });
   }
   // TCP ends: a FIN or RST without an alert is the whole story of a silent close (T8).
   const ends = s.connection.ends;
@@ -368,6 +374,7 @@ function headline(a: SessionAssessment): string {
 
 function certTable(a: SessionAssessment, haveStores: boolean): Block | undefined {
   const rows: Inline[][][] = [];
+  const details: Pairs[] = [];
   for (const p of [a.presented.server, a.presented.client]) {
     if (!p) continue;
     p.certs.forEach((c, i) => {
@@ -376,11 +383,12 @@ function certTable(a: SessionAssessment, haveStores: boolean): Block | undefined
       const store = e ? `${e.box} ${e.role === 'ca' ? 'trusted CA' : `${e.role} store`}${mismatch ? ' (not the expected store)' : ''}` : 'not in any store';
       const row: Inline[][] = [[String(p.message.frame)], [p.from], [String(i)], [certName(c)], [{ kind: 'code', text: serialText(c) }], [c.error ? '?' : ekuText(c)]];
       rows.push(haveStores ? [...row, [store]] : row);
+      details.push(certificateDetails(c, e));
     });
   }
   if (rows.length === 0) return undefined;
   const columns = ['frame', 'from', '#', 'subject', 'serial', 'EKU'];
-  return { kind: 'table', columns: haveStores ? [...columns, 'store'] : columns, rows };
+  return { kind: 'table', columns: haveStores ? [...columns, 'store'] : columns, rows, details: { column: 3, rows: details } };
 }
 
 function toFinding(f: RuleFinding): Finding {
@@ -409,8 +417,15 @@ function storyLadder(this: WithSource): LadderStep[] {
   return src.notable ? buildLadder(src.a) : [];
 }
 function storyBlocks(this: WithSource): Block[] {
-  const t = certTable(this[STORY_SOURCE].a, this[STORY_SOURCE].haveStores);
-  return t ? [t] : [];
+  const a = this[STORY_SOURCE].a;
+  const t = certTable(a, this[STORY_SOURCE].haveStores);
+  const cr = a.session.certificateRequest;
+  return [...(t ? [t] : []), ...(cr ? [certificateRequestFold(cr, a.server.short)] : [])];
+}
+/** The story as the report tells it alone (no sessions alike): the viewer's page of one session. */
+function storySection(this: WithSource & SessionStory): Block {
+  const src = this[STORY_SOURCE];
+  return sessionSection({ a: src.a, alsoIn: src.alsoIn, story: this });
 }
 // The long parts of a story (its sentences, ladder and certificate table: about 5 KB a session)
 // are made each time they are read and not kept: a report reads each once, as it writes that
@@ -419,6 +434,7 @@ function storyBlocks(this: WithSource): Block[] {
 const SENTENCES: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storySentences });
 const LADDER: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storyLadder });
 const BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: storyBlocks });
+const SECTION: PropertyDescriptor = Object.freeze({ enumerable: false, configurable: true, get: storySection });
 
 function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders: boolean, haveStores: boolean): SessionStory {
   const outcome = storyOutcome(a);
@@ -439,6 +455,7 @@ function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders
   Object.defineProperty(story, STORY_SOURCE, { value: { a, alsoIn, notable, haveStores } satisfies StorySource });
   Object.defineProperty(story, 'ladder', LADDER);
   Object.defineProperty(story, 'blocks', BLOCKS);
+  Object.defineProperty(story, 'section', SECTION);
   return story as SessionStory;
 }
 
@@ -590,9 +607,16 @@ function boxKv(b: ExpresswayBox): [string, Inline[]] {
   return [b.name, [parts.join('; ')]];
 }
 
+/** The id of a session's section: its case, capture and TCP stream (stream ids repeat across captures). */
+function sessionAnchor(s: SessionEntry): string {
+  return `session-${s.caseIndex}-${s.a.session.id}-${s.analysis.source}`;
+}
+
+/** What a session's section is told from. */
+type ToldSession = Pick<SessionEntry, 'a' | 'alsoIn' | 'story'>;
 const SECTION_SOURCE = Symbol('section source');
 const SECTION_ALIKE = Symbol('sessions alike');
-function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry; readonly [SECTION_ALIKE]: readonly SessionEntry[] }): Block[] {
+function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; readonly [SECTION_ALIKE]: readonly SessionEntry[] }): Block[] {
   const s = this[SECTION_SOURCE];
   const alike = this[SECTION_ALIKE];
   const st = s.story;
@@ -617,9 +641,9 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: SessionEntry; r
 const SECTION_BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sessionSectionBlocks });
 
 /** A session's section of the document, its content made when read (a renderer reads it once, as it writes it). */
-function sessionSection(s: SessionEntry, alike: readonly SessionEntry[] = []): Block {
+function sessionSection(s: ToldSession, alike: readonly SessionEntry[] = [], id = 'session'): Block {
   const more = alike.length ? ` (and ${alike.length.toLocaleString('en-US')} more alike)` : '';
-  const section = { kind: 'section' as const, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
+  const section = { kind: 'section' as const, id, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
   Object.defineProperty(section, SECTION_SOURCE, { value: s });
   Object.defineProperty(section, SECTION_ALIKE, { value: alike });
   return Object.defineProperty(section, 'blocks', SECTION_BLOCKS) as unknown as Block;
@@ -695,7 +719,8 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     grouped.get(e)!.map((g) => {
       const more = g.alike.length;
       const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike)}.`] : g.what;
-      return multi ? [[e.c.name], [`#${g.lead.a.session.id}`], what] : [[`#${g.lead.a.session.id}`], what];
+      const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.a.session.id}`, to: sessionAnchor(g.lead) }];
+      return multi ? [[e.c.name], ref, what] : [ref, what];
     }),
   );
   const summary: Block[] = [
@@ -720,7 +745,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
       const full = e.c.analyses.some((an) => an.stats.connectionsOverLimit !== undefined);
       caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${full ? 'more than ' : ''}${nonTls.toLocaleString('en-US')} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
     }
-    for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike));
+    for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike, sessionAnchor(g.lead)));
     if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
       const nb: Block[] = [];
       if (e.findings.length) nb.push({ kind: 'findings', findings: e.findings });

@@ -33,6 +33,11 @@ export interface SessionStory {
   readonly ladder: readonly LadderStep[];
   /** Extra blocks (certificate tables, CertificateRequest details) for reports. */
   readonly blocks: readonly Block[];
+  /**
+   * The section the report tells this story in, alone (not folded with sessions alike): the page of
+   * one session (the viewer's export). Made when read; absent on a redacted copy.
+   */
+  readonly section?: Block;
 }
 
 export interface Explanation {

@@ -816,6 +816,7 @@ function inlineSegs(content: readonly Inline[]): Seg[] {
       case 'strong':
         return { text: safeText(i.text), bold: true };
       case 'em':
+      case 'link':
         return { text: safeText(i.text) };
       case 'code':
         return { text: safeText(i.text), tone: 'accent' };

@@ -80,6 +80,8 @@ function inline(content: readonly Inline[]): string {
           return `**${md(i.text)}**`;
         case 'em':
           return `*${md(i.text)}*`;
+        case 'link':
+          return md(i.text);
         case 'code':
           return `\`${safeText(i.text).replace(/`/g, "'")}\``;
         case 'frames':

@@ -33,6 +33,7 @@ export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string
           case 'strong':
             return c(SGR.bold, safeText(i.text));
           case 'em':
+          case 'link':
             return safeText(i.text);
           case 'code':
             return c(SGR.cyan, safeText(i.text));

@@ -1,7 +1,7 @@
 /**
- * The viewer: one store (store.ts), panes that render its view models, and the two effects a key
- * can ask for (quit, write a PEM file). Data arrives through a ViewSource, so the UI is up at once
- * and fills in while captures stream.
+ * The viewer: one store (store.ts), panes that render its view models, and the effects a key can
+ * ask for (quit; write a file: a certificate as PEM, the selected session as a web page). Data
+ * arrives through a ViewSource, so the UI is up at once and fills in while captures stream.
  */
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
@@ -14,7 +14,7 @@ import { HexPane } from './components/HexPane.js';
 import { LadderPane } from './components/LadderPane.js';
 import { NarrationPane } from './components/NarrationPane.js';
 import { SessionsPane } from './components/SessionsPane.js';
-import { writePem, type PemWriter } from './export.js';
+import { sessionPage, writePem, type PemWriter } from './export.js';
 import { useTerminalSize } from './hooks.js';
 import { innerHeight, type PaneBox } from './layout.js';
 import type { ViewSource } from './source.js';
@@ -22,6 +22,7 @@ import {
   currentLayout,
   exportTarget,
   hexPane,
+  selectedEntry,
   initialState,
   ladder,
   ladderRow,
@@ -37,7 +38,7 @@ import { ThemeContext } from './theme.js';
 export interface AppProps {
   readonly source: ViewSource;
   readonly color: boolean;
-  /** Where `e` writes PEM files; shown as given in the status line. */
+  /** Where `e` writes PEM files and `E` web pages; shown as given in the status line. */
   readonly exportDir?: string;
   readonly writePem?: PemWriter;
   /** Called with every state (tests). */
@@ -66,20 +67,29 @@ export function App(props: AppProps) {
 
   const write = props.writePem ?? writePem;
   const dir = props.exportDir ?? '.';
-  useEffect(() => {
-    if (state.exportRequest === 0) return;
-    const target = exportTarget(stateRef.current);
+  /** Writes what a key asked to export, and says where it went (or why not) in the status line. */
+  const exportFile = (target: { readonly fileName: string; readonly text: string; readonly description: string } | { readonly error: string }) => {
     if ('error' in target) {
       dispatch({ type: 'status', status: { text: `export: ${target.error}`, tone: 'warn' } });
       return;
     }
     try {
-      const name = write(dir, target.fileName, target.pem);
+      const name = write(dir, target.fileName, target.text);
       dispatch({ type: 'status', status: { text: `wrote ${safeText(join(dir, name))} · ${target.description}`, tone: 'ok' } });
     } catch (e) {
       dispatch({ type: 'status', status: { text: `export failed: ${safeText((e as Error).message)}`, tone: 'bad' } });
     }
+  };
+  useEffect(() => {
+    if (state.exportRequest === 0) return;
+    const target = exportTarget(stateRef.current);
+    exportFile('error' in target ? target : { ...target, text: target.pem });
   }, [state.exportRequest]);
+  useEffect(() => {
+    if (state.pageExportRequest === 0) return;
+    const page = sessionPage(selectedEntry(stateRef.current));
+    exportFile('error' in page ? page : { ...page, text: page.html });
+  }, [state.pageExportRequest]);
 
   return (
     <ThemeContext.Provider value={{ color: props.color }}>

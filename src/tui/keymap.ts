@@ -6,7 +6,7 @@ import type { Key } from 'ink';
 import type { Action } from './store.js';
 
 /** What a key asks for: a store action, or an effect the app performs (writing a file). */
-export type Command = Action | { readonly type: 'export' };
+export type Command = Action | { readonly type: 'export' } | { readonly type: 'exportPage' };
 
 export interface KeyHelp {
   readonly keys: string;
@@ -22,7 +22,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '→ l  ← h', what: 'expand; collapse or go to the parent (details)' },
   { keys: '/', what: 'filter: host, port, outcome, serial, subject' },
   { keys: 'n  N', what: 'next, previous finding' },
-  { keys: 'e', what: 'export the selected certificate as PEM' },
+  { keys: 'e  E', what: 'export: the certificate as PEM, the session as a page' },
   { keys: '?', what: 'this help (↑↓ scroll it, other keys close it)' },
   { keys: 'Esc', what: 'close help, clear the filter' },
   { keys: 'q  Ctrl-C', what: 'quit' },
@@ -85,6 +85,8 @@ export function keyToCommand(input: string, key: Key, ctx: KeyContext): Command 
       return { type: 'finding', step: -1 };
     case 'e':
       return { type: 'export' };
+    case 'E':
+      return { type: 'exportPage' };
     case '?':
       return { type: 'help' };
     case 'q':

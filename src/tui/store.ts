@@ -78,6 +78,8 @@ export interface UiState {
   readonly quit: boolean;
   /** Counts export requests (key e); the app writes the file when it changes. */
   readonly exportRequest: number;
+  /** Counts page export requests (key E), as exportRequest. */
+  readonly pageExportRequest: number;
 }
 
 export type Move = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
@@ -133,6 +135,7 @@ export function initialState(cols: number, rows: number, data: ViewData = EMPTY,
     helpTop: 0,
     quit: false,
     exportRequest: 0,
+    pageExportRequest: 0,
   };
 }
 
@@ -441,6 +444,7 @@ function onKey(s: UiState, input: string, press: KeyPress): UiState {
   const cmd = keyToCommand(input, key, s);
   if (!cmd) return s;
   if (cmd.type === 'export') return { ...withoutStatus(s), exportRequest: s.exportRequest + 1 };
+  if (cmd.type === 'exportPage') return { ...withoutStatus(s), pageExportRequest: s.pageExportRequest + 1 };
   return reduce(s, cmd);
 }
 

@@ -125,8 +125,8 @@ describe('CLI on a capture with hostile certificates, SNI and CA names', () => {
     expect(rows.map((x) => x.issuer)).toEqual(want.map((c) => c.issuer!.rfc4514));
   });
 
-  it('report in text, Markdown and CSV: nothing raw; JSON: parses, nothing raw, the model’s strings round-trip', async () => {
-    for (const format of ['text', 'markdown', 'csv', 'json']) {
+  it('report in text, Markdown, CSV and HTML: nothing raw; JSON: parses, nothing raw, the model’s strings round-trip', async () => {
+    for (const format of ['text', 'markdown', 'csv', 'json', 'html']) {
       const r = await cli('report', path, '--format', format);
       expect([0, 1]).toContain(r.code);
       expectSafe(`report ${format}`, r.out, format as 'text' | 'csv' | 'json');
@@ -161,7 +161,7 @@ describe('CLI on a bundle whose file names carry escape sequences', () => {
     ['.tar.gz', archive],
   ] as const) {
     it(`report (${label}) in every format: nothing raw on either stream`, async () => {
-      for (const format of ['text', 'markdown', 'csv', 'json']) {
+      for (const format of ['text', 'markdown', 'csv', 'json', 'html']) {
         const r = await cli('report', path, '--format', format);
         expect([0, 1], r.err).toContain(r.code);
         expectSafe(`report ${label} ${format}`, r.out, format as 'text' | 'csv' | 'json');

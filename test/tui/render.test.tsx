@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReport } from '../../src/cli/report.js';
 import { KEY_HELP, PANE_HELP } from '../../src/tui/keymap.js';
+import { capturesDir } from '../helpers/corpus.js';
 import type { SourceUpdate, ViewSource } from '../../src/tui/source.js';
 import { fixture, hostile, type Fixture } from './fixture.js';
 import { KEYS, renderAt, tick, type Rendered } from './render-helpers.js';
@@ -176,6 +178,35 @@ describe('the viewer', () => {
     await v.type('e');
     expect(v.lines().at(-1)).toContain(`wrote ${join(dir, name.replace('.pem', '-1.pem'))}`);
     expect(readdirSync(dir).sort()).toEqual([name, name.replace('.pem', '-1.pem')].sort());
+    v.unmount();
+  });
+
+  it('E writes the selected session as a web page, the report’s page of that one story, and says where', async () => {
+    const dir = join(tmp, 'pages');
+    const r = await runReport([join(capturesDir, '05-uc-traversal-eku-on-failed')], { format: 'json', quiet: true });
+    const v = await renderAt(120, 40, { captures: r.cases!.flatMap((c) => c.analyses), explanation: r.explanation! }, { exportDir: dir });
+    await v.type('E');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^session-[A-Za-z0-9_-]+-0\.html$/);
+    expect(v.lines().at(-1)).toBe(`wrote ${join(dir, files[0]!)} · session #0 as a web page`.slice(0, 120));
+    const html = readFileSync(join(dir, files[0]!), 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).toContain('<svg class="ladder"');
+    expect(html).toMatch(/<h2>Session #0 in [^<]*<\/h2>/);
+    expect(html).toContain('<details class="cert">');
+    await v.type('E');
+    expect(readdirSync(dir)).toHaveLength(2);
+    v.unmount();
+  });
+
+  it('E before the explanation exists says so and writes nothing', async () => {
+    const dir = join(tmp, 'pages-early');
+    const v = await renderAt(120, 40, { captures: f.explained.captures }, { exportDir: dir });
+    await v.type('E');
+    expect(v.lines().at(-1)).toContain('export: ');
+    expect(existsSync(dir)).toBe(false);
     v.unmount();
   });
 
