@@ -18,10 +18,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { runReport } from '../../src/cli/report.js';
 import { capturesDir, repoRoot } from '../helpers/corpus.js';
 import { HTML_HOSTILE, markupCapture } from './html-check.js';
+import { describeIf } from '../helpers/tools.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) console.warn(`SKIPPED: HTML report browser tests (${CHROMIUM} not found: apt-get install chromium)`);
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'html');
 const scenarios = readdirSync(capturesDir).filter((n) => /^\d/.test(n) && statSync(join(capturesDir, n)).isDirectory()).sort();
@@ -32,7 +31,7 @@ interface Loaded {
   readonly requests: string[];
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('the HTML report in Chromium', () => {
+describeIf(existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`, 'the HTML report in Chromium', () => {
   let context: BrowserContext;
   const work = mkdtempSync(join(tmpdir(), 'ekuscope-html-browser-'));
 
