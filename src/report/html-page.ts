@@ -36,6 +36,7 @@ section.s1 section.s1,section.s2 section.s1{border:0;padding:0;background:none}
 section.s2{border-top:1px solid var(--line);margin-top:18px;padding-top:14px}
 section.session{border-left:5px solid var(--line)}
 section.s2.session{padding-left:16px}
+section.session{content-visibility:auto;contain-intrinsic-size:auto 900px}
 section.session:has(> p:first-of-type .sev-error){border-left-color:var(--err)}
 section.session:has(> p:first-of-type .sev-warning){border-left-color:var(--warn)}
 section.session:has(> p:first-of-type .sev-ok){border-left-color:var(--ok)}
@@ -130,6 +131,10 @@ section.s1{border:1px solid #bbb;break-inside:auto}
 li.finding,svg.ladder,dl.kv>div,tr{break-inside:avoid}
 h2,h3,h4{break-after:avoid}
 .ladder-wrap,.table-wrap{overflow:visible}
+table{font-size:9pt}
+details.cert>dl.kv{min-width:0;grid-template-columns:max-content minmax(0,1fr)}
+code{word-break:break-all}
+section.session{content-visibility:visible}
 a{color:inherit;text-decoration:none}
 }
 `;
@@ -151,7 +156,10 @@ export function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** The policy: nothing by default; the page's own style and script by hash; no base, no form. */
+/**
+ * The policy: nothing by default; the page's own style and script by hash; no base, no form; and no
+ * string may become markup or code from a script (Trusted Types: the page's script writes none).
+ */
 export function contentSecurityPolicy(style = PAGE_STYLE, script = PAGE_SCRIPT): string {
-  return `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(script)}; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'`;
+  return `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(script)}; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'`;
 }

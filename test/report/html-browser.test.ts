@@ -157,13 +157,20 @@ describeIf(existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromiu
     }
   }, 60_000);
 
-  it('on a phone (390 px wide) the page needs no sideways scrolling, and it prints', async () => {
+  it('on a phone (390 px wide) the page needs no sideways scrolling, follows a dark colour scheme, and it prints', async () => {
     const r = await runReport([join(capturesDir, '05-uc-traversal-eku-on-failed')], { format: 'html', generator: 'ekuscope' });
     const { page, errors } = await load(r.text, 'phone');
     try {
       await page.setViewportSize({ width: 390, height: 844 });
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page.screenshot({ path: join(ARTIFACTS, '05-phone.png') });
+      // Light and dark follow the system's colour scheme.
+      const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+      await page.emulateMedia({ colorScheme: 'light' });
+      const light = await background();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await background()).not.toBe(light);
+      await page.screenshot({ path: join(ARTIFACTS, '05-phone-dark.png') });
       await page.emulateMedia({ media: 'print' });
       const pdf = await page.pdf({ format: 'A4' }).catch(() => undefined);
       if (pdf) writeFileSync(join(ARTIFACTS, '05-print.pdf'), pdf);

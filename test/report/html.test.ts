@@ -12,7 +12,7 @@ import type { Doc } from '../../src/narrate/doc.js';
 import { ruleText } from '../../src/narrate/rule-texts.js';
 import { htmlId } from '../../src/report/html-escape.js';
 import { renderHtml, renderHtmlChunks, ruleAnchor } from '../../src/report/html.js';
-import { capturesDir } from '../helpers/corpus.js';
+import { capturesDir, repoRoot } from '../helpers/corpus.js';
 import { ALL, HOSTILE } from '../hostile/hostile-data.js';
 import { alertRecord, cli, clientHelloWith, firstUnsafe, handshakeRecords, serverHello12, serverHelloDone, sniExtension, tempDir, tlsCaptureMany } from '../hostile/lib.js';
 import { HTML_HOSTILE, PAGE_ATTRIBUTES, PAGE_ELEMENTS, markupCapture, pageParts, sha256Source, tagsOf } from './html-check.js';
@@ -149,6 +149,15 @@ describe('the report as a page', async () => {
     const r = await runReport([capturesDir], { format: 'json', quiet: true });
     const ids = new Set(r.explanation!.findings.flatMap((f) => [f.rule, ...(f.alsoRules ?? [])]));
     expect(ids.size).toBeGreaterThan(5);
+    expect([...ids].filter((id) => !ruleText(id))).toEqual([]);
+  });
+
+  it('every rule id the rule book’s source cites has an explanation', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = join(repoRoot, 'src', 'expressway');
+    const text = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const ids = new Set([...text.matchAll(/\brules?: '([ETCX]\d+)'|'([ETCX]\d+)'(?=[,\]])/g)].map((m) => (m[1] ?? m[2])!));
+    expect(ids.size).toBeGreaterThan(15);
     expect([...ids].filter((id) => !ruleText(id))).toEqual([]);
   });
 
