@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
+import { PacketDecoder, formatIp } from '../../src/net/index.js';
+import { buildIpFrame, buildTcpFrame, buildUdpFrame, ip, mac } from '../../scripts/lib/pcap/index.js';
 import { TSHARK_PREFS, tshark } from '../helpers/corpus.js';
 import { needs } from '../helpers/tools.js';
 import { cli } from '../hostile/lib.js';
@@ -135,4 +137,39 @@ describe('a GRE tunnel used both ways', () => {
 
 it('the fixtures are small', () => {
   for (const f of FIXTURES) expect(readFileSync(path(f.file)).length).toBeLessThan(16 * 1024);
+});
+
+describe('inner packets by protocol type', () => {
+  const link = { kind: 'ethernet' as const, src: mac('02:00:00:00:00:01'), dst: mac('02:00:00:00:00:02') };
+  const inner6 = buildTcpFrame(link, { src: ip('2001:db8:1::10'), dst: ip('2001:db8:2::20'), srcPort: 40000, dstPort: 443, seq: 1, ack: 0, flags: 2, window: 65535 }).subarray(14);
+  const decode = (data: Uint8Array) => new PacketDecoder().decode({ number: 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data, origLen: data.length, fileOffset: 0 });
+  const outer = { src: ip('192.0.2.1'), dst: ip('192.0.2.2') };
+  function expectInner6(data: Uint8Array, encapsulation: string): void {
+    const out = decode(data);
+    expect(out.kind).toBe('tcp');
+    if (out.kind !== 'tcp') return;
+    expect(out.seg.ipVersion).toBe(6);
+    expect(formatIp(out.seg.src)).toBe('2001:db8:1::10');
+    expect(out.seg.tunnel).toEqual([{ encapsulation, src: '192.0.2.1', dst: '192.0.2.2', ...(encapsulation === 'Geneve' ? { id: 5 } : {}) }]);
+  }
+
+  it('GRE 0x86DD and Geneve 0x86DD carry IPv6 without an Ethernet header', () => {
+    expectInner6(buildIpFrame(link, outer, 47, Uint8Array.from([0, 0, 0x86, 0xdd, ...inner6])), 'GRE');
+    expectInner6(buildUdpFrame(link, { ...outer, srcPort: 50000, dstPort: 6081, payload: Uint8Array.from([0, 0, 0x86, 0xdd, 0, 0, 5, 0, ...inner6]) }), 'Geneve');
+  });
+
+  it('ERSPAN III frame type 2 carries an IP packet', () => {
+    const erspan = [0x10, 0, 0x22, 0xeb, 0, 0, 0, 1, 0x20, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+    const out = decode(buildIpFrame(link, outer, 47, Uint8Array.from([...erspan, ...inner6])));
+    expect(out.kind).toBe('tcp');
+    if (out.kind === 'tcp') expect(out.seg.tunnel?.[0]).toMatchObject({ encapsulation: 'ERSPAN III', id: 3 });
+  });
+
+  it('IPv4 in IPv6 and IPv6 in IPv4 are named as such', () => {
+    const inner4 = buildTcpFrame(link, { src: ip('10.0.0.1'), dst: ip('10.0.0.2'), srcPort: 40000, dstPort: 443, seq: 1, ack: 0, flags: 2, window: 65535 }).subarray(14);
+    const a = decode(buildIpFrame(link, { src: ip('2001:db8::1'), dst: ip('2001:db8::2') }, 4, inner4));
+    expect(a.kind === 'tcp' && a.seg.tunnel?.[0]?.encapsulation).toBe('IPv4-in-IPv6');
+    const b = decode(buildIpFrame(link, outer, 41, inner6));
+    expect(b.kind === 'tcp' && b.seg.tunnel?.[0]?.encapsulation).toBe('6in4');
+  });
 });
