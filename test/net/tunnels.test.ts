@@ -14,11 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
 import { PacketDecoder, formatIp } from '../../src/net/index.js';
-import { buildIpFrame, buildTcpFrame, buildUdpFrame, ip, mac } from '../../scripts/lib/pcap/index.js';
+import { CaptureWriter, buildIpFrame, buildTcpFrame, buildUdpFrame, ip, mac } from '../../scripts/lib/pcap/index.js';
 import { TSHARK_PREFS, tshark } from '../helpers/corpus.js';
 import { needs } from '../helpers/tools.js';
-import { cli } from '../hostile/lib.js';
-import { FIXTURES, FIXTURE_DIR, type Fixture } from '../fixtures/tunnels/make.js';
+import { cli, streamOf } from '../hostile/lib.js';
+import { FIXTURES, FIXTURE_DIR, pcapFrames, type Fixture } from '../fixtures/tunnels/make.js';
 
 const path = (f: string) => join(FIXTURE_DIR, f);
 const TLS_PORTS = ['-d', 'tcp.port==47443,tls', '-d', 'tcp.port==5061,tls'];
@@ -175,5 +175,25 @@ describe('inner packets by protocol type', () => {
     expect(a.kind === 'tcp' && a.seg.tunnel?.[0]?.encapsulation).toBe('IPv4-in-IPv6');
     const b = decode(buildIpFrame(link, outer, 41, inner6));
     expect(b.kind === 'tcp' && b.seg.tunnel?.[0]?.encapsulation).toBe('6in4');
+  });
+});
+
+describe('a tunnelled capture cut by its snap length', () => {
+  /** The fixture with every frame cut at `snap` bytes (the wire length kept), as tcpdump -s writes it. */
+  function cut(file: string, snap: number): Uint8Array {
+    const w = CaptureWriter.toMemory({ format: 'pcap', linktype: 1, snaplen: snap });
+    for (const f of pcapFrames(readFileSync(path(file)))) w.packet(f.tsNs, f.data.subarray(0, snap), f.data.length);
+    w.close();
+    return w.bytes();
+  }
+
+  it('loses the same bytes as the plain capture cut where its inner packets are cut', async () => {
+    // geneve.pcap's outer headers (Ethernet, IPv4, UDP, Geneve and its options) take 62 bytes.
+    const [wrapped, plain] = await Promise.all([analyzeCapture(streamOf(cut('geneve.pcap', 200))), analyzeCapture(streamOf(cut('openssl-mtls.pcap', 138)))]);
+    const gaps = (a: Analysis) => a.connections.map((c) => ({ gaps: c.gaps, bytes: c.bytes }));
+    expect(gaps(wrapped)[0]!.gaps.length).toBeGreaterThan(0);
+    expect(gaps(wrapped)[0]!.gaps.every((g) => g.reason === 'snaplen')).toBe(true);
+    expect(gaps(wrapped)).toEqual(gaps(plain));
+    expect(certRows(wrapped)).toEqual(certRows(plain));
   });
 });
