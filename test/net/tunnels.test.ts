@@ -13,10 +13,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
+import { PacketDecoder, formatIp } from '../../src/net/index.js';
+import { CaptureWriter, buildIpFrame, buildTcpFrame, buildUdpFrame, ip, mac } from '../../scripts/lib/pcap/index.js';
 import { TSHARK_PREFS, tshark } from '../helpers/corpus.js';
 import { needs } from '../helpers/tools.js';
-import { cli } from '../hostile/lib.js';
-import { FIXTURES, FIXTURE_DIR, type Fixture } from '../fixtures/tunnels/make.js';
+import { cli, streamOf } from '../hostile/lib.js';
+import { FIXTURES, FIXTURE_DIR, pcapFrames, type Fixture } from '../fixtures/tunnels/make.js';
 
 const path = (f: string) => join(FIXTURE_DIR, f);
 const TLS_PORTS = ['-d', 'tcp.port==47443,tls', '-d', 'tcp.port==5061,tls'];
@@ -61,14 +63,18 @@ function sessionsOf(reportJson: string): unknown[] {
 }
 
 describe.each(FIXTURES.map((f) => [f.file, f] as const))('%s', (_name, fx: Fixture) => {
-  it('certificates and CertificateRequests: the same frames and serials as tshark, and as the unwrapped capture', async (ctx) => {
+  it('certificates and CertificateRequests: the same frames and serials as in the unwrapped capture', async () => {
     const [wrapped, plain] = await Promise.all([analyzeCapture(path(fx.file)), analyzeCapture(path(fx.source))]);
     expect(wrapped.connections).toHaveLength(1);
     expect(ourCerts(wrapped).length).toBeGreaterThanOrEqual(4);
     expect(ourCerts(wrapped)).toEqual(ourCerts(plain));
     expect(ourCertReqs(wrapped)).toEqual(ourCertReqs(plain));
     expect(ourCertReqs(wrapped)).toHaveLength(1);
+  });
+
+  it("certificates, CertificateRequests, TCP conversations and frames: the same as tshark's on the same file", async (ctx) => {
     needs(ctx, 'tshark');
+    const wrapped = await analyzeCapture(path(fx.file));
     const theirs = tsharkView(path(fx.file));
     expect(ourCerts(wrapped)).toEqual(theirs.certs);
     expect(ourCertReqs(wrapped)).toEqual(theirs.certReqs);
@@ -135,4 +141,59 @@ describe('a GRE tunnel used both ways', () => {
 
 it('the fixtures are small', () => {
   for (const f of FIXTURES) expect(readFileSync(path(f.file)).length).toBeLessThan(16 * 1024);
+});
+
+describe('inner packets by protocol type', () => {
+  const link = { kind: 'ethernet' as const, src: mac('02:00:00:00:00:01'), dst: mac('02:00:00:00:00:02') };
+  const inner6 = buildTcpFrame(link, { src: ip('2001:db8:1::10'), dst: ip('2001:db8:2::20'), srcPort: 40000, dstPort: 443, seq: 1, ack: 0, flags: 2, window: 65535 }).subarray(14);
+  const decode = (data: Uint8Array) => new PacketDecoder().decode({ number: 1, tsSec: 0, tsNsec: 0, linkType: 1, interfaceId: 0, data, origLen: data.length, fileOffset: 0 });
+  const outer = { src: ip('192.0.2.1'), dst: ip('192.0.2.2') };
+  function expectInner6(data: Uint8Array, encapsulation: string): void {
+    const out = decode(data);
+    expect(out.kind).toBe('tcp');
+    if (out.kind !== 'tcp') return;
+    expect(out.seg.ipVersion).toBe(6);
+    expect(formatIp(out.seg.src)).toBe('2001:db8:1::10');
+    expect(out.seg.tunnel).toEqual([{ encapsulation, src: '192.0.2.1', dst: '192.0.2.2', ...(encapsulation === 'Geneve' ? { id: 5 } : {}) }]);
+  }
+
+  it('GRE 0x86DD and Geneve 0x86DD carry IPv6 without an Ethernet header', () => {
+    expectInner6(buildIpFrame(link, outer, 47, Uint8Array.from([0, 0, 0x86, 0xdd, ...inner6])), 'GRE');
+    expectInner6(buildUdpFrame(link, { ...outer, srcPort: 50000, dstPort: 6081, payload: Uint8Array.from([0, 0, 0x86, 0xdd, 0, 0, 5, 0, ...inner6]) }), 'Geneve');
+  });
+
+  it('ERSPAN III frame type 2 carries an IP packet', () => {
+    const erspan = [0x10, 0, 0x22, 0xeb, 0, 0, 0, 1, 0x20, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+    const out = decode(buildIpFrame(link, outer, 47, Uint8Array.from([...erspan, ...inner6])));
+    expect(out.kind).toBe('tcp');
+    if (out.kind === 'tcp') expect(out.seg.tunnel?.[0]).toMatchObject({ encapsulation: 'ERSPAN III', id: 3 });
+  });
+
+  it('IPv4 in IPv6 and IPv6 in IPv4 are named as such', () => {
+    const inner4 = buildTcpFrame(link, { src: ip('10.0.0.1'), dst: ip('10.0.0.2'), srcPort: 40000, dstPort: 443, seq: 1, ack: 0, flags: 2, window: 65535 }).subarray(14);
+    const a = decode(buildIpFrame(link, { src: ip('2001:db8::1'), dst: ip('2001:db8::2') }, 4, inner4));
+    expect(a.kind === 'tcp' && a.seg.tunnel?.[0]?.encapsulation).toBe('IPv4-in-IPv6');
+    const b = decode(buildIpFrame(link, outer, 41, inner6));
+    expect(b.kind === 'tcp' && b.seg.tunnel?.[0]?.encapsulation).toBe('6in4');
+  });
+});
+
+describe('a tunnelled capture cut by its snap length', () => {
+  /** The fixture with every frame cut at `snap` bytes (the wire length kept), as tcpdump -s writes it. */
+  function cut(file: string, snap: number): Uint8Array {
+    const w = CaptureWriter.toMemory({ format: 'pcap', linktype: 1, snaplen: snap });
+    for (const f of pcapFrames(readFileSync(path(file)))) w.packet(f.tsNs, f.data.subarray(0, snap), f.data.length);
+    w.close();
+    return w.bytes();
+  }
+
+  it('loses the same bytes as the plain capture cut where its inner packets are cut', async () => {
+    // geneve.pcap's outer headers (Ethernet, IPv4, UDP, Geneve and its options) take 62 bytes.
+    const [wrapped, plain] = await Promise.all([analyzeCapture(streamOf(cut('geneve.pcap', 200))), analyzeCapture(streamOf(cut('openssl-mtls.pcap', 138)))]);
+    const gaps = (a: Analysis) => a.connections.map((c) => ({ gaps: c.gaps, bytes: c.bytes }));
+    expect(gaps(wrapped)[0]!.gaps.length).toBeGreaterThan(0);
+    expect(gaps(wrapped)[0]!.gaps.every((g) => g.reason === 'snaplen')).toBe(true);
+    expect(gaps(wrapped)).toEqual(gaps(plain));
+    expect(certRows(wrapped)).toEqual(certRows(plain));
+  });
 });
