@@ -40,6 +40,7 @@ import { boxTitle, boxForAddress, type ExpresswayBox, type ExpresswayContext } f
 import type { TlsLogEvent } from './logs.js';
 import { SERVICES, nameService, type PartyKind, type ServiceNaming } from './services.js';
 import { storeRoleText, type BoxStores, type StoreEntry, type StoreMatch } from './stores.js';
+import type { DomainRuleId } from './rulebook.js';
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
 
@@ -49,10 +50,10 @@ export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
  */
 export interface RuleFinding {
   readonly severity: FindingSeverity;
-  /** Rule id from DOMAIN.md (E1–E8, T1–T8, X1–X9) the finding rests on. */
-  readonly rule: string;
+  /** Rule id from DOMAIN.md (E1–E8, T1–T8, C1–C7, X1–X9) the finding rests on (rulebook.ts). */
+  readonly rule: DomainRuleId;
   /** Further rules the explanation also uses. */
-  readonly alsoRules?: readonly string[];
+  readonly alsoRules?: readonly DomainRuleId[];
   /** The TLS session (TCP stream id) it concerns; undefined for store- or capture-wide findings. */
   readonly session?: number;
   readonly frames: readonly number[];
@@ -125,7 +126,7 @@ export interface Need {
   readonly level: NeedLevel;
   /** Plain words: why it is (or is not) needed. */
   readonly because: string;
-  readonly rules: readonly string[];
+  readonly rules: readonly DomainRuleId[];
 }
 
 export type StoreCheck =
@@ -155,6 +156,10 @@ export interface PresentedAssessment {
   /** The path against the verifying box's own trusted CA list, when the verifier is a known box. */
   readonly trust?: { readonly box: ExpresswayBox; readonly chain: ChainResult };
   readonly validity?: ValidityCheck;
+  /** The time validity is judged at: the timestamp of the frame that carried the certificate (C1). */
+  readonly validityAt?: Date;
+  /** That frame's clock is not believable (before 2000: a clock never set), so validity is not judged (C1). */
+  readonly clockImplausible?: Date;
   readonly kuNeed?: KeyUsageNeed;
   /** OpenSSL's verdict (Expressway's stack, X9, and the most common verifier). */
   readonly ok?: boolean;
@@ -416,7 +421,9 @@ function assessPresented(
       ? { box: verifier.box, chain: cachedChain(cache, leaf, presented, ctx.stores.trusted(verifier.box.id), `box:${verifier.box.id}`) }
       : undefined;
   const purpose = cachedPurpose(cache, chain.chain, end.role === 'client' ? 'sslClient' : 'sslServer', kuNeed);
-  const validity = at ? checkValidity(leaf, at) : undefined;
+  // C1: a frame stamped before 2000 comes from a clock that was never set: no verdict on validity.
+  const implausible = at !== undefined && at.getTime() < PLAUSIBLE_CLOCK_FROM;
+  const validity = at && !implausible ? checkValidity(leaf, at) : undefined;
   return {
     from: end.role,
     message: msg,
@@ -430,7 +437,8 @@ function assessPresented(
     purpose,
     chain,
     ...(trust ? { trust } : {}),
-    ...(validity ? { validity } : {}),
+    ...(validity ? { validity, validityAt: at! } : {}),
+    ...(implausible ? { clockImplausible: at } : {}),
     ...(kuNeed ? { kuNeed } : {}),
     ok: purpose.verdicts.openssl.ok,
   };
@@ -601,17 +609,30 @@ function presentedFindings(
       fix,
     });
   }
-  // Validity at capture time.
-  if (p.validity && (p.validity.state === 'expired' || p.validity.state === 'not-yet-valid')) {
+  // Validity when the frame that carried it was captured (C1), never at the capture's first packet.
+  if (p.validity && p.validityAt && (p.validity.state === 'expired' || p.validity.state === 'not-yet-valid')) {
+    const when = p.validityAt.toISOString();
     out.push({
       severity: 'error',
-      rule: 'T4',
+      rule: 'C1',
+      alsoRules: ['T4'],
       session: sid,
       frames,
       code: p.validity.state === 'expired' ? 'cert-expired' : 'cert-not-yet-valid',
-      title: `The ${what} was ${p.validity.state === 'expired' ? 'expired' : 'not yet valid'} at the time of the capture`,
-      detail: `${certName(leaf)}: ${p.validity.text}. A verifier answers certificate_expired (45) or bad_certificate (42).`,
-      fix: `Renew the certificate${end.box ? ` in ${boxTitle(end.box)}'s ${p.from}-store` : ''}.`,
+      title: `The ${what} was ${p.validity.state === 'expired' ? 'expired' : 'not yet valid'} when frame ${p.message.frame} was captured`,
+      detail: `${certName(leaf)}: ${p.validity.text}, and frame ${p.message.frame}, which carried it, is stamped ${when} (C1). A verifier answers certificate_expired (45) or bad_certificate (42). If the capturing machine's clock was wrong, this is not a certificate fault: check the capture's timestamps first.`,
+      fix: `Check the capture's clock; if it was right, renew the certificate${end.box ? ` in ${boxTitle(end.box)}'s ${p.from} store` : ''}.`,
+    });
+  } else if (p.clockImplausible) {
+    out.push({
+      severity: 'info',
+      rule: 'C1',
+      session: sid,
+      frames,
+      code: 'cert-time-not-judged',
+      title: `Whether the ${what} was valid is not judged: frame ${p.message.frame} is stamped ${p.clockImplausible.toISOString().slice(0, 10)}`,
+      detail: `The frame that carried ${certName(leaf)} has a timestamp before 2000, from a clock that was not set; judging validity at it would blame the certificate for the capture's clock (C1). The certificate is valid from ${leaf.validity?.notBeforeIso ?? '?'} to ${leaf.validity?.notAfterIso ?? '?'}.`,
+      fix: 'Set the capturing machine\'s clock (NTP) before capturing, or correct the file\'s timestamps with editcap -t.',
     });
   }
   // Chain against the verifier's own trusted list.
@@ -971,13 +992,22 @@ function logMatches(s: Session, ctx: ExpresswayContext): LogMatch[] {
 // The session.
 
 export interface AssessOptions {
-  /** Time at which validity is judged: the capture's time, for reproducible reports. */
+  /** Time at which validity is judged, for tests; by default each certificate's own frame time (C1). */
   readonly at?: Date;
 }
 
 export function captureTime(a: Analysis): Date | undefined {
   const t = a.capture.firstTs;
   return t ? new Date(t.sec * 1000 + Math.floor(t.nsec / 1e6)) : undefined;
+}
+
+/** Timestamps before this come from a clock that was never set (1970) or set far back (C1). */
+const PLAUSIBLE_CLOCK_FROM = Date.UTC(2000, 0, 1);
+
+/** C1: the clock of the frame a message was reassembled in. */
+function messageTime(s: Session, index: number): Date | undefined {
+  const m = msgAt(s, index);
+  return m ? new Date(m.tsSec * 1000 + Math.floor(m.tsNsec / 1e6)) : undefined;
 }
 
 export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, cache: RuleCache, opts: AssessOptions = {}): SessionAssessment {
@@ -1044,7 +1074,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (s.tls.roleSource && s.tls.roleSource !== 'client-hello') {
     findings.push({
       severity: 'warning',
-      rule: 'T1',
+      rule: 'C2',
+      alsoRules: ['T1'],
       session: s.id,
       frames: shMsg ? [shMsg.frame] : [],
       code: 'roles-from-server-message',
@@ -1057,10 +1088,11 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   const requested = s.certificateRequest !== undefined || s.tls.certificateRequested;
   const cNeed = clientCertNeed(server, service, requested);
   const sKu = serverKuNeed(kx, tls13);
-  const at = opts.at ?? captureTime(a);
-  const presentedServer = serverMsg && serverMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, serverMsg, server, client, serverCertNeed(), sKu, at) : undefined;
+  // C1: validity is judged at the frame that carried each certificate (opts.at overrides, for tests).
+  const at = (m: CertificateMessageInfo) => opts.at ?? messageTime(s, m.messageIndex) ?? captureTime(a);
+  const presentedServer = serverMsg && serverMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, serverMsg, server, client, serverCertNeed(), sKu, at(serverMsg)) : undefined;
   const presentedClient =
-    clientMsg && clientMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, clientMsg, client, server, cNeed, 'digitalSignature', at) : undefined;
+    clientMsg && clientMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, clientMsg, client, server, cNeed, 'digitalSignature', at(clientMsg)) : undefined;
 
   const outcome0 = assessOutcome(s, client, server, presentedClient, presentedServer);
   let outcome = outcome0;
@@ -1127,9 +1159,26 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
             : outcome.rejected === 'server'
               ? 'server-cert-rejected'
               : 'handshake-failed';
-    const rule = s.tls.silentRejection ? 'T8' : t13 && outcome.inferred ? 'T7' : alert?.description === 48 ? 'T5' : alert?.encrypted ? 'T6' : outcome.rejected ? 'T6' : 'T4';
-    const also: string[] = [];
+    // Each failure cites the rule it rests on: T4 only where an alert code is read.
+    const closed = s.tls.outcome.kind === 'closed' || s.tls.outcome.kind === 'reset';
+    const rule: DomainRuleId = s.tls.silentRejection
+      ? 'T8'
+      : t13 && outcome.inferred
+        ? 'T7'
+        : alert?.description === 48 && !alert.encrypted
+          ? 'T5'
+          : alert?.encrypted
+            ? 'C6'
+            : outcome.rejected
+              ? 'T6'
+              : alert && alert.description !== undefined
+                ? 'T4'
+                : closed
+                  ? 'T8'
+                  : 'T6';
+    const also: DomainRuleId[] = [];
     if (alert && !alert.encrypted && alert.description !== undefined && rule !== 'T5') also.push('T5');
+    if (alert?.encrypted) also.push('T6');
     if (service.service?.id === 'uc-traversal' || service.service?.id === 'ssh-tunnels') also.push('X7');
     findings.push({
       severity: 'error',
@@ -1150,7 +1199,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   } else if (outcome.status === 'unknown' && s.tls.outcome.kind === 'capture-ended') {
     findings.push({
       severity: 'warning',
-      rule: 'T4',
+      rule: 'C4',
       session: s.id,
       frames: outcome.frames,
       code: 'capture-ended',
@@ -1161,7 +1210,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   } else if (s.tls.outcome.kind === 'no-handshake') {
     findings.push({
       severity: 'warning',
-      rule: 'T1',
+      rule: 'C2',
       session: s.id,
       frames: outcome.frames,
       code: 'no-handshake',
@@ -1215,7 +1264,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (clientCert === 'truncated' && clientMsg) {
     findings.push({
       severity: 'warning',
-      rule: 'T3',
+      rule: 'C3',
+      alsoRules: ['T3'],
       session: s.id,
       frames: [clientMsg.frame],
       code: 'client-certificate-incomplete',
@@ -1268,7 +1318,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (conn.packets[0] === 0 || conn.packets[1] === 0) {
     findings.push({
       severity: 'warning',
-      rule: 'T6',
+      rule: 'C3',
+      alsoRules: ['T6'],
       session: s.id,
       frames: [conn.firstFrame],
       code: 'one-direction-only',
@@ -1280,7 +1331,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (s.tls.midStream[0] || s.tls.midStream[1]) {
     findings.push({
       severity: 'warning',
-      rule: 'T1',
+      rule: 'C2',
       session: s.id,
       frames: [conn.firstFrame],
       code: 'mid-stream',
@@ -1300,7 +1351,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     const trunc = an.code === 'truncated-message';
     findings.push({
       severity: 'warning',
-      rule: gap || trunc ? 'T3' : 'T4',
+      // A malformed alert record is about the alert list (T4); the rest is what the capture lost or garbled (C3).
+      rule: an.code === 'bad-alert' ? 'T4' : 'C3',
       session: s.id,
       frames: [an.frame],
       code: gap ? 'gap-in-handshake' : trunc ? 'truncated-message' : `tls-${an.code}`,
@@ -1380,7 +1432,7 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
   if (cap.truncatedFrames > 0) {
     out.push({
       severity: 'warning',
-      rule: 'T3',
+      rule: 'C3',
       frames: [],
       code: 'snaplen-truncated',
       title: `${cap.truncatedFrames} frame(s) were cut by the capture's snap length`,
@@ -1388,10 +1440,12 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       fix: 'Recapture with the full snap length (tcpdump -s 0).',
     });
   }
+  const clock = clockAdvice(cap.firstTs, cap.lastTs);
+  if (clock) out.push({ severity: 'info', rule: 'C1', frames: [], code: 'capture-clock', title: `${a.source}: ${clock.title}`, detail: `${clock.detail} Validity is judged at each certificate's own frame, never at the first packet (C1).`, fix: clock.fix });
   for (const p of cap.problems) {
     out.push({
       severity: p.severity === 'fatal' ? 'warning' : 'info',
-      rule: 'T4',
+      rule: p.severity === 'fatal' ? 'C4' : 'C3',
       frames: p.frame !== undefined ? [p.frame] : [],
       code: p.severity === 'fatal' ? 'capture-cut' : 'capture-problem',
       title: p.severity === 'fatal' ? `${a.source} ends early` : `${a.source}: a problem in the file`,
@@ -1403,7 +1457,7 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
   for (const n of statsNotes(a.stats)) {
     out.push({
       severity: n.serious ? 'warning' : 'info',
-      rule: 'T4',
+      rule: 'C3',
       frames: n.frame !== undefined ? [n.frame] : [],
       code: 'capture-not-decoded',
       title: `${a.source}: ${n.serious ? 'part of the capture was not analysed' : 'some packets were not decoded'}`,
@@ -1434,6 +1488,24 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
     }
   }
   return out;
+}
+
+type Ts = { readonly sec: number; readonly nsec: number } | undefined;
+
+/** C1: a capture whose clock jumps (1970, years apart, running backwards) is worth a word of advice. */
+export function clockAdvice(first: Ts, last: Ts): { title: string; detail: string; fix: string } | undefined {
+  if (!first || !last) return undefined;
+  const day = (t: { sec: number }) => new Date(t.sec * 1000).toISOString().slice(0, 10);
+  const from = PLAUSIBLE_CLOCK_FROM / 1000;
+  const fix = "Set the capturing machine's clock (NTP) before capturing; editcap -t shifts a file's timestamps when the offset is known.";
+  if (first.sec < from && last.sec < from)
+    return { title: `every frame is dated before 2000 (first ${day(first)})`, detail: 'The capturing clock was not set: times in this capture say nothing about when it was made, and certificate validity is not judged against them.', fix };
+  if (first.sec < from || last.sec < from)
+    return { title: `timestamps jump between ${day(first)} and ${day(last)}`, detail: 'Some frames come from a clock that was not set (before 2000) and others from a real one.', fix };
+  const span = last.sec - first.sec;
+  if (span < -60) return { title: `frames run backwards in time (first ${day(first)}, last ${day(last)})`, detail: `The last frame is stamped ${Math.round(-span / 60)} minute(s) before the first: the file was merged or the clock was set back while capturing.`, fix };
+  if (span > 365 * 86_400) return { title: `the frames are ${Math.round(span / (365.25 * 86_400))} year(s) apart (${day(first)} to ${day(last)})`, detail: 'Frames this far apart come from merged files or a clock that jumped while capturing.', fix };
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1547,7 +1619,7 @@ export function auditStores(box: ExpresswayBox, stores: BoxStores, now: Date, op
       if (val.state === 'expired' || val.state === 'not-yet-valid' || (val.daysToExpiry !== undefined && val.daysToExpiry < 30))
         out.push({
           severity: val.state === 'valid' ? 'warning' : 'error',
-          rule: 'T4',
+          rule: 'C1',
           frames: [],
           code: `${role}-store-expiry`,
           title: `${name}: the ${role}-store certificate ${val.state === 'expired' ? 'has expired' : val.state === 'not-yet-valid' ? 'is not valid yet' : `expires in ${val.daysToExpiry} days`}`,

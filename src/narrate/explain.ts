@@ -207,7 +207,7 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   // Service (ports are hints).
   const svc = a.service;
   if (svc.service) {
-    out.push(byFrames(`Service: ${svc.service.name} (from ${svc.basis.join(' and ')}: ports name a service, they do not prove it).`, ch !== undefined ? [ch] : []));
+    out.push(byFrames(`Service: ${svc.service.name} (from ${svc.basis.join(' and ')}: ports name a service, they do not prove it)${serviceCaveat(a)}.`, ch !== undefined ? [ch] : []));
   } else if (svc.candidates.length > 1) {
     out.push(byFrames(`Port ${a.server.endpoint.port} fits several services: ${svc.candidates.map((c) => c.name).join(', ')}; which one is not decided from ports.`, ch !== undefined ? [ch] : []));
   }
@@ -274,6 +274,15 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
         ),
       );
     }
+  }
+  // Readable alerts other than the one that ended the handshake (a warning before the ServerHello, a
+  // close_notify read with the key log): the ladder shows them, so the story tells them too.
+  for (const al of s.alerts) {
+    if (al.encrypted || a.outcome.alert?.messageIndex === al.messageIndex || a.outcome.frames.includes(al.frame)) continue;
+    const who = al.from === 'client' ? a.client.short : al.from === 'server' ? a.server.short : 'One side';
+    const when = sh !== undefined && al.frame < sh ? ' before the ServerHello' : '';
+    const code = al.description !== undefined ? `${al.level === 2 ? 'fatal' : al.level === 1 ? 'warning' : 'an'} alert ${al.description} ${alertDescriptionName(al.description)}` : 'an unreadable alert';
+    out.push(byFrames(`${who} sent a ${code}${al.decrypted ? ' (decrypted with the key log)' : ''} in frame ${al.frame}${when} (T4).`, [al.frame]));
   }
   // Outcome.
   for (const e of a.outcome.explanation) out.push(byFrames(e, a.outcome.frames));
@@ -365,6 +374,17 @@ function shortSerial(s: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Stories.
+
+/**
+ * The services table names rows by port; a row whose end must be an Expressway is a guess when no
+ * end of the session is a known box (any HTTPS server listens on 443).
+ */
+function serviceCaveat(a: SessionAssessment): string {
+  const d = a.service.service;
+  if (!d || a.client.box || a.server.box) return '';
+  const needsBox = d.clientParties.every((p) => p.startsWith('expressway')) || d.serverParties.every((p) => p.startsWith('expressway'));
+  return needsBox ? `; no Expressway is known in the inputs, so this is only the table's row for port ${a.server.endpoint.port}: any TLS service on that port fits as well` : '';
+}
 
 function headline(a: SessionAssessment): string {
   const svc = serviceName(a);
@@ -579,6 +599,18 @@ function storySeverity(o: StoryOutcome): Severity {
   return o === 'ok' ? 'ok' : o === 'failed' ? 'error' : o === 'warning' ? 'warning' : 'info';
 }
 
+/** A summary line's mark: the worse of the outcome's and the worst finding's (an ERROR finding is never shown as a warning). */
+function lineSeverity(st: SessionStory): Severity {
+  let sev = storySeverity(st.outcome);
+  for (const f of st.findings) if ((f.severity === 'error' || f.severity === 'warning') && SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[sev]) sev = f.severity;
+  return sev;
+}
+
+/** The word after the mark: the outcome's, or "ERROR" when an error finding stands over a handshake that did not fail. */
+function lineWord(st: SessionStory): string {
+  return st.outcome !== 'failed' && lineSeverity(st) === 'error' ? 'ERROR' : OUTCOME_WORD[st.outcome];
+}
+
 /** The one finding that says most: the first error, else the first warning, else the key ok fact. */
 function conclusion(e: SessionEntry): string {
   const fs = e.story.findings;
@@ -620,7 +652,7 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; re
   const s = this[SECTION_SOURCE];
   const alike = this[SECTION_ALIKE];
   const st = s.story;
-  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: storySeverity(st.outcome) }, ' ', { kind: 'strong', text: st.headline }] }];
+  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: lineSeverity(st) }, ' ', { kind: 'strong', text: st.headline }] }];
   if (alike.length) {
     const n = alike.length;
     b.push({
@@ -685,7 +717,7 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
       const src = e.c.dedupe === false && e.c.analyses.length > 1 ? `[${a.source}] ` : '';
       const why = conclusion(s);
       const line = `${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `;
-      const what: Inline[] = [{ kind: 'severity', severity: storySeverity(s.story.outcome) }, ` ${line}`, { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
+      const what: Inline[] = [{ kind: 'severity', severity: lineSeverity(s.story) }, ` ${line}`, { kind: 'strong', text: lineWord(s.story) }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
       const key = alikeKey(s, what);
       const known = byKey.get(key);
       if (known) {
@@ -727,7 +759,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     {
       kind: 'paragraph',
       content: [
-        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, X: Expressway).`,
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
       ],
     },
   ];
