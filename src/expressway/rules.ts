@@ -371,15 +371,15 @@ function storeCheck(end: EndAssessment, matches: readonly StoreMatch[]): StoreCh
   return { kind: 'not-in-store', expected, box: end.box };
 }
 
-function chainKey(leaf: CertInfo, presented: readonly CertInfo[], trustKey: string): string {
-  return `${leaf.sha256}|${presented.map((c) => c.sha256).join(',')}|${trustKey}`;
+function chainKey(leaf: CertInfo, presented: readonly CertInfo[], trustKey: string, otherSide: readonly CertInfo[]): string {
+  return `${leaf.sha256}|${presented.map((c) => c.sha256).join(',')}|${trustKey}|${otherSide.map((c) => c.sha256).join(',')}`;
 }
 
-function cachedChain(cache: RuleCache, leaf: CertInfo, presented: readonly CertInfo[], trusted: readonly CertInfo[], trustKey: string): ChainResult {
-  const k = chainKey(leaf, presented, trustKey);
+function cachedChain(cache: RuleCache, leaf: CertInfo, presented: readonly CertInfo[], trusted: readonly CertInfo[], trustKey: string, otherSide: readonly CertInfo[] = []): ChainResult {
+  const k = chainKey(leaf, presented, trustKey, otherSide);
   let r = cache.chains.get(k);
   if (!r) {
-    r = buildChain(leaf, { presented, trusted });
+    r = buildChain(leaf, { presented, trusted, otherSide });
     cache.chains.set(k, r);
   }
   return r;
@@ -405,6 +405,7 @@ function assessPresented(
   need: Need,
   kuNeed: KeyUsageNeed | undefined,
   at: Date | undefined,
+  otherSide: readonly CertInfo[] = [],
 ): PresentedAssessment {
   const certs = msg.certificates.map((r) => a.pool.get(r.id)!).filter((c): c is CertInfo => c !== undefined);
   const leaf = certs[0];
@@ -414,7 +415,7 @@ function assessPresented(
   const boxes = { ...(end.box ? { presenter: end.box.id } : {}), ...(verifier.box ? { verifier: verifier.box.id } : {}) };
   if (!leaf || leaf.error) return { from: end.role, message: msg, certs, ...(leaf ? { leaf } : {}), matches, certMatches, boxes, store, need };
   const presented = certs.slice(1);
-  const chain = cachedChain(cache, leaf, presented, ctx.stores.trusted(), 'all');
+  const chain = cachedChain(cache, leaf, presented, ctx.stores.trusted(), 'all', otherSide);
   const trustStore = verifier.box ? ctx.stores.stores(verifier.box.id) : undefined;
   const trust =
     verifier.box && trustStore && trustStore.ca.length > 0
@@ -470,6 +471,28 @@ function trustFix(p: PresentedAssessment | undefined, presenter: EndAssessment, 
   const top = p?.chain?.chain[p.chain.chain.length - 1];
   const ca = top && top !== p?.leaf ? certName(top) : p?.leaf?.issuer?.rfc4514;
   return `${verifier.short} must trust ${ca ?? "the presented certificate's CA"}: add it to ${verifier.box ? `${boxTitle(verifier.box)}'s trusted CA list` : "the peer's trusted CA list"}; or ${presenter.box ? `give ${boxTitle(presenter.box)}` : 'give the sender'} a certificate that chains to a CA the peer trusts (for a client certificate that CA must still allow clientAuth, which public CAs stop offering in 2026).`;
+}
+
+/**
+ * The fix for a rejected chain, from what its check found: EKU (clientFix/serverFix), a Key Usage
+ * or Netscape cert type of the leaf or of a CA (E7, E8), or nothing wrong with its purpose.
+ */
+function rejectionFix(p: PresentedAssessment, end: EndAssessment, verifier: EndAssessment, service: ServiceNaming): string | undefined {
+  const fails = p.purpose?.verdicts.openssl.reasons.filter((r) => r.fails) ?? [];
+  if (fails.some((r) => r.rule === 'E2' || r.rule === 'E3' || r.rule === 'E5')) return p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
+  const ku = fails.find((r) => r.rule === 'E7' || r.rule === 'E8');
+  if (ku) return kuFix(p, ku.certIndex);
+  return undefined;
+}
+
+/** E7/E8: a Key Usage (or Netscape cert type) problem, on the leaf or on the CA that has it. */
+function kuFix(p: PresentedAssessment, certIndex: number): string {
+  const what = p.from === 'client' ? 'client certificate' : 'server certificate';
+  if (certIndex > 0) {
+    const ca = p.chain?.chain[certIndex];
+    return `Issue the ${what} under a CA whose certificate allows signing certificates (Key Usage keyCertSign, and the SSL CA bit if it has a Netscape cert type): ${ca ? certName(ca) : 'a CA above the leaf'} does not (E7).`;
+  }
+  return `Issue the ${what} with a Key Usage that allows this use (${p.kuNeed ?? (p.from === 'client' ? 'digitalSignature' : 'digitalSignature or keyEncipherment')}), and without a Netscape cert type that lacks the SSL ${p.from} bit (E7, E8).`;
 }
 
 function serverFix(end: EndAssessment): string {
@@ -598,15 +621,17 @@ function presentedFindings(
     });
   }
   if (kuFail) {
+    // E7 on a CA (keyCertSign, Netscape SSL CA bit) is the CA's, never the leaf's.
+    const holder = kuFail.certIndex > 0 ? p.chain?.chain[kuFail.certIndex] : leaf;
     out.push({
       severity: sevFor(need.level === 'not-checked' ? 'if-checked' : need.level),
       rule: kuFail.rule,
       session: sid,
       frames,
-      code: kuFail.rule === 'E8' ? 'ku-suite-mismatch' : 'ku-not-allowed',
-      title: `The ${what}'s Key Usage does not allow its use here`,
-      detail: `${certName(leaf)}: ${kuFail.text}.`,
-      fix,
+      code: kuFail.certIndex > 0 ? 'ca-ku-not-allowed' : kuFail.rule === 'E8' ? 'ku-suite-mismatch' : 'ku-not-allowed',
+      title: kuFail.certIndex > 0 ? `A CA certificate above the ${what} does not allow signing certificates (Key Usage or Netscape cert type)` : `The ${what}'s Key Usage does not allow its use here`,
+      detail: `${holder ? certName(holder) : `CA certificate ${kuFail.certIndex}`}: ${kuFail.text}.`,
+      fix: kuFix(p, kuFail.certIndex),
     });
   }
   // Validity when the frame that carried it was captured (C1), never at the capture's first packet.
@@ -652,7 +677,21 @@ function presentedFindings(
     } else if (t.status === 'signature-invalid') {
       out.push({ severity: 'error', rule: 'T5', session: sid, frames, code: 'chain-signature-invalid', title: `A signature in the ${what}'s chain does not verify`, detail: t.notes.join('; ') + '.' });
     }
-  } else if (p.chain && p.chain.status === 'missing-intermediate') {
+  }
+  const fromOther = p.chain?.links.find((l) => l.issuerSource === 'other-side');
+  if (fromOther && p.chain) {
+    const ca = p.chain.chain[fromOther.issuer]!;
+    out.push({
+      severity: 'info',
+      rule: 'E5',
+      session: sid,
+      frames,
+      code: 'issuer-presented-by-other-side',
+      title: `The ${what}'s issuer was not sent with it, but the other side presented it in this connection`,
+      detail: `${certName(ca)}, which issued ${certName(p.chain.chain[fromOther.child]!)}, is in the other side's Certificate message, not in frame ${p.message.frame}: the verifier must hold it itself. Its EKU was checked for the leaf (E5).`,
+    });
+  }
+  if (!p.trust && p.chain && p.chain.status === 'missing-intermediate') {
     out.push({
       severity: 'info',
       rule: 'E5',
@@ -758,6 +797,19 @@ function flightText(s: Session, last: TlsMessage, who: string): string {
 }
 
 
+/**
+ * A generic alert (42, 46) over a chain whose EKU and Key Usage pass this tool's own check (E1/E2,
+ * E5, E7, E8): purpose is ruled out, and the likely cause is trust.
+ */
+function purposeRuledOut(p: PresentedAssessment): string {
+  const leaf = p.leaf;
+  const eku = leaf?.eku?.present ? `has ${p.need.eku}` : 'has no EKU extension (any purpose, E1)';
+  const top = p.chain?.chain[p.chain.chain.length - 1];
+  const issuer = top && top !== leaf ? certName(top) : leaf?.issuer?.rfc4514;
+  const ku = leaf?.keyUsage ? 'a Key Usage that fits' : 'no Key Usage restriction';
+  return `The ${p.from} certificate ${eku} and ${ku}, and no CA above it restricts that, by this tool's check of the chain (E5, E7): purpose is ruled out. The likely cause is trust: the verifier does not know ${issuer ? `the issuer, ${issuer}` : 'its issuer'}.`;
+}
+
 /** T5: what an alert code tells about a rejected certificate, with the confidence the rules allow. */
 export function alertMeaning(desc: number, rejectedRole: Role | undefined): { text: string; purpose: 'strong' | 'possible' | 'no'; trust: boolean } {
   const whose = rejectedRole === 'client' ? 'the client certificate' : rejectedRole === 'server' ? 'the server certificate' : 'a certificate';
@@ -765,9 +817,13 @@ export function alertMeaning(desc: number, rejectedRole: Role | undefined): { te
     case 43:
       return { text: `Alert 43 (unsupported_certificate) points strongly at a purpose (EKU or Key Usage) failure of ${whose}: OpenSSL maps "unsupported certificate purpose" to it (T5)`, purpose: 'strong', trust: false };
     case 42:
-      return { text: `Alert 42 (bad_certificate) is generic; Go answers it on an EKU failure, so a missing EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
+      return rejectedRole === 'server'
+        ? { text: `Alert 42 (bad_certificate) is generic: a client sends it for any server certificate it cannot accept (an unknown issuer, a wrong purpose, a bad signature), T5`, purpose: 'possible', trust: false }
+        : { text: `Alert 42 (bad_certificate) is generic; Go answers it on an EKU failure, so a missing EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
     case 46:
-      return { text: `Alert 46 (certificate_unknown) is generic; Java answers it on an EKU failure ("Extended key usage does not permit use for TLS client authentication"), so EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
+      return rejectedRole === 'server'
+        ? { text: `Alert 46 (certificate_unknown) is generic: a client (Java above all) sends it for any server certificate it cannot accept, most often one whose issuer it does not trust (T5)`, purpose: 'possible', trust: false }
+        : { text: `Alert 46 (certificate_unknown) is generic; Java answers it on an EKU failure ("Extended key usage does not permit use for TLS client authentication"), so EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
     case 48:
       return { text: `Alert 48 (unknown_ca) is about trust: the verifier could not build a chain to a CA it trusts. It is not an EKU failure (T5)`, purpose: 'no', trust: true };
     case 45:
@@ -832,7 +888,10 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
       const fatal = al.level === 2;
       // T6: direction and position decide whose certificate was refused.
       let rejected: Role | undefined;
-      if (al.by === 'server' && clientCertMsg && (after === undefined || after.index >= clientCertMsg.messageIndex)) rejected = 'client';
+      // T3: an empty client Certificate sent nothing to reject; the server refused for want of one.
+      const noneSent = al.by === 'server' && clientCertMsg !== undefined && clientCertMsg.empty && (after === undefined || after.index >= clientCertMsg.messageIndex);
+      if (noneSent) rejected = undefined;
+      else if (al.by === 'server' && clientCertMsg && (after === undefined || after.index >= clientCertMsg.messageIndex)) rejected = 'client';
       else if (al.by === 'client' && presentedServer && !clientCertMsg) rejected = 'server';
       else if (al.by === 'client' && presentedServer && clientCertMsg === undefined) rejected = 'server';
       const meaning = desc !== undefined ? alertMeaning(desc, rejected) : undefined;
@@ -840,25 +899,32 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
       // A TLS 1.3 alert (or one after ChangeCipherSpec) read with the key log says so: observed, decrypted.
       const aText = alertText(desc, al.level);
       const aSaid = `${aText}${info?.decrypted ? ' (decrypted with the key log)' : ''}`;
-      if (rejected === 'client') {
+      if (noneSent) {
+        expl.push(
+          `${sName} (the TLS server) answered with a ${aSaid} in frame ${al.frame}, right after ${afterText}. ${cName}'s Certificate message was empty, so there was no client certificate to reject: the server refused the handshake because none came (T3${desc === 40 || desc === 116 ? ', T5' : ''}).`,
+        );
+      } else if (rejected === 'client') {
         expl.push(`${sName} (the TLS server) answered with a ${aSaid} in frame ${al.frame}, right after ${afterText}: the server rejected the client certificate (T6).`);
       } else if (rejected === 'server') {
         expl.push(`${cName} (the TLS client) sent a ${aSaid} in frame ${al.frame}, after ${afterText}: the client rejected the server certificate (T6).`);
       } else {
         expl.push(`${byName} sent a ${aSaid} in frame ${al.frame}, after ${afterText}.`);
       }
-      if (meaning) expl.push(meaning.text[0]!.toUpperCase() + meaning.text.slice(1) + '.');
+      if (meaning && !noneSent) expl.push(meaning.text[0]!.toUpperCase() + meaning.text.slice(1) + '.');
       const p = rejected === 'client' ? presentedClient : rejected === 'server' ? presentedServer : undefined;
       if (p && meaning) {
         if (meaning.purpose === 'strong' && p.ok === false) expl.push(`That is consistent with what the certificate lacks (see the EKU finding): the cause is the certificate's purpose.`);
         else if (meaning.purpose === 'strong' && p.ok === true)
           expl.push(`The EKU and Key Usage of the presented chain look right to the rules here, so the peer's own policy (or a CA EKU not visible in the capture) is the likely reason; the alert alone cannot say more.`);
         else if (meaning.purpose === 'possible' && p.ok === false) expl.push(`Given that the certificate lacks the EKU it needs, an EKU rejection is likely.`);
+        else if (meaning.purpose === 'possible' && p.ok === true) expl.push(purposeRuledOut(p));
         else if (meaning.trust && p.ok === true) expl.push(`The certificate has the EKU it needs, so EKU is not the cause.`);
+        const caKu = p.purpose?.verdicts.openssl.reasons.find((r) => r.fails && r.rule === 'E7' && r.certIndex > 0);
+        if (meaning.trust && caKu) expl.push(`A CA certificate in its chain cannot sign certificates (${caKu.text}, E7): OpenSSL treats such a CA as unusable, and a chain through it cannot be trusted.`);
       }
       return {
         status: fatal || desc === 0 ? (desc === 0 ? 'warning' : 'failed') : 'warning',
-        text: `${aText} from the TLS ${al.by === 'unknown' ? 'peer' : al.by}`,
+        text: `${aText} from the TLS ${al.by === 'unknown' ? 'peer' : al.by}${noneSent ? ': no client certificate was sent' : ''}`,
         frames: [al.frame],
         inferred: false,
         ...(info ? { alert: info } : {}),
@@ -1090,9 +1156,12 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   const sKu = serverKuNeed(kx, tls13);
   // C1: validity is judged at the frame that carried each certificate (opts.at overrides, for tests).
   const at = (m: CertificateMessageInfo) => opts.at ?? messageTime(s, m.messageIndex) ?? captureTime(a);
-  const presentedServer = serverMsg && serverMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, serverMsg, server, client, serverCertNeed(), sKu, at(serverMsg)) : undefined;
+  // What the other end presented in this connection: an issuer found there was seen, not missing.
+  const sent = (m: CertificateMessageInfo | undefined) => (m ? m.certificates.map((r) => a.pool.get(r.id)).filter((c): c is CertInfo => c !== undefined) : []);
+  const presentedServer =
+    serverMsg && serverMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, serverMsg, server, client, serverCertNeed(), sKu, at(serverMsg), sent(clientMsg)) : undefined;
   const presentedClient =
-    clientMsg && clientMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, clientMsg, client, server, cNeed, 'digitalSignature', at(clientMsg)) : undefined;
+    clientMsg && clientMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, clientMsg, client, server, cNeed, 'digitalSignature', at(clientMsg), sent(serverMsg)) : undefined;
 
   const outcome0 = assessOutcome(s, client, server, presentedClient, presentedServer);
   let outcome = outcome0;
@@ -1137,20 +1206,26 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   // Findings: outcome first (the headline), then the certificates.
   if (outcome.status === 'failed') {
     const p = outcome.rejected === 'client' ? presentedClient : outcome.rejected === 'server' ? presentedServer : undefined;
-    const trust = outcome.alert?.description === 48 && !outcome.alert.encrypted;
-    const fix = trust
+    const desc = outcome.alert && !outcome.alert.encrypted ? outcome.alert.description : undefined;
+    // Trust when the alert says so (48), or when a generic alert stands over a chain whose purpose passes.
+    const trust = desc === 48 || (p?.ok === true && (desc === 42 || desc === 46));
+    // OpenSSL treats a CA whose Key Usage lacks keyCertSign as unusable and answers unknown_ca: the CA is the fix (E7).
+    const caKu = p?.purpose?.verdicts.openssl.reasons.find((r) => r.fails && r.rule === 'E7' && r.certIndex > 0);
+    const fix = caKu && p
+      ? kuFix(p, caKu.certIndex)
+      : trust
       ? p?.from === 'server'
         ? trustFix(p, server, client)
         : trustFix(p, client, server)
       : p
-        ? p.from === 'client'
-          ? clientFix(p, client, server, service)
-          : serverFix(server)
+        ? rejectionFix(p, p.from === 'client' ? client : server, p.from === 'client' ? server : client, service)
         : undefined;
     const inferredFix = !p && outcome.rejected === 'client' && t13?.inferredClientCert && !t13.inferredClientCert.purpose.verdicts.openssl.ok ? clientFix({ ...(presentedClient ?? ({} as PresentedAssessment)), purpose: t13.inferredClientCert.purpose } as PresentedAssessment, client, server, service) : undefined;
     const alert = outcome.alert;
-    const code =
-      s.tls.silentRejection !== undefined
+    const noneSent = !p && s.clientCertificateEmpty && outcome.alert?.from === 'server' && !outcome.alert.encrypted;
+    const code = noneSent
+      ? 'client-cert-missing'
+      : s.tls.silentRejection !== undefined
         ? 'silent-close'
         : t13 && outcome.inferred
           ? 'tls13-likely-rejected'
@@ -1161,7 +1236,9 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
               : 'handshake-failed';
     // Each failure cites the rule it rests on: T4 only where an alert code is read.
     const closed = s.tls.outcome.kind === 'closed' || s.tls.outcome.kind === 'reset';
-    const rule: DomainRuleId = s.tls.silentRejection
+    const rule: DomainRuleId = noneSent
+      ? 'T3'
+      : s.tls.silentRejection
       ? 'T8'
       : t13 && outcome.inferred
         ? 'T7'
@@ -1187,8 +1264,9 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
       session: s.id,
       frames: outcome.frames,
       code,
-      title:
-        outcome.rejected === 'client'
+      title: noneSent
+        ? `${server.short} refused the handshake: ${client.short} sent no client certificate${alert?.description !== undefined ? ` (${alertText(alert.description)})` : ''}`
+        : outcome.rejected === 'client'
           ? `${server.short} rejected ${client.short}'s client certificate${alert && !alert.encrypted && alert.description !== undefined ? ` (${alertText(alert.description)})` : outcome.inferred ? ' (inferred)' : ''}`
           : outcome.rejected === 'server'
             ? `${client.short} rejected ${server.short}'s server certificate${alert?.description !== undefined ? ` (${alertText(alert.description)})` : ''}`

@@ -171,7 +171,7 @@ function verdictSentence(p: PresentedAssessment, end: EndAssessment): string | u
     has = `It does not have ${need.eku}: its EKU is ${ekuText(leaf)} (E2).`;
   }
   const ku = failing.find((r) => r.rule === 'E7' || r.rule === 'E8');
-  const kuText = ku ? ` Its Key Usage does not fit either (${ku.rule}): ${ku.text}.` : '';
+  const kuText = ku ? (ku.certIndex > 0 ? ` A CA certificate above it does not allow signing certificates (${ku.rule}): ${ku.text}.` : ` Its Key Usage does not fit either (${ku.rule}): ${ku.text}.`) : '';
   void end;
   return `${neededClause} ${has}${kuText}`;
 }
