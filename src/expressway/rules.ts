@@ -262,16 +262,17 @@ function endLabel(endpoint: Endpoint, box: ExpresswayBox | undefined, peer: { na
   return { label: ep, short: ip };
 }
 
-/** A box whose store holds `leaf`, for boxes without addresses (recognised by certificate). */
+/**
+ * The box whose client or server store holds `leaf`, for an end whose address is no known box's
+ * (a box without addresses, another interface, a NAT, a cluster peer): a certificate in ANY store of
+ * a box identifies it, the store the role calls for first (X1); which store it was is judged after.
+ */
 function boxByCertificate(ctx: ExpresswayContext, leaf: CertInfo | undefined, role: Role): ExpresswayBox | undefined {
   if (!leaf) return undefined;
   const store = role === 'client' ? 'client' : 'server';
-  for (const m of ctx.stores.match(leaf)) {
-    if (m.bytesDiffer || m.entry.role !== store) continue;
-    const box = ctx.boxes.find((b) => b.id === m.entry.box);
-    if (box && box.addresses.length === 0) return box;
-  }
-  return undefined;
+  const hits = ctx.stores.match(leaf).filter((m) => !m.bytesDiffer && m.entry.role !== 'ca');
+  const m = hits.find((x) => x.entry.role === store) ?? hits[0];
+  return m ? ctx.boxes.find((b) => b.id === m.entry.box) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,6 +450,8 @@ function assessPresented(
 // Fixes (X7 and the document's conditions).
 
 function clientFix(p: PresentedAssessment, end: EndAssessment, server: EndAssessment, service: ServiceNaming): string {
+  // X1: the box sent its server store as TLS client; what its client store holds decides the fix.
+  if (p.store?.kind === 'other-store') return otherStoreFix(p, end);
   const who = end.box ? `${boxTitle(end.box)}'s client store` : "the client's certificate";
   // The E5 wording only when the CA is the sole obstacle (the leaf itself has clientAuth).
   const fails = p.purpose?.verdicts.openssl.reasons.filter((r) => r.fails) ?? [];
@@ -479,6 +482,7 @@ function trustFix(p: PresentedAssessment | undefined, presenter: EndAssessment, 
  */
 function rejectionFix(p: PresentedAssessment, end: EndAssessment, verifier: EndAssessment, service: ServiceNaming): string | undefined {
   const fails = p.purpose?.verdicts.openssl.reasons.filter((r) => r.fails) ?? [];
+  if (p.store.kind === 'other-store') return otherStoreFix(p, end);
   if (fails.some((r) => r.rule === 'E2' || r.rule === 'E3' || r.rule === 'E5')) return p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
   const ku = fails.find((r) => r.rule === 'E7' || r.rule === 'E8');
   if (ku) return kuFix(p, ku.certIndex);
@@ -499,6 +503,30 @@ function serverFix(end: EndAssessment): string {
   return end.box
     ? `Put a certificate with serverAuth (and a Key Usage the suite needs) in ${boxTitle(end.box)}'s server store (X1).`
     : 'The server needs a certificate with serverAuth and a Key Usage the negotiated suite allows.';
+}
+
+// ---------------------------------------------------------------------------------------------
+// X1: the wrong store presented.
+
+/** What presenting the other store means for the peer, from the certificates at hand. */
+function otherStoreMeaning(p: PresentedAssessment, end: EndAssessment): string {
+  const leaf = p.leaf;
+  const rightList = p.from === 'client' ? end.box?.stores?.client : end.box?.stores?.server;
+  const right = rightList?.[0]?.cert;
+  const lacks = leaf && !leaf.error && leaf.eku?.present === true && (p.from === 'client' ? !leaf.eku.clientAuth : !leaf.eku.serverAuth) && !leaf.eku.anyExtendedKeyUsage;
+  const peer = p.from === 'client' ? 'a server that checks clientAuth refuses it (E2, X7)' : 'a client refuses it (E2, E6)';
+  return [
+    `So the peer got the ${p.from === 'client' ? 'server' : 'client'} certificate where a ${p.from} certificate belongs${lacks ? `: it has ${ekuText(leaf!)}, so ${peer}` : ''}.`,
+    right && !right.error ? `The ${p.from} store holds ${certSummary(right)}, which the box did not present.` : '',
+    'A box presents the other store when it runs a release before x15.5 (one certificate for both roles; in a cluster, a peer not yet upgraded) or when the bundle was taken at another time than the capture.',
+  ]
+    .filter((x) => x)
+    .join(' ');
+}
+
+function otherStoreFix(p: PresentedAssessment, end: EndAssessment): string {
+  const box = end.box ? boxTitle(end.box) : 'the box';
+  return `Make ${box} present its ${p.from} store as TLS ${p.from}: run x15.5 or later on it (on every cluster peer), with a certificate in the ${p.from} store that has ${p.from === 'client' ? 'clientAuth' : 'serverAuth'}; and download the bundle right after capturing, so stores and capture agree.`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,14 +569,14 @@ function presentedFindings(
     });
   } else if (st.kind === 'other-store') {
     out.push({
-      severity: 'warning',
+      severity: 'error',
       rule: 'X1',
       session: sid,
       frames,
       code: 'store-mismatch',
       title: `${who} presented its ${storeRoleText(st.entry.role)} certificate as TLS ${p.from}; the store rule says ${st.expected} store`,
-      detail: `As TLS ${p.from}, Expressway presents the ${st.expected}-store certificate (X1), but the certificate in frame ${p.message.frame} is in ${st.entry.file} only. The bundle may be older or newer than the capture, or the box runs a release before x15.5 (one certificate for both roles).`,
-      fix: 'Check that the bundle was downloaded at the time of the capture and that the box runs x15.5 or later.',
+      detail: `As TLS ${p.from}, Expressway x15.5 presents its ${st.expected}-store certificate (X1), but the certificate in frame ${p.message.frame} is the one in ${st.entry.file}, not in the ${st.expected} store. ${otherStoreMeaning(p, end)}`,
+      fix: otherStoreFix(p, end),
     });
   } else if (st.kind === 'not-in-store') {
     out.push({
@@ -575,7 +603,7 @@ function presentedFindings(
   const ekuFail = failing.find((r) => r.rule === 'E2' || r.rule === 'E3' || r.rule === 'E5');
   const kuFail = failing.find((r) => r.rule === 'E7' || r.rule === 'E8');
   const completed = outcome?.status === 'ok';
-  const fix = p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
+  const fix = p.store.kind === 'other-store' ? otherStoreFix(p, end) : p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
   const sevFor = (level: NeedLevel): FindingSeverity => {
     if (outcome && outcome.status === 'failed' && outcome.rejected === p.from) return 'error';
     if (level === 'required') return completed ? 'warning' : 'error';

@@ -197,8 +197,12 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   const out: Inline[][] = [];
   const ch = a.helloFrames.client;
   const sh = a.helloFrames.server;
-  const clientBasis = a.client.box && a.client.boxBasis === 'certificate' ? ` (${a.client.short} recognised by the certificate it presented: no address was known for it)` : '';
-  const serverBasis = a.server.box && a.server.boxBasis === 'certificate' ? ` (${a.server.short} recognised by the certificate it presented)` : '';
+  const byCert = (e: EndAssessment) =>
+    e.box && e.boxBasis === 'certificate'
+      ? ` (${e.short} recognised by the certificate it presented, which is in one of its stores: ${e.box.addresses.length ? `${e.endpoint.ip} is not among its known addresses` : 'no address was known for it'})`
+      : '';
+  const clientBasis = byCert(a.client);
+  const serverBasis = byCert(a.server);
   if (ch !== undefined) {
     out.push(byFrames(`${a.client.label} sent the ClientHello, so it was the TLS client; ${a.server.label} was the TLS server (T1)${clientBasis}${serverBasis}.`, [ch]));
   } else if (s.client) {
@@ -616,7 +620,8 @@ function conclusion(e: SessionEntry): string {
   const fs = e.story.findings;
   const errors = fs.filter((f) => f.severity === 'error');
   // Prefer the certificate's reason over the bare rejection when both are errors.
-  const cause = errors.find((f) => /lacks|does not allow|restricts|expired|trusted CA list/.test(f.title));
+  // A broken store rule (X1) is the root of what the certificate then lacks.
+  const cause = errors.find((f) => f.code === 'store-mismatch') ?? errors.find((f) => /lacks|does not allow|restricts|expired|trusted CA list/.test(f.title));
   const top = errors.length > 1 && cause ? cause : (errors[0] ?? fs.find((f) => f.severity === 'warning'));
   if (top) return `${top.title} [${top.rule}]`;
   const ok = fs.find((f) => f.code === 'client-cert-has-clientauth') ?? fs.find((f) => f.code === 'server-cert-has-serverauth');
