@@ -1017,7 +1017,38 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
 const ALERT_RECORD_MAX = 40;
 const CERTIFICATE_RECORD_MIN = 600;
 
-function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessment, need: Need, cache: RuleCache): Tls13Inference {
+/**
+ * A TLS 1.3 handshake read with a key log: both Finished messages decrypted means it completed, as
+ * observed; what follows them says whether an alert (decrypted, or still encrypted) came after.
+ * Undefined when either Finished stayed encrypted or a fatal alert followed (the alert path tells that).
+ */
+function decryptedCompletion(s: Session): OutcomeAssessment | undefined {
+  if (!s.decrypted || s.clientDir === undefined) return undefined;
+  const fin = (client: boolean) => s.tls.messages.find((m) => m.kind === 'handshake' && m.type === HandshakeType.Finished && m.decrypted === true && (m.dir === s.clientDir) === client);
+  const cf = fin(true);
+  const sf = fin(false);
+  if (!cf || !sf) return undefined;
+  const last = Math.max(cf.index, sf.index);
+  const after = s.alerts.filter((al) => al.messageIndex > last);
+  if (after.some((al) => !al.encrypted && al.level === 2)) return undefined;
+  const enc = after.filter((al) => al.encrypted);
+  const warn = after.filter((al) => !al.encrypted);
+  const tail =
+    after.length === 0
+      ? 'and no alert followed under the application keys'
+      : enc.length > 0
+        ? `; ${enc.length} alert record(s) after it stayed encrypted (frame${enc.length > 1 ? 's' : ''} ${enc.map((al) => al.frame).join(', ')}): their codes are not in the key log's reach (C6)`
+        : `and only warning alerts followed (${[...new Set(warn.map((al) => alertDescriptionName(al.description ?? -1)))].join(', ')})`;
+  return {
+    status: 'ok',
+    text: 'handshake completed (Finished decrypted with the key log)',
+    frames: [sf.frame, cf.frame],
+    inferred: false,
+    explanation: [`Both sides sent their Finished, read with the key log (server frame ${sf.frame}, client frame ${cf.frame}): the handshake completed, ${tail}.`.replace(', ;', ';')],
+  };
+}
+
+function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessment, need: Need, cache: RuleCache, clientCertSeen = false): Tls13Inference {
   const cd = s.clientDir;
   const prot = s.tls.messages.filter((m): m is Extract<TlsMessage, { kind: 'application-data' | 'encrypted-handshake' | 'heartbeat' }> => m.kind === 'application-data' || m.kind === 'encrypted-handshake');
   const fromClient = prot.filter((m) => m.dir === cd);
@@ -1045,7 +1076,8 @@ function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessmen
   const clientCertificateLikely = (flight[0]?.length ?? 0) >= CERTIFICATE_RECORD_MIN && flight.length >= 3;
   let inferredClientCert: Tls13Inference['inferredClientCert'];
   const box = client.box;
-  const entry = box?.stores?.client[0];
+  // The store rule's inference only stands in for a client Certificate that was not seen.
+  const entry = clientCertSeen ? undefined : box?.stores?.client[0];
   if (entry && !entry.cert.error) {
     const chain = cachedChain(cache, entry.cert, [], ctx.stores.trusted(), 'all');
     inferredClientCert = { entry, purpose: cachedPurpose(cache, chain.chain, 'sslClient', 'digitalSignature'), need };
@@ -1194,8 +1226,12 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   const outcome0 = assessOutcome(s, client, server, presentedClient, presentedServer);
   let outcome = outcome0;
   let t13: Tls13Inference | undefined;
-  if (s.tls.outcome.kind === 'tls13' || (tls13 && !s.decrypted && outcome0.status === 'unknown')) {
-    t13 = tls13Inference(s, ctx, client, cNeed, cache);
+  // With keys, completion is observed from the decrypted Finished messages (T7 does not apply).
+  const observed13 = tls13 && s.tls.outcome.kind === 'tls13' ? decryptedCompletion(s) : undefined;
+  if (observed13) {
+    outcome = observed13;
+  } else if (s.tls.outcome.kind === 'tls13' || (tls13 && !s.decrypted && outcome0.status === 'unknown')) {
+    t13 = tls13Inference(s, ctx, client, cNeed, cache, presentedClient !== undefined);
     const endF = s.tls.outcome.kind === 'tls13' && s.tls.outcome.end ? [s.tls.outcome.end.frame] : [];
     if (t13.verdict === 'completed') {
       outcome = {
@@ -1381,8 +1417,20 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     });
   }
 
-  // T7: TLS 1.3 without keys.
-  if (t13) {
+  // T7: TLS 1.3 without keys, or what stayed encrypted although a key log was given.
+  if (t13 && s.decrypted) {
+    const left = s.tls.messages.filter((m) => m.kind === 'encrypted-handshake' || (m.kind === 'alert' && m.encrypted));
+    findings.push({
+      severity: 'info',
+      rule: 'T7',
+      session: s.id,
+      frames: left.slice(0, 8).map((m) => m.frame),
+      code: 'tls13-partly-encrypted',
+      title: 'TLS 1.3: the key log decrypted part of this session; the end of the handshake stayed encrypted',
+      detail: `What was decrypted is told above as observed. ${left.length} record(s) could not be decrypted (${left.length ? `frames ${[...new Set(left.map((m) => m.frame))].slice(0, 8).join(', ')}` : 'none'}): how the handshake ended is inferred from their sizes, not observed (T7).`,
+      fix: 'Give a key log with every secret of this session (CLIENT_TRAFFIC_SECRET_0 and SERVER_TRAFFIC_SECRET_0 as well as the handshake secrets), with --keylog.',
+    });
+  } else if (t13) {
     const inf = t13.inferredClientCert;
     const v = inf?.purpose;
     const detail = [

@@ -257,7 +257,9 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   if (t) {
     out.push(
       byFrames(
-        `In TLS 1.3 everything after the ServerHello is encrypted: whether a certificate was requested, which certificates were sent and any alert cannot be seen without keys (T7).`,
+        s.decrypted
+          ? `The key log did not decrypt the end of this TLS 1.3 handshake: how it ended is inferred from record sizes, not observed (T7).`
+          : `In TLS 1.3 everything after the ServerHello is encrypted: whether a certificate was requested, which certificates were sent and any alert cannot be seen without keys (T7).`,
         sh !== undefined ? [sh] : [],
       ),
     );
