@@ -1262,6 +1262,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   let clientCert: SessionAssessment['clientCert'];
   if (clientMsg?.truncated && clientMsg.certificates.length === 0) clientCert = 'truncated';
   else if (presentedClient) clientCert = 'sent';
+  else if (clientMsg?.compressed?.error) clientCert = 'not-visible';
   else if (s.clientCertificateEmpty) clientCert = 'empty';
   else if (tls13 && !s.decrypted) clientCert = 'not-visible';
   else if (requested) clientCert = 'requested-not-sent';
@@ -1417,6 +1418,20 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     });
   }
 
+  // RFC 8879: a Certificate message compressed with an algorithm that cannot be read here.
+  for (const m of s.certificateMessages) {
+    if (!m.compressed?.error) continue;
+    findings.push({
+      severity: 'warning',
+      rule: 'T7',
+      session: s.id,
+      frames: [m.frame],
+      code: 'certificate-compressed-unreadable',
+      title: `The ${m.from}'s certificates (frame ${m.frame}) are compressed with ${m.compressed.name} and could not be read`,
+      detail: `${m.compressed.error[0]!.toUpperCase()}${m.compressed.error.slice(1)}. Nothing is said about the ${m.from} certificate's EKU or store: it was not seen.`,
+      fix: 'Capture from a client that does not offer compress_certificate with zstd (or one that offers zlib or brotli), or check the certificate on the sender.',
+    });
+  }
   // T7: TLS 1.3 without keys, or what stayed encrypted although a key log was given.
   if (t13 && s.decrypted) {
     const left = s.tls.messages.filter((m) => m.kind === 'encrypted-handshake' || (m.kind === 'alert' && m.encrypted));
