@@ -665,7 +665,7 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; re
     b.push({
       kind: 'paragraph',
       content: [
-        `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike)}. Every frame number below is this session's.`,
+        `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike, s)}. Every frame number below is this session's.`,
       ],
     });
   }
@@ -740,9 +740,13 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
   return out;
 }
 
-/** "#1 (frame 12), #2 (frame 30) … #399 (frame 9012)": the first ten and the last three when there are more. */
-function sessionList(list: readonly SessionEntry[]): string {
-  const one = (s: SessionEntry) => `#${s.a.session.id} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
+/**
+ * "#1 (frame 12), #2 (frame 30) … #399 (frame 9012)": the first ten and the last three when there
+ * are more. A session in another capture file than `lead`'s is named with its file: session ids and
+ * frame numbers belong to one file.
+ */
+function sessionList(list: readonly SessionEntry[], lead: SessionEntry): string {
+  const one = (s: SessionEntry) => `#${s.a.session.id}${s.a.source !== lead.a.source ? ` in ${s.a.source}` : ''} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
   if (list.length <= 13) return list.map(one).join(', ');
   return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
 }
@@ -757,7 +761,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
   const summaryRows: Inline[][][] = entries.flatMap((e) =>
     grouped.get(e)!.map((g) => {
       const more = g.alike.length;
-      const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike)}.`] : g.what;
+      const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike, g.lead)}.`] : g.what;
       const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.a.session.id}`, to: sessionAnchor(g.lead) }];
       return multi ? [[e.c.name], ref, what] : [ref, what];
     }),
