@@ -977,6 +977,23 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
         if (p?.ok === false) expl.push(`Since that certificate lacks the EKU it needs (see the EKU finding), EKU is the probable reason.`);
         return { status: 'failed', text: `the TLS ${sr.by} closed without an alert: likely rejection`, frames: [end.frame], inferred: true, rejected, explanation: expl };
       }
+      // A FIN ends only its sender's direction (C5): records the peer sent after it show the
+      // connection went on (TLS 1.3 early data: the client's FIN, then the server's flight).
+      const finDir = end.by === 'client' ? s.clientDir : end.by === 'server' && s.clientDir !== undefined ? 1 - s.clientDir : undefined;
+      const later = o.kind === 'closed' && finDir !== undefined ? s.tls.messages.filter((m) => m.frame > end.frame && m.dir !== finDir) : [];
+      if (later.length > 0) {
+        const other = end.by === 'client' ? sName : cName;
+        const frames = [...new Set(later.map((m) => m.frame))];
+        return {
+          status: 'unknown',
+          text: `the TLS ${end.by} half-closed (FIN) and the TLS ${end.by === 'client' ? 'server' : 'client'} went on`,
+          frames: [end.frame, frames[0]!],
+          inferred: false,
+          explanation: [
+            `${by} closed its direction of the connection (FIN) in frame ${end.frame} after ${afterText}, but ${other} sent ${later.length} more record(s) after it (frame${frames.length > 1 ? 's' : ''} ${frames.slice(0, 6).join(', ')}${frames.length > 6 ? ', …' : ''}): a FIN ends only its sender's direction, so the handshake did not end there (C5).`,
+          ],
+        };
+      }
       return {
         status: 'failed',
         text: `${end.by === 'unknown' ? 'a side' : `the TLS ${end.by}`} ${o.kind === 'reset' ? 'reset' : 'closed'} the connection before the handshake completed`,
@@ -1073,6 +1090,11 @@ function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessmen
   if (serverBig && clientBig) verdict = 'completed';
   else if (lastFlight && !serverBig && serverAfter.length <= 1 && !clientBig && endedByServer) verdict = 'likely-rejected';
   else if (serverBig || clientBig) verdict = 'completed';
+  // A client that half-closed before the server's flight and sent nothing after it never sent its
+  // Finished: the server's records alone (early data answered) do not make a completed handshake.
+  const clientFin = s.connection.ends[cd ?? 0];
+  const firstServer = fromServer[0];
+  if (verdict === 'completed' && clientAfter.length === 0 && clientFin?.reason === 'fin' && firstServer && clientFin.frame < firstServer.frame) verdict = 'unknown';
   const clientCertificateLikely = (flight[0]?.length ?? 0) >= CERTIFICATE_RECORD_MIN && flight.length >= 3;
   let inferredClientCert: Tls13Inference['inferredClientCert'];
   const box = client.box;
@@ -1233,13 +1255,21 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   } else if (s.tls.outcome.kind === 'tls13' || (tls13 && !s.decrypted && outcome0.status === 'unknown')) {
     t13 = tls13Inference(s, ctx, client, cNeed, cache, presentedClient !== undefined);
     const endF = s.tls.outcome.kind === 'tls13' && s.tls.outcome.end ? [s.tls.outcome.end.frame] : [];
+    // What a half-close told (a FIN, then the peer went on) stays in the story.
+    const halfClose = outcome0.status === 'unknown' && (s.tls.outcome.kind === 'closed' || s.tls.outcome.kind === 'reset') ? outcome0.explanation : [];
     if (t13.verdict === 'completed') {
+      const both = t13.serverAfter.some((r) => r.length > ALERT_RECORD_MAX) && t13.clientAfter.some((r) => r.length > ALERT_RECORD_MAX);
       outcome = {
         status: 'ok',
         text: 'completed, inferred from record sizes',
         frames: [...t13.serverAfter.slice(0, 1).map((r) => r.frame), ...t13.clientAfter.slice(0, 1).map((r) => r.frame)],
         inferred: true,
-        explanation: [`After the client's encrypted flight both sides sent records larger than an alert: the handshake most likely completed (inferred from record sizes, T7).`],
+        explanation: [
+          ...halfClose,
+          both
+            ? `After the client's encrypted flight both sides sent records larger than an alert: the handshake most likely completed (inferred from record sizes, T7).`
+            : `After the client's encrypted flight the ${t13.serverAfter.some((r) => r.length > ALERT_RECORD_MAX) ? 'server' : 'client'} sent records larger than an alert: the handshake most likely completed (inferred from record sizes, T7).`,
+        ],
       };
     } else if (t13.verdict === 'likely-rejected') {
       const last = t13.serverAfter[0];
@@ -1254,7 +1284,13 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
         ],
       };
     } else {
-      outcome = { ...outcome0, status: 'unknown', text: 'TLS 1.3: outcome not visible without keys', inferred: true, explanation: ['With TLS 1.3 the end of the handshake is encrypted; without a key log its outcome cannot be seen (T7).'] };
+      outcome = {
+        ...outcome0,
+        status: 'unknown',
+        text: 'TLS 1.3: outcome not visible without keys',
+        inferred: true,
+        explanation: [...halfClose, 'With TLS 1.3 the end of the handshake is encrypted; without a key log its outcome cannot be seen (T7).'],
+      };
     }
   }
 

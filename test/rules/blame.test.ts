@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/report.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { HAVE_TSHARK, dissect } from '../captures/tshark.js';
+import { tempDir, tlsCapture } from '../hostile/lib.js';
+import { cat, clientHello, ext, fill, record, serverHello, u16, vec8 } from '../tls/build.js';
 
 interface F {
   rule: string;
@@ -101,3 +103,29 @@ describe('blame follows the facts (#22 class 5)', () => {
   });
 });
 if (!HAVE_TSHARK) console.warn('SKIPPED: blame alerts vs tshark (tshark not installed)');
+
+describe('a FIN ends only its sender\'s direction (C5)', () => {
+  it('TLS 1.3 early data: the client\'s FIN, then the server\'s flight, is not "closed before the handshake completed"', async () => {
+    const ch = record(22, clientHello({ extensions: [ext(43, vec8(u16(0x0304)))] }));
+    const sh = record(22, serverHello({ extensions: [ext(43, u16(0x0304))] }));
+    const cap = tlsCapture([
+      { dir: 'c2s', bytes: cat(ch, record(20, [1]), record(23, fill(300))) },
+      { fin: 'c2s' },
+      { dir: 's2c', bytes: cat(sh, record(20, [1]), record(23, fill(1200)), record(23, fill(500))) },
+      { fin: 's2c' },
+    ]);
+    const temp = tempDir();
+    try {
+      const file = temp.file('early-data.pcap', cap.bytes);
+      const r = await runReport([file], { format: 'json', quiet: true, generator: 'ekuscope' });
+      const s = (r.explanation!.json as { sessions: S[] }).sessions[0]!;
+      const t = text(s);
+      expect(t).not.toMatch(/closed the connection before the handshake completed|handshake failed/);
+      expect(t).toMatch(/closed its direction of the connection \(FIN\) in frame 6 .* but 10\.0\.0\.2 sent 4 more record\(s\) after it \(frames 7, 8\): a FIN ends only its sender's direction/);
+      expect(s.outcome.status).toBe('unknown');
+      expect(s.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
