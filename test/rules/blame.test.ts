@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/report.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { HAVE_TSHARK, dissect } from '../captures/tshark.js';
-import { tempDir, tlsCapture } from '../hostile/lib.js';
+import { alertRecord, clientHelloWith, handshakeRecords, serverHello12, serverHelloDone, sniExtension, tempDir, tlsCapture } from '../hostile/lib.js';
 import { cat, clientHello, ext, fill, record, serverHello, u16, vec8 } from '../tls/build.js';
 
 interface F {
@@ -124,6 +124,28 @@ describe('a FIN ends only its sender\'s direction (C5)', () => {
       expect(t).toMatch(/closed its direction of the connection \(FIN\) in frame 6 .* but 10\.0\.0\.2 sent 4 more record\(s\) after it \(frames 7, 8\): a FIN ends only its sender's direction/);
       expect(s.outcome.status).toBe('unknown');
       expect(s.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+describe('the story tells every readable alert the ladder shows', () => {
+  it('a warning alert before the ServerHello is in the story, with its frame (T4)', async () => {
+    const cap = tlsCapture([
+      { dir: 'c2s', bytes: handshakeRecords(clientHelloWith([sniExtension('unknown.example')])) },
+      { dir: 's2c', bytes: alertRecord(1, 112) },
+      { dir: 's2c', bytes: handshakeRecords(serverHello12(), serverHelloDone()) },
+      { dir: 'c2s', bytes: alertRecord(2, 40) },
+      { fin: 'c2s' },
+      { fin: 's2c' },
+    ]);
+    const temp = tempDir();
+    try {
+      const r = await runReport([temp.file('warning-alert.pcap', cap.bytes)], { format: 'json', quiet: true, generator: 'ekuscope' });
+      const s = (r.explanation!.json as { sessions: S[] }).sessions[0]!;
+      const frame = s.alerts.find((a) => a.code === 112)!.frame;
+      expect(s.story.map((x) => x.text)).toContain(`10.0.0.2 sent a warning alert 112 unrecognized_name in frame ${frame} before the ServerHello (T4).`);
     } finally {
       temp.cleanup();
     }
