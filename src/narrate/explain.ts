@@ -745,7 +745,7 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
  * are more. A session in another capture file than `lead`'s is named with its file: session ids and
  * frame numbers belong to one file.
  */
-function sessionList(list: readonly SessionEntry[], lead: SessionEntry): string {
+function sessionList(list: readonly SessionEntry[], lead: Pick<SessionEntry, 'a'>): string {
   const one = (s: SessionEntry) => `#${s.a.session.id}${s.a.source !== lead.a.source ? ` in ${s.a.source}` : ''} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
   if (list.length <= 13) return list.map(one).join(', ');
   return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/report.js';
 import { repoRoot } from '../helpers/corpus.js';
-import { HAVE_TSHARK } from '../captures/tshark.js';
+import { needs } from '../helpers/tools.js';
 import { spawnSync } from 'node:child_process';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'tls13-keys');
@@ -56,9 +56,9 @@ describe('TLS 1.3 with a key log: observed is observed', () => {
     expect(all(s)).toMatch(/everything after the ServerHello is encrypted/);
   });
 
-  it.skipIf(!HAVE_TSHARK)('tshark with the same key log puts the two Finished messages in frames 6 and 8', () => {
+  it('tshark with the same key log puts the two Finished messages in frames 6 and 8', (ctx) => {
+    needs(ctx, 'tshark');
     const r = spawnSync('tshark', ['-r', join(dir, 'tls13-mutual.pcap'), '-o', `tls.keylog_file:${join(dir, 'tls13-mutual-keylog.txt')}`, '-Y', 'tls.handshake.type == 20', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
     expect(r.stdout.trim().split('\n').map(Number)).toEqual([6, 8]);
   });
 });
-if (!HAVE_TSHARK) console.warn('SKIPPED: TLS 1.3 Finished frames vs tshark (tshark not installed)');

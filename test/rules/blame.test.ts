@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/report.js';
 import { repoRoot } from '../helpers/corpus.js';
-import { HAVE_TSHARK, dissect } from '../captures/tshark.js';
+import { dissect } from '../captures/tshark.js';
+import { needs } from '../helpers/tools.js';
 import { alertRecord, clientHelloWith, handshakeRecords, serverHello12, serverHelloDone, sniExtension, tempDir, tlsCapture } from '../hostile/lib.js';
 import { cat, clientHello, ext, fill, record, serverHello, u16, vec8 } from '../tls/build.js';
 
@@ -93,7 +94,8 @@ describe('blame follows the facts (#22 class 5)', () => {
     expect(text(s)).not.toMatch(/neither presented nor in the trusted store/);
   });
 
-  it.skipIf(!HAVE_TSHARK)('tshark agrees on each alert: sender, frame and code', async () => {
+  it('tshark agrees on each alert: sender, frame and code', async (ctx) => {
+    needs(ctx, 'tshark');
     for (const [file, port] of [['empty-client-cert-alert40.pcap', 24501], ['java-rejects-private-ca.pcap', 24502], ['ca-keyusage.pcap', 24505]] as const) {
       const s = await session(file);
       const mine = s.alerts.filter((a) => a.code !== null).map((a) => [a.frame, a.from === 'server' ? port : -1, a.code]);
@@ -102,7 +104,6 @@ describe('blame follows the facts (#22 class 5)', () => {
     }
   });
 });
-if (!HAVE_TSHARK) console.warn('SKIPPED: blame alerts vs tshark (tshark not installed)');
 
 describe('a FIN ends only its sender\'s direction (C5)', () => {
   it('TLS 1.3 early data: the client\'s FIN, then the server\'s flight, is not "closed before the handshake completed"', async () => {
