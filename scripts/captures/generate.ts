@@ -416,8 +416,8 @@ x8.11.4 neighbor 10.106.80.15, CUCM 10.106.80.38; fictitious remote B2B peers 20
 ${rows.join('\n')}
 | [variants](variants/README.md) | Scenario 01 in other container and link formats: pcapng, Linux SLL2, gzip, nanosecond, big-endian, IPv6, 802.1Q VLAN, retransmission + out-of-order, cut short | Same conclusion as 01 (except the cut-short copy: capture ends inside the client Certificate) |
 
-No file here contains a private key. \`12-tls13-uc-traversal-keylog/sslkeylog.txt\` holds TLS session
-secrets for that one capture (not part of an Expressway bundle).
+No file here contains a private key. \`12-tls13-uc-traversal-keylog/sslkeylog.txt\` and \`13-store-rule-other-store/sslkeylog.txt\` hold TLS session
+secrets for their captures (not part of an Expressway bundle).
 `;
   fs.writeFileSync(path.join(OUT, 'README.md'), text);
 }

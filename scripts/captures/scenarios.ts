@@ -15,6 +15,7 @@ export const HOSTS = {
   cucm: { name: 'CUCM', ip: '10.106.80.38', mac: '00:50:56:a2:4c:38', ttl: 64, mss: 1460 },
   remoteA: { name: 'remote B2B peer that checks clientAuth', ip: '203.0.113.45', mac: GW_MAC, ttl: 55, mss: 1460 },
   remoteB: { name: 'remote B2B peer with the clientAuth check disabled', ip: '198.51.100.77', mac: GW_MAC, ttl: 57, mss: 1460 },
+  vcs8cPeer2: { name: 'vcs8c cluster peer 2 (still x15.4)', ip: '10.106.80.17', mac: '00:50:56:a2:4c:17', ttl: 64, mss: 1460 },
 } satisfies Record<string, HostDef>;
 
 /** The trusted CA list both Expressways carry (CA1 of both sides, CA2 root and intermediate). */
@@ -22,11 +23,11 @@ const EXPRESSWAY_TRUST = ['ca1-core', 'ca1-edge', 'ca2-root', 'ca2-int'];
 
 const bundle = (b: BundleDef): BundleDef => b;
 
-function ucTraversal(id: string, start: string, clientCert: string, verify: 'on' | 'off', expect: ConnDef['expect'], port: number, sport: number, version: '1.2' | '1.3' = '1.2'): ConnDef {
+function ucTraversal(id: string, start: string, clientCert: string, verify: 'on' | 'off', expect: ConnDef['expect'], port: number, sport: number, version: '1.2' | '1.3' = '1.2', host: HostDef = HOSTS.vcs8c): ConnDef {
   return {
     id,
     label: port === 7001 ? 'UC traversal zone, SIP over TLS (Expressway-C → Expressway-E:7001)' : 'SSH tunnel transport (Expressway-C → Expressway-E:2222)',
-    client: { host: HOSTS.vcs8c, port: sport, stack: 'node', cert: clientCert, trust: EXPRESSWAY_TRUST, servername: 'smartslave.vikdutta.com' },
+    client: { host, port: sport, stack: 'node', cert: clientCert, trust: EXPRESSWAY_TRUST, servername: 'smartslave.vikdutta.com' },
     server: { host: HOSTS.smartslave, port, stack: 'openssl', cert: 'edge-server-ca2', trust: EXPRESSWAY_TRUST, verify },
     version,
     start,
@@ -463,5 +464,42 @@ CertificateRequest and the alert cannot be seen (T7); smartslave sent one short 
 closed right after vcs8c's encrypted flight: likely a rejection. With the key log: vcs8c presented its
 client store (serial 03a1c47e…7b39, serverAuth only), smartslave requested a certificate and answered
 fatal alert 43 after it: EKU rejection as in 05. Fix as in 05.`,
+  },
+  {
+    dir: '13-store-rule-other-store',
+    title: 'The store rule broken: a box presents its server store as TLS client (TLS 1.2 and 1.3)',
+    shows: 'vcs8c 10.106.80.16 → smartslave:7001 with its client store (CA1, clientAuth): completes; vcs8c peer 2 10.106.80.17 (not in the xconf) presents the server store (CA2, serverAuth only) as TLS client, in TLS 1.2 and in TLS 1.3 with its key log: alert 43 each time',
+    conclusion: '10.106.80.17 is recognised as vcs8c by the certificate it presented, which is in vcs8c’s server store; a server-store certificate presented as TLS client breaks the store rule (X1 error); it lacks clientAuth, so smartslave (checking On) answers alert 43; fix: x15.5 on every peer, so the client store is presented',
+    connections: [
+      ucTraversal('uc', '2026-04-07T08:12:31.402Z', 'core-client-ca1-2026', 'on', { kind: 'complete' }, 7001, 27851),
+      ucTraversal('peer2', '2026-04-07T08:12:44.915Z', 'core-server-ca2', 'on', { kind: 'alert', code: 43, by: 'server' }, 7001, 27903, '1.2', HOSTS.vcs8cPeer2),
+      { ...ucTraversal('peer2-13', '2026-04-07T08:12:58.207Z', 'core-server-ca2', 'on', { kind: 'alert', code: 43, by: 'server' }, 7001, 27911, '1.3', HOSTS.vcs8cPeer2), keylog: true },
+    ],
+    bundles: [
+      bundle({ box: 'vcs8c', ts: '2026-04-07_08_15_02', clientCert: 'core-client-ca1-2026', serverCert: 'core-server-ca2', trust: EXPRESSWAY_TRUST, ekuMode: 'On' }),
+      bundle({ box: 'smartslave', ts: '2026-04-07_08_15_11', clientCert: 'edge-server-ca2', serverCert: 'edge-server-ca2', trust: EXPRESSWAY_TRUST, ekuMode: 'On' }),
+    ],
+    keylogFile: true,
+    readme: `The store rule (X1), the heart of the matter: as TLS client an x15.5 Expressway presents its client
+store, as TLS server its server store. vcs8c (10.106.80.16) follows it: its client store holds the
+CA1 certificate with serverAuth + clientAuth (condition 2.1), and its UC traversal zone to smartslave:7001
+comes up. A second peer of the same cluster, 10.106.80.17, is still on x15.4, which had one certificate
+for both roles: as TLS client it presents the cluster's **server** certificate (CA2, serverAuth only,
+the one in \`server_vcs8c_*.pem\`). smartslave checks clientAuth (checking On) and answers **fatal alert 43**,
+once in TLS 1.2 and once in TLS 1.3 (there the alert and both Certificate messages are encrypted;
+\`sslkeylog.txt\`, written from the TLS 1.3 client's \`keylog\` event, decrypts them).
+
+10.106.80.17 is in no xconf dump: vcs8c's bundle lists 10.106.80.16 only, and its capture holds only
+vcs8c's own connection. smartslave's capture holds all three.
+
+Stacks: smartslave = \`openssl s_server -Verify 1 -verify_return_error\` (purpose sslclient); both
+clients = Node \`tls.connect\`.
+
+The tool should conclude: 10.106.80.17 is vcs8c (or its cluster peer), recognised by the certificate
+it presented, which is in vcs8c's **server** store; presenting the server store as TLS client breaks the
+store rule (X1, an error), and that certificate has serverAuth only, so smartslave rejected it with
+alert 43 (T5, T6), in TLS 1.2 and, decrypted with the key log, in TLS 1.3 alike. Fix: x15.5 on every
+peer, so each presents its client store (which already holds a clientAuth certificate), and a bundle
+taken right after the capture.`,
   },
 ];

@@ -83,10 +83,10 @@ export function analysisDoc(a: Analysis): Doc {
       right: s.sni ?? (s.server ? `${s.server.ip}:${s.server.port}` : 'B'),
       steps: s.tls.messages.slice(0, 40).map((m) => ({ from: m.dir === 0 ? 'left' : 'right', label: m.kind === 'handshake' && m.body?.kind === 'client-hello' ? `ClientHello ${m.body.serverName ?? ''}` : m.kind, frame: m.frame, ...(m.kind === 'handshake' && m.error ? { note: m.error.message, tone: 'bad' as const } : {}) })),
     });
-    for (const an of s.tls.anomalies) findings.push({ severity: 'warning', rule: 'T', code: an.code, session: s.id, frames: [an.frame], title: an.code, detail: an.message });
+    for (const an of s.tls.anomalies) findings.push({ severity: 'warning', rule: 'C3', code: an.code, session: s.id, frames: [an.frame], title: an.code, detail: an.message });
     blocks.push({ kind: 'section', title: `Session ${s.id} ${s.sni ?? ''}`, blocks: inner });
   }
-  for (const p of a.capture.problems) findings.push({ severity: p.severity === 'fatal' ? 'error' : 'warning', rule: 'capture', code: 'capture', frames: p.frame ? [p.frame] : [], title: p.message, detail: `byte offset ${p.fileOffset}` });
+  for (const p of a.capture.problems) findings.push({ severity: p.severity === 'fatal' ? 'error' : 'warning', rule: 'C4', code: 'capture', frames: p.frame ? [p.frame] : [], title: p.message, detail: `byte offset ${p.fileOffset}` });
   const notes = statsNotes(a.stats);
   if (notes.length) blocks.push({ kind: 'paragraph', content: notes.map((n) => n.text) });
   blocks.push({ kind: 'findings', findings });

@@ -342,9 +342,11 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         frames: m.frames.slice(),
         messageIndex: m.index,
         certificates: refs,
-        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated,
+        // A compressed list that could not be inflated (zstd) is unknown, never empty (RFC 8879).
+        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated && body.compressed?.error === undefined,
         truncated: body.truncated || m.truncated,
         decrypted: m.decrypted === true,
+        ...(body.compressed && { compressed: body.compressed }),
       });
     } else if (body.kind === 'certificate-request' && !certificateRequest) {
       certificateRequest = {

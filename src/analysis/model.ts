@@ -27,6 +27,8 @@ export interface CertificateMessageInfo {
   readonly empty: boolean;
   readonly truncated: boolean;
   readonly decrypted: boolean;
+  /** Sent as a CompressedCertificate (RFC 8879); `error` when its list could not be inflated. */
+  readonly compressed?: { readonly algorithm: number; readonly name: string; readonly error?: string };
 }
 
 export interface CaName {

@@ -8,3 +8,4 @@ export * from './services.js';
 export * from './stores.js';
 export * from './context.js';
 export * from './rules.js';
+export * from './rulebook.js';

@@ -40,6 +40,7 @@ import { boxTitle, boxForAddress, type ExpresswayBox, type ExpresswayContext } f
 import type { TlsLogEvent } from './logs.js';
 import { SERVICES, nameService, type PartyKind, type ServiceNaming } from './services.js';
 import { storeRoleText, type BoxStores, type StoreEntry, type StoreMatch } from './stores.js';
+import type { DomainRuleId } from './rulebook.js';
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
 
@@ -49,10 +50,10 @@ export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
  */
 export interface RuleFinding {
   readonly severity: FindingSeverity;
-  /** Rule id from DOMAIN.md (E1–E8, T1–T8, X1–X9) the finding rests on. */
-  readonly rule: string;
+  /** Rule id from DOMAIN.md (E1–E8, T1–T8, C1–C7, X1–X9) the finding rests on (rulebook.ts). */
+  readonly rule: DomainRuleId;
   /** Further rules the explanation also uses. */
-  readonly alsoRules?: readonly string[];
+  readonly alsoRules?: readonly DomainRuleId[];
   /** The TLS session (TCP stream id) it concerns; undefined for store- or capture-wide findings. */
   readonly session?: number;
   readonly frames: readonly number[];
@@ -125,7 +126,7 @@ export interface Need {
   readonly level: NeedLevel;
   /** Plain words: why it is (or is not) needed. */
   readonly because: string;
-  readonly rules: readonly string[];
+  readonly rules: readonly DomainRuleId[];
 }
 
 export type StoreCheck =
@@ -155,6 +156,10 @@ export interface PresentedAssessment {
   /** The path against the verifying box's own trusted CA list, when the verifier is a known box. */
   readonly trust?: { readonly box: ExpresswayBox; readonly chain: ChainResult };
   readonly validity?: ValidityCheck;
+  /** The time validity is judged at: the timestamp of the frame that carried the certificate (C1). */
+  readonly validityAt?: Date;
+  /** That frame's clock is not believable (before 2000: a clock never set), so validity is not judged (C1). */
+  readonly clockImplausible?: Date;
   readonly kuNeed?: KeyUsageNeed;
   /** OpenSSL's verdict (Expressway's stack, X9, and the most common verifier). */
   readonly ok?: boolean;
@@ -257,16 +262,17 @@ function endLabel(endpoint: Endpoint, box: ExpresswayBox | undefined, peer: { na
   return { label: ep, short: ip };
 }
 
-/** A box whose store holds `leaf`, for boxes without addresses (recognised by certificate). */
+/**
+ * The box whose client or server store holds `leaf`, for an end whose address is no known box's
+ * (a box without addresses, another interface, a NAT, a cluster peer): a certificate in ANY store of
+ * a box identifies it, the store the role calls for first (X1); which store it was is judged after.
+ */
 function boxByCertificate(ctx: ExpresswayContext, leaf: CertInfo | undefined, role: Role): ExpresswayBox | undefined {
   if (!leaf) return undefined;
   const store = role === 'client' ? 'client' : 'server';
-  for (const m of ctx.stores.match(leaf)) {
-    if (m.bytesDiffer || m.entry.role !== store) continue;
-    const box = ctx.boxes.find((b) => b.id === m.entry.box);
-    if (box && box.addresses.length === 0) return box;
-  }
-  return undefined;
+  const hits = ctx.stores.match(leaf).filter((m) => !m.bytesDiffer && m.entry.role !== 'ca');
+  const m = hits.find((x) => x.entry.role === store) ?? hits[0];
+  return m ? ctx.boxes.find((b) => b.id === m.entry.box) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,15 +372,15 @@ function storeCheck(end: EndAssessment, matches: readonly StoreMatch[]): StoreCh
   return { kind: 'not-in-store', expected, box: end.box };
 }
 
-function chainKey(leaf: CertInfo, presented: readonly CertInfo[], trustKey: string): string {
-  return `${leaf.sha256}|${presented.map((c) => c.sha256).join(',')}|${trustKey}`;
+function chainKey(leaf: CertInfo, presented: readonly CertInfo[], trustKey: string, otherSide: readonly CertInfo[]): string {
+  return `${leaf.sha256}|${presented.map((c) => c.sha256).join(',')}|${trustKey}|${otherSide.map((c) => c.sha256).join(',')}`;
 }
 
-function cachedChain(cache: RuleCache, leaf: CertInfo, presented: readonly CertInfo[], trusted: readonly CertInfo[], trustKey: string): ChainResult {
-  const k = chainKey(leaf, presented, trustKey);
+function cachedChain(cache: RuleCache, leaf: CertInfo, presented: readonly CertInfo[], trusted: readonly CertInfo[], trustKey: string, otherSide: readonly CertInfo[] = []): ChainResult {
+  const k = chainKey(leaf, presented, trustKey, otherSide);
   let r = cache.chains.get(k);
   if (!r) {
-    r = buildChain(leaf, { presented, trusted });
+    r = buildChain(leaf, { presented, trusted, otherSide });
     cache.chains.set(k, r);
   }
   return r;
@@ -400,6 +406,7 @@ function assessPresented(
   need: Need,
   kuNeed: KeyUsageNeed | undefined,
   at: Date | undefined,
+  otherSide: readonly CertInfo[] = [],
 ): PresentedAssessment {
   const certs = msg.certificates.map((r) => a.pool.get(r.id)!).filter((c): c is CertInfo => c !== undefined);
   const leaf = certs[0];
@@ -409,14 +416,16 @@ function assessPresented(
   const boxes = { ...(end.box ? { presenter: end.box.id } : {}), ...(verifier.box ? { verifier: verifier.box.id } : {}) };
   if (!leaf || leaf.error) return { from: end.role, message: msg, certs, ...(leaf ? { leaf } : {}), matches, certMatches, boxes, store, need };
   const presented = certs.slice(1);
-  const chain = cachedChain(cache, leaf, presented, ctx.stores.trusted(), 'all');
+  const chain = cachedChain(cache, leaf, presented, ctx.stores.trusted(), 'all', otherSide);
   const trustStore = verifier.box ? ctx.stores.stores(verifier.box.id) : undefined;
   const trust =
     verifier.box && trustStore && trustStore.ca.length > 0
       ? { box: verifier.box, chain: cachedChain(cache, leaf, presented, ctx.stores.trusted(verifier.box.id), `box:${verifier.box.id}`) }
       : undefined;
   const purpose = cachedPurpose(cache, chain.chain, end.role === 'client' ? 'sslClient' : 'sslServer', kuNeed);
-  const validity = at ? checkValidity(leaf, at) : undefined;
+  // C1: a frame stamped before 2000 comes from a clock that was never set: no verdict on validity.
+  const implausible = at !== undefined && at.getTime() < PLAUSIBLE_CLOCK_FROM;
+  const validity = at && !implausible ? checkValidity(leaf, at) : undefined;
   return {
     from: end.role,
     message: msg,
@@ -430,7 +439,8 @@ function assessPresented(
     purpose,
     chain,
     ...(trust ? { trust } : {}),
-    ...(validity ? { validity } : {}),
+    ...(validity ? { validity, validityAt: at! } : {}),
+    ...(implausible ? { clockImplausible: at } : {}),
     ...(kuNeed ? { kuNeed } : {}),
     ok: purpose.verdicts.openssl.ok,
   };
@@ -440,6 +450,8 @@ function assessPresented(
 // Fixes (X7 and the document's conditions).
 
 function clientFix(p: PresentedAssessment, end: EndAssessment, server: EndAssessment, service: ServiceNaming): string {
+  // X1: the box sent its server store as TLS client; what its client store holds decides the fix.
+  if (p.store?.kind === 'other-store') return otherStoreFix(p, end);
   const who = end.box ? `${boxTitle(end.box)}'s client store` : "the client's certificate";
   // The E5 wording only when the CA is the sole obstacle (the leaf itself has clientAuth).
   const fails = p.purpose?.verdicts.openssl.reasons.filter((r) => r.fails) ?? [];
@@ -464,10 +476,57 @@ function trustFix(p: PresentedAssessment | undefined, presenter: EndAssessment, 
   return `${verifier.short} must trust ${ca ?? "the presented certificate's CA"}: add it to ${verifier.box ? `${boxTitle(verifier.box)}'s trusted CA list` : "the peer's trusted CA list"}; or ${presenter.box ? `give ${boxTitle(presenter.box)}` : 'give the sender'} a certificate that chains to a CA the peer trusts (for a client certificate that CA must still allow clientAuth, which public CAs stop offering in 2026).`;
 }
 
+/**
+ * The fix for a rejected chain, from what its check found: EKU (clientFix/serverFix), a Key Usage
+ * or Netscape cert type of the leaf or of a CA (E7, E8), or nothing wrong with its purpose.
+ */
+function rejectionFix(p: PresentedAssessment, end: EndAssessment, verifier: EndAssessment, service: ServiceNaming): string | undefined {
+  const fails = p.purpose?.verdicts.openssl.reasons.filter((r) => r.fails) ?? [];
+  if (p.store.kind === 'other-store') return otherStoreFix(p, end);
+  if (fails.some((r) => r.rule === 'E2' || r.rule === 'E3' || r.rule === 'E5')) return p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
+  const ku = fails.find((r) => r.rule === 'E7' || r.rule === 'E8');
+  if (ku) return kuFix(p, ku.certIndex);
+  return undefined;
+}
+
+/** E7/E8: a Key Usage (or Netscape cert type) problem, on the leaf or on the CA that has it. */
+function kuFix(p: PresentedAssessment, certIndex: number): string {
+  const what = p.from === 'client' ? 'client certificate' : 'server certificate';
+  if (certIndex > 0) {
+    const ca = p.chain?.chain[certIndex];
+    return `Issue the ${what} under a CA whose certificate allows signing certificates (Key Usage keyCertSign, and the SSL CA bit if it has a Netscape cert type): ${ca ? certName(ca) : 'a CA above the leaf'} does not (E7).`;
+  }
+  return `Issue the ${what} with a Key Usage that allows this use (${p.kuNeed ?? (p.from === 'client' ? 'digitalSignature' : 'digitalSignature or keyEncipherment')}), and without a Netscape cert type that lacks the SSL ${p.from} bit (E7, E8).`;
+}
+
 function serverFix(end: EndAssessment): string {
   return end.box
     ? `Put a certificate with serverAuth (and a Key Usage the suite needs) in ${boxTitle(end.box)}'s server store (X1).`
     : 'The server needs a certificate with serverAuth and a Key Usage the negotiated suite allows.';
+}
+
+// ---------------------------------------------------------------------------------------------
+// X1: the wrong store presented.
+
+/** What presenting the other store means for the peer, from the certificates at hand. */
+function otherStoreMeaning(p: PresentedAssessment, end: EndAssessment): string {
+  const leaf = p.leaf;
+  const rightList = p.from === 'client' ? end.box?.stores?.client : end.box?.stores?.server;
+  const right = rightList?.[0]?.cert;
+  const lacks = leaf && !leaf.error && leaf.eku?.present === true && (p.from === 'client' ? !leaf.eku.clientAuth : !leaf.eku.serverAuth) && !leaf.eku.anyExtendedKeyUsage;
+  const peer = p.from === 'client' ? 'a server that checks clientAuth refuses it (E2, X7)' : 'a client refuses it (E2, E6)';
+  return [
+    `So the peer got the ${p.from === 'client' ? 'server' : 'client'} certificate where a ${p.from} certificate belongs${lacks ? `: it has ${ekuText(leaf!)}, so ${peer}` : ''}.`,
+    right && !right.error ? `The ${p.from} store holds ${certSummary(right)}, which the box did not present.` : '',
+    'A box presents the other store when it runs a release before x15.5 (one certificate for both roles; in a cluster, a peer not yet upgraded) or when the bundle was taken at another time than the capture.',
+  ]
+    .filter((x) => x)
+    .join(' ');
+}
+
+function otherStoreFix(p: PresentedAssessment, end: EndAssessment): string {
+  const box = end.box ? boxTitle(end.box) : 'the box';
+  return `Make ${box} present its ${p.from} store as TLS ${p.from}: run x15.5 or later on it (on every cluster peer), with a certificate in the ${p.from} store that has ${p.from === 'client' ? 'clientAuth' : 'serverAuth'}; and download the bundle right after capturing, so stores and capture agree.`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,14 +569,14 @@ function presentedFindings(
     });
   } else if (st.kind === 'other-store') {
     out.push({
-      severity: 'warning',
+      severity: 'error',
       rule: 'X1',
       session: sid,
       frames,
       code: 'store-mismatch',
       title: `${who} presented its ${storeRoleText(st.entry.role)} certificate as TLS ${p.from}; the store rule says ${st.expected} store`,
-      detail: `As TLS ${p.from}, Expressway presents the ${st.expected}-store certificate (X1), but the certificate in frame ${p.message.frame} is in ${st.entry.file} only. The bundle may be older or newer than the capture, or the box runs a release before x15.5 (one certificate for both roles).`,
-      fix: 'Check that the bundle was downloaded at the time of the capture and that the box runs x15.5 or later.',
+      detail: `As TLS ${p.from}, Expressway x15.5 presents its ${st.expected}-store certificate (X1), but the certificate in frame ${p.message.frame} is the one in ${st.entry.file}, not in the ${st.expected} store. ${otherStoreMeaning(p, end)}`,
+      fix: otherStoreFix(p, end),
     });
   } else if (st.kind === 'not-in-store') {
     out.push({
@@ -544,7 +603,7 @@ function presentedFindings(
   const ekuFail = failing.find((r) => r.rule === 'E2' || r.rule === 'E3' || r.rule === 'E5');
   const kuFail = failing.find((r) => r.rule === 'E7' || r.rule === 'E8');
   const completed = outcome?.status === 'ok';
-  const fix = p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
+  const fix = p.store.kind === 'other-store' ? otherStoreFix(p, end) : p.from === 'client' ? clientFix(p, end, verifier, service) : serverFix(end);
   const sevFor = (level: NeedLevel): FindingSeverity => {
     if (outcome && outcome.status === 'failed' && outcome.rejected === p.from) return 'error';
     if (level === 'required') return completed ? 'warning' : 'error';
@@ -590,28 +649,43 @@ function presentedFindings(
     });
   }
   if (kuFail) {
+    // E7 on a CA (keyCertSign, Netscape SSL CA bit) is the CA's, never the leaf's.
+    const holder = kuFail.certIndex > 0 ? p.chain?.chain[kuFail.certIndex] : leaf;
     out.push({
       severity: sevFor(need.level === 'not-checked' ? 'if-checked' : need.level),
       rule: kuFail.rule,
       session: sid,
       frames,
-      code: kuFail.rule === 'E8' ? 'ku-suite-mismatch' : 'ku-not-allowed',
-      title: `The ${what}'s Key Usage does not allow its use here`,
-      detail: `${certName(leaf)}: ${kuFail.text}.`,
-      fix,
+      code: kuFail.certIndex > 0 ? 'ca-ku-not-allowed' : kuFail.rule === 'E8' ? 'ku-suite-mismatch' : 'ku-not-allowed',
+      title: kuFail.certIndex > 0 ? `A CA certificate above the ${what} does not allow signing certificates (Key Usage or Netscape cert type)` : `The ${what}'s Key Usage does not allow its use here`,
+      detail: `${holder ? certName(holder) : `CA certificate ${kuFail.certIndex}`}: ${kuFail.text}.`,
+      fix: kuFix(p, kuFail.certIndex),
     });
   }
-  // Validity at capture time.
-  if (p.validity && (p.validity.state === 'expired' || p.validity.state === 'not-yet-valid')) {
+  // Validity when the frame that carried it was captured (C1), never at the capture's first packet.
+  if (p.validity && p.validityAt && (p.validity.state === 'expired' || p.validity.state === 'not-yet-valid')) {
+    const when = p.validityAt.toISOString();
     out.push({
       severity: 'error',
-      rule: 'T4',
+      rule: 'C1',
+      alsoRules: ['T4'],
       session: sid,
       frames,
       code: p.validity.state === 'expired' ? 'cert-expired' : 'cert-not-yet-valid',
-      title: `The ${what} was ${p.validity.state === 'expired' ? 'expired' : 'not yet valid'} at the time of the capture`,
-      detail: `${certName(leaf)}: ${p.validity.text}. A verifier answers certificate_expired (45) or bad_certificate (42).`,
-      fix: `Renew the certificate${end.box ? ` in ${boxTitle(end.box)}'s ${p.from}-store` : ''}.`,
+      title: `The ${what} was ${p.validity.state === 'expired' ? 'expired' : 'not yet valid'} when frame ${p.message.frame} was captured`,
+      detail: `${certName(leaf)}: ${p.validity.text}, and frame ${p.message.frame}, which carried it, is stamped ${when} (C1). A verifier answers certificate_expired (45) or bad_certificate (42). If the capturing machine's clock was wrong, this is not a certificate fault: check the capture's timestamps first.`,
+      fix: `Check the capture's clock; if it was right, renew the certificate${end.box ? ` in ${boxTitle(end.box)}'s ${p.from} store` : ''}.`,
+    });
+  } else if (p.clockImplausible) {
+    out.push({
+      severity: 'info',
+      rule: 'C1',
+      session: sid,
+      frames,
+      code: 'cert-time-not-judged',
+      title: `Whether the ${what} was valid is not judged: frame ${p.message.frame} is stamped ${p.clockImplausible.toISOString().slice(0, 10)}`,
+      detail: `The frame that carried ${certName(leaf)} has a timestamp before 2000, from a clock that was not set; judging validity at it would blame the certificate for the capture's clock (C1). The certificate is valid from ${leaf.validity?.notBeforeIso ?? '?'} to ${leaf.validity?.notAfterIso ?? '?'}.`,
+      fix: 'Set the capturing machine\'s clock (NTP) before capturing, or correct the file\'s timestamps with editcap -t.',
     });
   }
   // Chain against the verifier's own trusted list.
@@ -631,7 +705,21 @@ function presentedFindings(
     } else if (t.status === 'signature-invalid') {
       out.push({ severity: 'error', rule: 'T5', session: sid, frames, code: 'chain-signature-invalid', title: `A signature in the ${what}'s chain does not verify`, detail: t.notes.join('; ') + '.' });
     }
-  } else if (p.chain && p.chain.status === 'missing-intermediate') {
+  }
+  const fromOther = p.chain?.links.find((l) => l.issuerSource === 'other-side');
+  if (fromOther && p.chain) {
+    const ca = p.chain.chain[fromOther.issuer]!;
+    out.push({
+      severity: 'info',
+      rule: 'E5',
+      session: sid,
+      frames,
+      code: 'issuer-presented-by-other-side',
+      title: `The ${what}'s issuer was not sent with it, but the other side presented it in this connection`,
+      detail: `${certName(ca)}, which issued ${certName(p.chain.chain[fromOther.child]!)}, is in the other side's Certificate message, not in frame ${p.message.frame}: the verifier must hold it itself. Its EKU was checked for the leaf (E5).`,
+    });
+  }
+  if (!p.trust && p.chain && p.chain.status === 'missing-intermediate') {
     out.push({
       severity: 'info',
       rule: 'E5',
@@ -737,6 +825,19 @@ function flightText(s: Session, last: TlsMessage, who: string): string {
 }
 
 
+/**
+ * A generic alert (42, 46) over a chain whose EKU and Key Usage pass this tool's own check (E1/E2,
+ * E5, E7, E8): purpose is ruled out, and the likely cause is trust.
+ */
+function purposeRuledOut(p: PresentedAssessment): string {
+  const leaf = p.leaf;
+  const eku = leaf?.eku?.present ? `has ${p.need.eku}` : 'has no EKU extension (any purpose, E1)';
+  const top = p.chain?.chain[p.chain.chain.length - 1];
+  const issuer = top && top !== leaf ? certName(top) : leaf?.issuer?.rfc4514;
+  const ku = leaf?.keyUsage ? 'a Key Usage that fits' : 'no Key Usage restriction';
+  return `The ${p.from} certificate ${eku} and ${ku}, and no CA above it restricts that, by this tool's check of the chain (E5, E7): purpose is ruled out. The likely cause is trust: the verifier does not know ${issuer ? `the issuer, ${issuer}` : 'its issuer'}.`;
+}
+
 /** T5: what an alert code tells about a rejected certificate, with the confidence the rules allow. */
 export function alertMeaning(desc: number, rejectedRole: Role | undefined): { text: string; purpose: 'strong' | 'possible' | 'no'; trust: boolean } {
   const whose = rejectedRole === 'client' ? 'the client certificate' : rejectedRole === 'server' ? 'the server certificate' : 'a certificate';
@@ -744,9 +845,13 @@ export function alertMeaning(desc: number, rejectedRole: Role | undefined): { te
     case 43:
       return { text: `Alert 43 (unsupported_certificate) points strongly at a purpose (EKU or Key Usage) failure of ${whose}: OpenSSL maps "unsupported certificate purpose" to it (T5)`, purpose: 'strong', trust: false };
     case 42:
-      return { text: `Alert 42 (bad_certificate) is generic; Go answers it on an EKU failure, so a missing EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
+      return rejectedRole === 'server'
+        ? { text: `Alert 42 (bad_certificate) is generic: a client sends it for any server certificate it cannot accept (an unknown issuer, a wrong purpose, a bad signature), T5`, purpose: 'possible', trust: false }
+        : { text: `Alert 42 (bad_certificate) is generic; Go answers it on an EKU failure, so a missing EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
     case 46:
-      return { text: `Alert 46 (certificate_unknown) is generic; Java answers it on an EKU failure ("Extended key usage does not permit use for TLS client authentication"), so EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
+      return rejectedRole === 'server'
+        ? { text: `Alert 46 (certificate_unknown) is generic: a client (Java above all) sends it for any server certificate it cannot accept, most often one whose issuer it does not trust (T5)`, purpose: 'possible', trust: false }
+        : { text: `Alert 46 (certificate_unknown) is generic; Java answers it on an EKU failure ("Extended key usage does not permit use for TLS client authentication"), so EKU is possible but not shown (T5)`, purpose: 'possible', trust: false };
     case 48:
       return { text: `Alert 48 (unknown_ca) is about trust: the verifier could not build a chain to a CA it trusts. It is not an EKU failure (T5)`, purpose: 'no', trust: true };
     case 45:
@@ -811,7 +916,10 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
       const fatal = al.level === 2;
       // T6: direction and position decide whose certificate was refused.
       let rejected: Role | undefined;
-      if (al.by === 'server' && clientCertMsg && (after === undefined || after.index >= clientCertMsg.messageIndex)) rejected = 'client';
+      // T3: an empty client Certificate sent nothing to reject; the server refused for want of one.
+      const noneSent = al.by === 'server' && clientCertMsg !== undefined && clientCertMsg.empty && (after === undefined || after.index >= clientCertMsg.messageIndex);
+      if (noneSent) rejected = undefined;
+      else if (al.by === 'server' && clientCertMsg && (after === undefined || after.index >= clientCertMsg.messageIndex)) rejected = 'client';
       else if (al.by === 'client' && presentedServer && !clientCertMsg) rejected = 'server';
       else if (al.by === 'client' && presentedServer && clientCertMsg === undefined) rejected = 'server';
       const meaning = desc !== undefined ? alertMeaning(desc, rejected) : undefined;
@@ -819,25 +927,32 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
       // A TLS 1.3 alert (or one after ChangeCipherSpec) read with the key log says so: observed, decrypted.
       const aText = alertText(desc, al.level);
       const aSaid = `${aText}${info?.decrypted ? ' (decrypted with the key log)' : ''}`;
-      if (rejected === 'client') {
+      if (noneSent) {
+        expl.push(
+          `${sName} (the TLS server) answered with a ${aSaid} in frame ${al.frame}, right after ${afterText}. ${cName}'s Certificate message was empty, so there was no client certificate to reject: the server refused the handshake because none came (T3${desc === 40 || desc === 116 ? ', T5' : ''}).`,
+        );
+      } else if (rejected === 'client') {
         expl.push(`${sName} (the TLS server) answered with a ${aSaid} in frame ${al.frame}, right after ${afterText}: the server rejected the client certificate (T6).`);
       } else if (rejected === 'server') {
         expl.push(`${cName} (the TLS client) sent a ${aSaid} in frame ${al.frame}, after ${afterText}: the client rejected the server certificate (T6).`);
       } else {
         expl.push(`${byName} sent a ${aSaid} in frame ${al.frame}, after ${afterText}.`);
       }
-      if (meaning) expl.push(meaning.text[0]!.toUpperCase() + meaning.text.slice(1) + '.');
+      if (meaning && !noneSent) expl.push(meaning.text[0]!.toUpperCase() + meaning.text.slice(1) + '.');
       const p = rejected === 'client' ? presentedClient : rejected === 'server' ? presentedServer : undefined;
       if (p && meaning) {
         if (meaning.purpose === 'strong' && p.ok === false) expl.push(`That is consistent with what the certificate lacks (see the EKU finding): the cause is the certificate's purpose.`);
         else if (meaning.purpose === 'strong' && p.ok === true)
           expl.push(`The EKU and Key Usage of the presented chain look right to the rules here, so the peer's own policy (or a CA EKU not visible in the capture) is the likely reason; the alert alone cannot say more.`);
         else if (meaning.purpose === 'possible' && p.ok === false) expl.push(`Given that the certificate lacks the EKU it needs, an EKU rejection is likely.`);
+        else if (meaning.purpose === 'possible' && p.ok === true) expl.push(purposeRuledOut(p));
         else if (meaning.trust && p.ok === true) expl.push(`The certificate has the EKU it needs, so EKU is not the cause.`);
+        const caKu = p.purpose?.verdicts.openssl.reasons.find((r) => r.fails && r.rule === 'E7' && r.certIndex > 0);
+        if (meaning.trust && caKu) expl.push(`A CA certificate in its chain cannot sign certificates (${caKu.text}, E7): OpenSSL treats such a CA as unusable, and a chain through it cannot be trusted.`);
       }
       return {
         status: fatal || desc === 0 ? (desc === 0 ? 'warning' : 'failed') : 'warning',
-        text: `${aText} from the TLS ${al.by === 'unknown' ? 'peer' : al.by}`,
+        text: `${aText} from the TLS ${al.by === 'unknown' ? 'peer' : al.by}${noneSent ? ': no client certificate was sent' : ''}`,
         frames: [al.frame],
         inferred: false,
         ...(info ? { alert: info } : {}),
@@ -861,6 +976,23 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
         ];
         if (p?.ok === false) expl.push(`Since that certificate lacks the EKU it needs (see the EKU finding), EKU is the probable reason.`);
         return { status: 'failed', text: `the TLS ${sr.by} closed without an alert: likely rejection`, frames: [end.frame], inferred: true, rejected, explanation: expl };
+      }
+      // A FIN ends only its sender's direction (C5): records the peer sent after it show the
+      // connection went on (TLS 1.3 early data: the client's FIN, then the server's flight).
+      const finDir = end.by === 'client' ? s.clientDir : end.by === 'server' && s.clientDir !== undefined ? 1 - s.clientDir : undefined;
+      const later = o.kind === 'closed' && finDir !== undefined ? s.tls.messages.filter((m) => m.frame > end.frame && m.dir !== finDir) : [];
+      if (later.length > 0) {
+        const other = end.by === 'client' ? sName : cName;
+        const frames = [...new Set(later.map((m) => m.frame))];
+        return {
+          status: 'unknown',
+          text: `the TLS ${end.by} half-closed (FIN) and the TLS ${end.by === 'client' ? 'server' : 'client'} went on`,
+          frames: [end.frame, frames[0]!],
+          inferred: false,
+          explanation: [
+            `${by} closed its direction of the connection (FIN) in frame ${end.frame} after ${afterText}, but ${other} sent ${later.length} more record(s) after it (frame${frames.length > 1 ? 's' : ''} ${frames.slice(0, 6).join(', ')}${frames.length > 6 ? ', …' : ''}): a FIN ends only its sender's direction, so the handshake did not end there (C5).`,
+          ],
+        };
       }
       return {
         status: 'failed',
@@ -902,7 +1034,38 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
 const ALERT_RECORD_MAX = 40;
 const CERTIFICATE_RECORD_MIN = 600;
 
-function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessment, need: Need, cache: RuleCache): Tls13Inference {
+/**
+ * A TLS 1.3 handshake read with a key log: both Finished messages decrypted means it completed, as
+ * observed; what follows them says whether an alert (decrypted, or still encrypted) came after.
+ * Undefined when either Finished stayed encrypted or a fatal alert followed (the alert path tells that).
+ */
+function decryptedCompletion(s: Session): OutcomeAssessment | undefined {
+  if (!s.decrypted || s.clientDir === undefined) return undefined;
+  const fin = (client: boolean) => s.tls.messages.find((m) => m.kind === 'handshake' && m.type === HandshakeType.Finished && m.decrypted === true && (m.dir === s.clientDir) === client);
+  const cf = fin(true);
+  const sf = fin(false);
+  if (!cf || !sf) return undefined;
+  const last = Math.max(cf.index, sf.index);
+  const after = s.alerts.filter((al) => al.messageIndex > last);
+  if (after.some((al) => !al.encrypted && al.level === 2)) return undefined;
+  const enc = after.filter((al) => al.encrypted);
+  const warn = after.filter((al) => !al.encrypted);
+  const tail =
+    after.length === 0
+      ? 'and no alert followed under the application keys'
+      : enc.length > 0
+        ? `; ${enc.length} alert record(s) after it stayed encrypted (frame${enc.length > 1 ? 's' : ''} ${enc.map((al) => al.frame).join(', ')}): their codes are not in the key log's reach (C6)`
+        : `and only warning alerts followed (${[...new Set(warn.map((al) => alertDescriptionName(al.description ?? -1)))].join(', ')})`;
+  return {
+    status: 'ok',
+    text: 'handshake completed (Finished decrypted with the key log)',
+    frames: [sf.frame, cf.frame],
+    inferred: false,
+    explanation: [`Both sides sent their Finished, read with the key log (server frame ${sf.frame}, client frame ${cf.frame}): the handshake completed, ${tail}.`.replace(', ;', ';')],
+  };
+}
+
+function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessment, need: Need, cache: RuleCache, clientCertSeen = false): Tls13Inference {
   const cd = s.clientDir;
   const prot = s.tls.messages.filter((m): m is Extract<TlsMessage, { kind: 'application-data' | 'encrypted-handshake' | 'heartbeat' }> => m.kind === 'application-data' || m.kind === 'encrypted-handshake');
   const fromClient = prot.filter((m) => m.dir === cd);
@@ -927,10 +1090,16 @@ function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessmen
   if (serverBig && clientBig) verdict = 'completed';
   else if (lastFlight && !serverBig && serverAfter.length <= 1 && !clientBig && endedByServer) verdict = 'likely-rejected';
   else if (serverBig || clientBig) verdict = 'completed';
+  // A client that half-closed before the server's flight and sent nothing after it never sent its
+  // Finished: the server's records alone (early data answered) do not make a completed handshake.
+  const clientFin = s.connection.ends[cd ?? 0];
+  const firstServer = fromServer[0];
+  if (verdict === 'completed' && clientAfter.length === 0 && clientFin?.reason === 'fin' && firstServer && clientFin.frame < firstServer.frame) verdict = 'unknown';
   const clientCertificateLikely = (flight[0]?.length ?? 0) >= CERTIFICATE_RECORD_MIN && flight.length >= 3;
   let inferredClientCert: Tls13Inference['inferredClientCert'];
   const box = client.box;
-  const entry = box?.stores?.client[0];
+  // The store rule's inference only stands in for a client Certificate that was not seen.
+  const entry = clientCertSeen ? undefined : box?.stores?.client[0];
   if (entry && !entry.cert.error) {
     const chain = cachedChain(cache, entry.cert, [], ctx.stores.trusted(), 'all');
     inferredClientCert = { entry, purpose: cachedPurpose(cache, chain.chain, 'sslClient', 'digitalSignature'), need };
@@ -971,13 +1140,22 @@ function logMatches(s: Session, ctx: ExpresswayContext): LogMatch[] {
 // The session.
 
 export interface AssessOptions {
-  /** Time at which validity is judged: the capture's time, for reproducible reports. */
+  /** Time at which validity is judged, for tests; by default each certificate's own frame time (C1). */
   readonly at?: Date;
 }
 
 export function captureTime(a: Analysis): Date | undefined {
   const t = a.capture.firstTs;
   return t ? new Date(t.sec * 1000 + Math.floor(t.nsec / 1e6)) : undefined;
+}
+
+/** Timestamps before this come from a clock that was never set (1970) or set far back (C1). */
+const PLAUSIBLE_CLOCK_FROM = Date.UTC(2000, 0, 1);
+
+/** C1: the clock of the frame a message was reassembled in. */
+function messageTime(s: Session, index: number): Date | undefined {
+  const m = msgAt(s, index);
+  return m ? new Date(m.tsSec * 1000 + Math.floor(m.tsNsec / 1e6)) : undefined;
 }
 
 export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, cache: RuleCache, opts: AssessOptions = {}): SessionAssessment {
@@ -1044,7 +1222,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (s.tls.roleSource && s.tls.roleSource !== 'client-hello') {
     findings.push({
       severity: 'warning',
-      rule: 'T1',
+      rule: 'C2',
+      alsoRules: ['T1'],
       session: s.id,
       frames: shMsg ? [shMsg.frame] : [],
       code: 'roles-from-server-message',
@@ -1057,24 +1236,40 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   const requested = s.certificateRequest !== undefined || s.tls.certificateRequested;
   const cNeed = clientCertNeed(server, service, requested);
   const sKu = serverKuNeed(kx, tls13);
-  const at = opts.at ?? captureTime(a);
-  const presentedServer = serverMsg && serverMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, serverMsg, server, client, serverCertNeed(), sKu, at) : undefined;
+  // C1: validity is judged at the frame that carried each certificate (opts.at overrides, for tests).
+  const at = (m: CertificateMessageInfo) => opts.at ?? messageTime(s, m.messageIndex) ?? captureTime(a);
+  // What the other end presented in this connection: an issuer found there was seen, not missing.
+  const sent = (m: CertificateMessageInfo | undefined) => (m ? m.certificates.map((r) => a.pool.get(r.id)).filter((c): c is CertInfo => c !== undefined) : []);
+  const presentedServer =
+    serverMsg && serverMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, serverMsg, server, client, serverCertNeed(), sKu, at(serverMsg), sent(clientMsg)) : undefined;
   const presentedClient =
-    clientMsg && clientMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, clientMsg, client, server, cNeed, 'digitalSignature', at) : undefined;
+    clientMsg && clientMsg.certificates.length > 0 ? assessPresented(a, ctx, cache, clientMsg, client, server, cNeed, 'digitalSignature', at(clientMsg), sent(serverMsg)) : undefined;
 
   const outcome0 = assessOutcome(s, client, server, presentedClient, presentedServer);
   let outcome = outcome0;
   let t13: Tls13Inference | undefined;
-  if (s.tls.outcome.kind === 'tls13' || (tls13 && !s.decrypted && outcome0.status === 'unknown')) {
-    t13 = tls13Inference(s, ctx, client, cNeed, cache);
+  // With keys, completion is observed from the decrypted Finished messages (T7 does not apply).
+  const observed13 = tls13 && s.tls.outcome.kind === 'tls13' ? decryptedCompletion(s) : undefined;
+  if (observed13) {
+    outcome = observed13;
+  } else if (s.tls.outcome.kind === 'tls13' || (tls13 && !s.decrypted && outcome0.status === 'unknown')) {
+    t13 = tls13Inference(s, ctx, client, cNeed, cache, presentedClient !== undefined);
     const endF = s.tls.outcome.kind === 'tls13' && s.tls.outcome.end ? [s.tls.outcome.end.frame] : [];
+    // What a half-close told (a FIN, then the peer went on) stays in the story.
+    const halfClose = outcome0.status === 'unknown' && (s.tls.outcome.kind === 'closed' || s.tls.outcome.kind === 'reset') ? outcome0.explanation : [];
     if (t13.verdict === 'completed') {
+      const both = t13.serverAfter.some((r) => r.length > ALERT_RECORD_MAX) && t13.clientAfter.some((r) => r.length > ALERT_RECORD_MAX);
       outcome = {
         status: 'ok',
         text: 'completed, inferred from record sizes',
         frames: [...t13.serverAfter.slice(0, 1).map((r) => r.frame), ...t13.clientAfter.slice(0, 1).map((r) => r.frame)],
         inferred: true,
-        explanation: [`After the client's encrypted flight both sides sent records larger than an alert: the handshake most likely completed (inferred from record sizes, T7).`],
+        explanation: [
+          ...halfClose,
+          both
+            ? `After the client's encrypted flight both sides sent records larger than an alert: the handshake most likely completed (inferred from record sizes, T7).`
+            : `After the client's encrypted flight the ${t13.serverAfter.some((r) => r.length > ALERT_RECORD_MAX) ? 'server' : 'client'} sent records larger than an alert: the handshake most likely completed (inferred from record sizes, T7).`,
+        ],
       };
     } else if (t13.verdict === 'likely-rejected') {
       const last = t13.serverAfter[0];
@@ -1089,7 +1284,13 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
         ],
       };
     } else {
-      outcome = { ...outcome0, status: 'unknown', text: 'TLS 1.3: outcome not visible without keys', inferred: true, explanation: ['With TLS 1.3 the end of the handshake is encrypted; without a key log its outcome cannot be seen (T7).'] };
+      outcome = {
+        ...outcome0,
+        status: 'unknown',
+        text: 'TLS 1.3: outcome not visible without keys',
+        inferred: true,
+        explanation: [...halfClose, 'With TLS 1.3 the end of the handshake is encrypted; without a key log its outcome cannot be seen (T7).'],
+      };
     }
   }
 
@@ -1097,6 +1298,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   let clientCert: SessionAssessment['clientCert'];
   if (clientMsg?.truncated && clientMsg.certificates.length === 0) clientCert = 'truncated';
   else if (presentedClient) clientCert = 'sent';
+  else if (clientMsg?.compressed?.error) clientCert = 'not-visible';
   else if (s.clientCertificateEmpty) clientCert = 'empty';
   else if (tls13 && !s.decrypted) clientCert = 'not-visible';
   else if (requested) clientCert = 'requested-not-sent';
@@ -1105,20 +1307,26 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   // Findings: outcome first (the headline), then the certificates.
   if (outcome.status === 'failed') {
     const p = outcome.rejected === 'client' ? presentedClient : outcome.rejected === 'server' ? presentedServer : undefined;
-    const trust = outcome.alert?.description === 48 && !outcome.alert.encrypted;
-    const fix = trust
+    const desc = outcome.alert && !outcome.alert.encrypted ? outcome.alert.description : undefined;
+    // Trust when the alert says so (48), or when a generic alert stands over a chain whose purpose passes.
+    const trust = desc === 48 || (p?.ok === true && (desc === 42 || desc === 46));
+    // OpenSSL treats a CA whose Key Usage lacks keyCertSign as unusable and answers unknown_ca: the CA is the fix (E7).
+    const caKu = p?.purpose?.verdicts.openssl.reasons.find((r) => r.fails && r.rule === 'E7' && r.certIndex > 0);
+    const fix = caKu && p
+      ? kuFix(p, caKu.certIndex)
+      : trust
       ? p?.from === 'server'
         ? trustFix(p, server, client)
         : trustFix(p, client, server)
       : p
-        ? p.from === 'client'
-          ? clientFix(p, client, server, service)
-          : serverFix(server)
+        ? rejectionFix(p, p.from === 'client' ? client : server, p.from === 'client' ? server : client, service)
         : undefined;
     const inferredFix = !p && outcome.rejected === 'client' && t13?.inferredClientCert && !t13.inferredClientCert.purpose.verdicts.openssl.ok ? clientFix({ ...(presentedClient ?? ({} as PresentedAssessment)), purpose: t13.inferredClientCert.purpose } as PresentedAssessment, client, server, service) : undefined;
     const alert = outcome.alert;
-    const code =
-      s.tls.silentRejection !== undefined
+    const noneSent = !p && s.clientCertificateEmpty && outcome.alert?.from === 'server' && !outcome.alert.encrypted;
+    const code = noneSent
+      ? 'client-cert-missing'
+      : s.tls.silentRejection !== undefined
         ? 'silent-close'
         : t13 && outcome.inferred
           ? 'tls13-likely-rejected'
@@ -1127,9 +1335,28 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
             : outcome.rejected === 'server'
               ? 'server-cert-rejected'
               : 'handshake-failed';
-    const rule = s.tls.silentRejection ? 'T8' : t13 && outcome.inferred ? 'T7' : alert?.description === 48 ? 'T5' : alert?.encrypted ? 'T6' : outcome.rejected ? 'T6' : 'T4';
-    const also: string[] = [];
+    // Each failure cites the rule it rests on: T4 only where an alert code is read.
+    const closed = s.tls.outcome.kind === 'closed' || s.tls.outcome.kind === 'reset';
+    const rule: DomainRuleId = noneSent
+      ? 'T3'
+      : s.tls.silentRejection
+      ? 'T8'
+      : t13 && outcome.inferred
+        ? 'T7'
+        : alert?.description === 48 && !alert.encrypted
+          ? 'T5'
+          : alert?.encrypted
+            ? 'C6'
+            : outcome.rejected
+              ? 'T6'
+              : alert && alert.description !== undefined
+                ? 'T4'
+                : closed
+                  ? 'T8'
+                  : 'T6';
+    const also: DomainRuleId[] = [];
     if (alert && !alert.encrypted && alert.description !== undefined && rule !== 'T5') also.push('T5');
+    if (alert?.encrypted) also.push('T6');
     if (service.service?.id === 'uc-traversal' || service.service?.id === 'ssh-tunnels') also.push('X7');
     findings.push({
       severity: 'error',
@@ -1138,8 +1365,9 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
       session: s.id,
       frames: outcome.frames,
       code,
-      title:
-        outcome.rejected === 'client'
+      title: noneSent
+        ? `${server.short} refused the handshake: ${client.short} sent no client certificate${alert?.description !== undefined ? ` (${alertText(alert.description)})` : ''}`
+        : outcome.rejected === 'client'
           ? `${server.short} rejected ${client.short}'s client certificate${alert && !alert.encrypted && alert.description !== undefined ? ` (${alertText(alert.description)})` : outcome.inferred ? ' (inferred)' : ''}`
           : outcome.rejected === 'server'
             ? `${client.short} rejected ${server.short}'s server certificate${alert?.description !== undefined ? ` (${alertText(alert.description)})` : ''}`
@@ -1150,7 +1378,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   } else if (outcome.status === 'unknown' && s.tls.outcome.kind === 'capture-ended') {
     findings.push({
       severity: 'warning',
-      rule: 'T4',
+      rule: 'C4',
       session: s.id,
       frames: outcome.frames,
       code: 'capture-ended',
@@ -1161,7 +1389,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   } else if (s.tls.outcome.kind === 'no-handshake') {
     findings.push({
       severity: 'warning',
-      rule: 'T1',
+      rule: 'C2',
       session: s.id,
       frames: outcome.frames,
       code: 'no-handshake',
@@ -1215,7 +1443,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (clientCert === 'truncated' && clientMsg) {
     findings.push({
       severity: 'warning',
-      rule: 'T3',
+      rule: 'C3',
+      alsoRules: ['T3'],
       session: s.id,
       frames: [clientMsg.frame],
       code: 'client-certificate-incomplete',
@@ -1225,8 +1454,34 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     });
   }
 
-  // T7: TLS 1.3 without keys.
-  if (t13) {
+  // RFC 8879: a Certificate message compressed with an algorithm that cannot be read here.
+  for (const m of s.certificateMessages) {
+    if (!m.compressed?.error) continue;
+    findings.push({
+      severity: 'warning',
+      rule: 'T7',
+      session: s.id,
+      frames: [m.frame],
+      code: 'certificate-compressed-unreadable',
+      title: `The ${m.from}'s certificates (frame ${m.frame}) are compressed with ${m.compressed.name} and could not be read`,
+      detail: `${m.compressed.error[0]!.toUpperCase()}${m.compressed.error.slice(1)}. Nothing is said about the ${m.from} certificate's EKU or store: it was not seen.`,
+      fix: 'Capture from a client that does not offer compress_certificate with zstd (or one that offers zlib or brotli), or check the certificate on the sender.',
+    });
+  }
+  // T7: TLS 1.3 without keys, or what stayed encrypted although a key log was given.
+  if (t13 && s.decrypted) {
+    const left = s.tls.messages.filter((m) => m.kind === 'encrypted-handshake' || (m.kind === 'alert' && m.encrypted));
+    findings.push({
+      severity: 'info',
+      rule: 'T7',
+      session: s.id,
+      frames: left.slice(0, 8).map((m) => m.frame),
+      code: 'tls13-partly-encrypted',
+      title: 'TLS 1.3: the key log decrypted part of this session; the end of the handshake stayed encrypted',
+      detail: `What was decrypted is told above as observed. ${left.length} record(s) could not be decrypted (${left.length ? `frames ${[...new Set(left.map((m) => m.frame))].slice(0, 8).join(', ')}` : 'none'}): how the handshake ended is inferred from their sizes, not observed (T7).`,
+      fix: 'Give a key log with every secret of this session (CLIENT_TRAFFIC_SECRET_0 and SERVER_TRAFFIC_SECRET_0 as well as the handshake secrets), with --keylog.',
+    });
+  } else if (t13) {
     const inf = t13.inferredClientCert;
     const v = inf?.purpose;
     const detail = [
@@ -1268,7 +1523,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (conn.packets[0] === 0 || conn.packets[1] === 0) {
     findings.push({
       severity: 'warning',
-      rule: 'T6',
+      rule: 'C3',
+      alsoRules: ['T6'],
       session: s.id,
       frames: [conn.firstFrame],
       code: 'one-direction-only',
@@ -1280,7 +1536,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   if (s.tls.midStream[0] || s.tls.midStream[1]) {
     findings.push({
       severity: 'warning',
-      rule: 'T1',
+      rule: 'C2',
       session: s.id,
       frames: [conn.firstFrame],
       code: 'mid-stream',
@@ -1300,7 +1556,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     const trunc = an.code === 'truncated-message';
     findings.push({
       severity: 'warning',
-      rule: gap || trunc ? 'T3' : 'T4',
+      // A malformed alert record is about the alert list (T4); the rest is what the capture lost or garbled (C3).
+      rule: an.code === 'bad-alert' ? 'T4' : 'C3',
       session: s.id,
       frames: [an.frame],
       code: gap ? 'gap-in-handshake' : trunc ? 'truncated-message' : `tls-${an.code}`,
@@ -1380,7 +1637,7 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
   if (cap.truncatedFrames > 0) {
     out.push({
       severity: 'warning',
-      rule: 'T3',
+      rule: 'C3',
       frames: [],
       code: 'snaplen-truncated',
       title: `${cap.truncatedFrames} frame(s) were cut by the capture's snap length`,
@@ -1388,10 +1645,12 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       fix: 'Recapture with the full snap length (tcpdump -s 0).',
     });
   }
+  const clock = clockAdvice(cap.firstTs, cap.lastTs);
+  if (clock) out.push({ severity: 'info', rule: 'C1', frames: [], code: 'capture-clock', title: `${a.source}: ${clock.title}`, detail: `${clock.detail} Validity is judged at each certificate's own frame, never at the first packet (C1).`, fix: clock.fix });
   for (const p of cap.problems) {
     out.push({
       severity: p.severity === 'fatal' ? 'warning' : 'info',
-      rule: 'T4',
+      rule: p.severity === 'fatal' ? 'C4' : 'C3',
       frames: p.frame !== undefined ? [p.frame] : [],
       code: p.severity === 'fatal' ? 'capture-cut' : 'capture-problem',
       title: p.severity === 'fatal' ? `${a.source} ends early` : `${a.source}: a problem in the file`,
@@ -1403,7 +1662,7 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
   for (const n of statsNotes(a.stats)) {
     out.push({
       severity: n.serious ? 'warning' : 'info',
-      rule: 'T4',
+      rule: 'C3',
       frames: n.frame !== undefined ? [n.frame] : [],
       code: 'capture-not-decoded',
       title: `${a.source}: ${n.serious ? 'part of the capture was not analysed' : 'some packets were not decoded'}`,
@@ -1434,6 +1693,24 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
     }
   }
   return out;
+}
+
+type Ts = { readonly sec: number; readonly nsec: number } | undefined;
+
+/** C1: a capture whose clock jumps (1970, years apart, running backwards) is worth a word of advice. */
+export function clockAdvice(first: Ts, last: Ts): { title: string; detail: string; fix: string } | undefined {
+  if (!first || !last) return undefined;
+  const day = (t: { sec: number }) => new Date(t.sec * 1000).toISOString().slice(0, 10);
+  const from = PLAUSIBLE_CLOCK_FROM / 1000;
+  const fix = "Set the capturing machine's clock (NTP) before capturing; editcap -t shifts a file's timestamps when the offset is known.";
+  if (first.sec < from && last.sec < from)
+    return { title: `every frame is dated before 2000 (first ${day(first)})`, detail: 'The capturing clock was not set: times in this capture say nothing about when it was made, and certificate validity is not judged against them.', fix };
+  if (first.sec < from || last.sec < from)
+    return { title: `timestamps jump between ${day(first)} and ${day(last)}`, detail: 'Some frames come from a clock that was not set (before 2000) and others from a real one.', fix };
+  const span = last.sec - first.sec;
+  if (span < -60) return { title: `frames run backwards in time (first ${day(first)}, last ${day(last)})`, detail: `The last frame is stamped ${Math.round(-span / 60)} minute(s) before the first: the file was merged or the clock was set back while capturing.`, fix };
+  if (span > 365 * 86_400) return { title: `the frames are ${Math.round(span / (365.25 * 86_400))} year(s) apart (${day(first)} to ${day(last)})`, detail: 'Frames this far apart come from merged files or a clock that jumped while capturing.', fix };
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1547,7 +1824,7 @@ export function auditStores(box: ExpresswayBox, stores: BoxStores, now: Date, op
       if (val.state === 'expired' || val.state === 'not-yet-valid' || (val.daysToExpiry !== undefined && val.daysToExpiry < 30))
         out.push({
           severity: val.state === 'valid' ? 'warning' : 'error',
-          rule: 'T4',
+          rule: 'C1',
           frames: [],
           code: `${role}-store-expiry`,
           title: `${name}: the ${role}-store certificate ${val.state === 'expired' ? 'has expired' : val.state === 'not-yet-valid' ? 'is not valid yet' : `expires in ${val.daysToExpiry} days`}`,

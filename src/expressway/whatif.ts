@@ -14,6 +14,7 @@
 import { buildChain, evaluatePurpose, loadCertificates, OID, type CertInfo, type PurposeReason, type TlsPurpose } from '../x509/index.js';
 import type { Bundle } from './bundle.js';
 import { xapiValue, type OnOff } from './xconf.js';
+import type { DomainRuleId } from './rulebook.js';
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -436,7 +437,7 @@ export interface Reason {
   /** What this reason alone does to the service. */
   readonly effect: Outcome;
   readonly text: string;
-  readonly rules: readonly string[];
+  readonly rules: readonly DomainRuleId[];
   /** Works, but with a warning worth saying (certificate pop-ups). */
   readonly caveat?: boolean;
 }
@@ -455,7 +456,7 @@ export interface Prediction {
   /** Where the document or the rules are not certain. */
   readonly uncertain: readonly string[];
   readonly captures: readonly CaptureRef[];
-  readonly rules: readonly string[];
+  readonly rules: readonly DomainRuleId[];
   readonly fix?: string;
 }
 
@@ -464,7 +465,7 @@ export interface WhatIfResult {
   readonly input: WhatIfInput;
   readonly predictions: readonly Prediction[];
   /** Notes on the inputs (X2 copies, X3 refusals, missing certificates). */
-  readonly notes: readonly { readonly text: string; readonly rules: readonly string[] }[];
+  readonly notes: readonly { readonly text: string; readonly rules: readonly DomainRuleId[] }[];
   /** The far-end assumptions, in words. */
   readonly assumptions: readonly string[];
 }
@@ -509,7 +510,7 @@ function worst(reasons: readonly Reason[]): Outcome {
 interface PurposeCheck {
   readonly ok: boolean;
   readonly kind: 'ok' | 'leaf' | 'chain' | 'any-only' | 'other';
-  readonly rules: readonly string[];
+  readonly rules: readonly DomainRuleId[];
   readonly why: string;
   /** A CA's EKU is the only problem: Java (leaf only) probably accepts. */
   readonly chainOnly: boolean;
@@ -586,7 +587,7 @@ function clientLeg(
   cert: StoreCert | undefined,
   verifierName: string,
   checks: Tri,
-  checkRules: readonly string[],
+  checkRules: readonly DomainRuleId[],
   trust: Trust,
   opts: { x4Off?: boolean; onFailCases?: CaseKey[]; onChainCases?: CaseKey[]; okCases?: CaseKey[]; remoteCases?: boolean } = {},
 ): void {
@@ -850,8 +851,8 @@ export function predict(input: WhatIfInput): WhatIfResult {
   return { title: input.title ?? 'What if: your certificates', input, predictions, notes: inputNotes(input), assumptions: assumptions(input) };
 }
 
-function inputNotes(input: WhatIfInput): { text: string; rules: string[] }[] {
-  const notes: { text: string; rules: string[] }[] = [];
+function inputNotes(input: WhatIfInput): { text: string; rules: DomainRuleId[] }[] {
+  const notes: { text: string; rules: DomainRuleId[] }[] = [];
   for (const [id, box] of [['C', input.c], ['E', input.e]] as const) {
     const name = `Expressway-${id}`;
     if (box.client && !box.client.copiedFromServer && box.client.origin !== 'bundle') {

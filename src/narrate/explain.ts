@@ -171,7 +171,7 @@ function verdictSentence(p: PresentedAssessment, end: EndAssessment): string | u
     has = `It does not have ${need.eku}: its EKU is ${ekuText(leaf)} (E2).`;
   }
   const ku = failing.find((r) => r.rule === 'E7' || r.rule === 'E8');
-  const kuText = ku ? ` Its Key Usage does not fit either (${ku.rule}): ${ku.text}.` : '';
+  const kuText = ku ? (ku.certIndex > 0 ? ` A CA certificate above it does not allow signing certificates (${ku.rule}): ${ku.text}.` : ` Its Key Usage does not fit either (${ku.rule}): ${ku.text}.`) : '';
   void end;
   return `${neededClause} ${has}${kuText}`;
 }
@@ -197,8 +197,12 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   const out: Inline[][] = [];
   const ch = a.helloFrames.client;
   const sh = a.helloFrames.server;
-  const clientBasis = a.client.box && a.client.boxBasis === 'certificate' ? ` (${a.client.short} recognised by the certificate it presented: no address was known for it)` : '';
-  const serverBasis = a.server.box && a.server.boxBasis === 'certificate' ? ` (${a.server.short} recognised by the certificate it presented)` : '';
+  const byCert = (e: EndAssessment) =>
+    e.box && e.boxBasis === 'certificate'
+      ? ` (${e.short} recognised by the certificate it presented, which is in one of its stores: ${e.box.addresses.length ? `${e.endpoint.ip} is not among its known addresses` : 'no address was known for it'})`
+      : '';
+  const clientBasis = byCert(a.client);
+  const serverBasis = byCert(a.server);
   if (ch !== undefined) {
     out.push(byFrames(`${a.client.label} sent the ClientHello, so it was the TLS client; ${a.server.label} was the TLS server (T1)${clientBasis}${serverBasis}.`, [ch]));
   } else if (s.client) {
@@ -207,7 +211,7 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   // Service (ports are hints).
   const svc = a.service;
   if (svc.service) {
-    out.push(byFrames(`Service: ${svc.service.name} (from ${svc.basis.join(' and ')}: ports name a service, they do not prove it).`, ch !== undefined ? [ch] : []));
+    out.push(byFrames(`Service: ${svc.service.name} (from ${svc.basis.join(' and ')}: ports name a service, they do not prove it)${serviceCaveat(a)}.`, ch !== undefined ? [ch] : []));
   } else if (svc.candidates.length > 1) {
     out.push(byFrames(`Port ${a.server.endpoint.port} fits several services: ${svc.candidates.map((c) => c.name).join(', ')}; which one is not decided from ports.`, ch !== undefined ? [ch] : []));
   }
@@ -253,7 +257,9 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   if (t) {
     out.push(
       byFrames(
-        `In TLS 1.3 everything after the ServerHello is encrypted: whether a certificate was requested, which certificates were sent and any alert cannot be seen without keys (T7).`,
+        s.decrypted
+          ? `The key log did not decrypt the end of this TLS 1.3 handshake: how it ended is inferred from record sizes, not observed (T7).`
+          : `In TLS 1.3 everything after the ServerHello is encrypted: whether a certificate was requested, which certificates were sent and any alert cannot be seen without keys (T7).`,
         sh !== undefined ? [sh] : [],
       ),
     );
@@ -274,6 +280,15 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
         ),
       );
     }
+  }
+  // Readable alerts other than the one that ended the handshake (a warning before the ServerHello, a
+  // close_notify read with the key log): the ladder shows them, so the story tells them too.
+  for (const al of s.alerts) {
+    if (al.encrypted || a.outcome.alert?.messageIndex === al.messageIndex || a.outcome.frames.includes(al.frame)) continue;
+    const who = al.from === 'client' ? a.client.short : al.from === 'server' ? a.server.short : 'One side';
+    const when = sh !== undefined && al.frame < sh ? ' before the ServerHello' : '';
+    const code = al.description !== undefined ? `${al.level === 2 ? 'fatal' : al.level === 1 ? 'warning' : 'an'} alert ${al.description} ${alertDescriptionName(al.description)}` : 'an unreadable alert';
+    out.push(byFrames(`${who} sent a ${code}${al.decrypted ? ' (decrypted with the key log)' : ''} in frame ${al.frame}${when} (T4).`, [al.frame]));
   }
   // Outcome.
   for (const e of a.outcome.explanation) out.push(byFrames(e, a.outcome.frames));
@@ -365,6 +380,17 @@ function shortSerial(s: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Stories.
+
+/**
+ * The services table names rows by port; a row whose end must be an Expressway is a guess when no
+ * end of the session is a known box (any HTTPS server listens on 443).
+ */
+function serviceCaveat(a: SessionAssessment): string {
+  const d = a.service.service;
+  if (!d || a.client.box || a.server.box) return '';
+  const needsBox = d.clientParties.every((p) => p.startsWith('expressway')) || d.serverParties.every((p) => p.startsWith('expressway'));
+  return needsBox ? `; no Expressway is known in the inputs, so this is only the table's row for port ${a.server.endpoint.port}: any TLS service on that port fits as well` : '';
+}
 
 function headline(a: SessionAssessment): string {
   const svc = serviceName(a);
@@ -579,12 +605,25 @@ function storySeverity(o: StoryOutcome): Severity {
   return o === 'ok' ? 'ok' : o === 'failed' ? 'error' : o === 'warning' ? 'warning' : 'info';
 }
 
+/** A summary line's mark: the worse of the outcome's and the worst finding's (an ERROR finding is never shown as a warning). */
+function lineSeverity(st: SessionStory): Severity {
+  let sev = storySeverity(st.outcome);
+  for (const f of st.findings) if ((f.severity === 'error' || f.severity === 'warning') && SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[sev]) sev = f.severity;
+  return sev;
+}
+
+/** The word after the mark: the outcome's, or "ERROR" when an error finding stands over a handshake that did not fail. */
+function lineWord(st: SessionStory): string {
+  return st.outcome !== 'failed' && lineSeverity(st) === 'error' ? 'ERROR' : OUTCOME_WORD[st.outcome];
+}
+
 /** The one finding that says most: the first error, else the first warning, else the key ok fact. */
 function conclusion(e: SessionEntry): string {
   const fs = e.story.findings;
   const errors = fs.filter((f) => f.severity === 'error');
   // Prefer the certificate's reason over the bare rejection when both are errors.
-  const cause = errors.find((f) => /lacks|does not allow|restricts|expired|trusted CA list/.test(f.title));
+  // A broken store rule (X1) is the root of what the certificate then lacks.
+  const cause = errors.find((f) => f.code === 'store-mismatch') ?? errors.find((f) => /lacks|does not allow|restricts|expired|trusted CA list/.test(f.title));
   const top = errors.length > 1 && cause ? cause : (errors[0] ?? fs.find((f) => f.severity === 'warning'));
   if (top) return `${top.title} [${top.rule}]`;
   const ok = fs.find((f) => f.code === 'client-cert-has-clientauth') ?? fs.find((f) => f.code === 'server-cert-has-serverauth');
@@ -620,13 +659,13 @@ function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; re
   const s = this[SECTION_SOURCE];
   const alike = this[SECTION_ALIKE];
   const st = s.story;
-  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: storySeverity(st.outcome) }, ' ', { kind: 'strong', text: st.headline }] }];
+  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: lineSeverity(st) }, ' ', { kind: 'strong', text: st.headline }] }];
   if (alike.length) {
     const n = alike.length;
     b.push({
       kind: 'paragraph',
       content: [
-        `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike)}. Every frame number below is this session's.`,
+        `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike, s)}. Every frame number below is this session's.`,
       ],
     });
   }
@@ -685,7 +724,7 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
       const src = e.c.dedupe === false && e.c.analyses.length > 1 ? `[${a.source}] ` : '';
       const why = conclusion(s);
       const line = `${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `;
-      const what: Inline[] = [{ kind: 'severity', severity: storySeverity(s.story.outcome) }, ` ${line}`, { kind: 'strong', text: OUTCOME_WORD[s.story.outcome] }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
+      const what: Inline[] = [{ kind: 'severity', severity: lineSeverity(s.story) }, ` ${line}`, { kind: 'strong', text: lineWord(s.story) }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
       const key = alikeKey(s, what);
       const known = byKey.get(key);
       if (known) {
@@ -701,9 +740,13 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
   return out;
 }
 
-/** "#1 (frame 12), #2 (frame 30) … #399 (frame 9012)": the first ten and the last three when there are more. */
-function sessionList(list: readonly SessionEntry[]): string {
-  const one = (s: SessionEntry) => `#${s.a.session.id} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
+/**
+ * "#1 (frame 12), #2 (frame 30) … #399 (frame 9012)": the first ten and the last three when there
+ * are more. A session in another capture file than `lead`'s is named with its file: session ids and
+ * frame numbers belong to one file.
+ */
+function sessionList(list: readonly SessionEntry[], lead: Pick<SessionEntry, 'a'>): string {
+  const one = (s: SessionEntry) => `#${s.a.session.id}${s.a.source !== lead.a.source ? ` in ${s.a.source}` : ''} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
   if (list.length <= 13) return list.map(one).join(', ');
   return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
 }
@@ -718,7 +761,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
   const summaryRows: Inline[][][] = entries.flatMap((e) =>
     grouped.get(e)!.map((g) => {
       const more = g.alike.length;
-      const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike)}.`] : g.what;
+      const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike, g.lead)}.`] : g.what;
       const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.a.session.id}`, to: sessionAnchor(g.lead) }];
       return multi ? [[e.c.name], ref, what] : [ref, what];
     }),
@@ -727,7 +770,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     {
       kind: 'paragraph',
       content: [
-        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, X: Expressway).`,
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
       ],
     },
   ];

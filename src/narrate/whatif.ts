@@ -37,7 +37,7 @@ function finding(p: Prediction): Finding {
   const detail: string[] = p.reasons.map((r) => `${r.text}${r.rules.length ? ` [${r.rules.join(', ')}]` : ''}.`);
   if (p.uncertain.length) detail.push(`Uncertain: ${p.uncertain.join('; ')}.`);
   if (p.captures.length) detail.push(`See ${p.captures.map((c) => `captures/${c.folder} (${c.shows})`).join('; ')}.`);
-  const [rule, ...alsoRules] = p.rules.length ? p.rules : ['X1'];
+  const [rule, ...alsoRules] = p.rules.length ? p.rules : (['X1'] as const);
   return {
     severity: p.outcome === 'works' && p.reasons.some((r) => r.caveat) ? 'warning' : SEVERITY[p.outcome],
     rule: rule!,

@@ -4,6 +4,7 @@
  * capture bytes. A message shorter than its header says gives 'truncated', one whose inner
  * lengths contradict each other gives 'malformed'.
  */
+import { brotliDecompressSync, inflateSync } from 'node:zlib';
 import { ByteReader, decodeWith, err, ok, type Result } from '../bytes/index.js';
 import { readDistinguishedNames, readExtensions } from './extensions.js';
 import { field, shortHex } from './fields.js';
@@ -261,6 +262,62 @@ function decodeCertificate(bytes: Uint8Array, ctx: DecodeContext): Out<Certifica
   return { body: msg, fields: f ?? NO_FIELDS, warnings: [] };
 }
 
+const CERT_COMPRESSION: Record<number, string> = { 1: 'zlib', 2: 'brotli', 3: 'zstd' };
+
+/**
+ * CompressedCertificate (RFC 8879 §4): algorithm, uncompressed_length, the compressed Certificate
+ * message body. zlib and brotli are inflated with node:zlib, bounded by the declared length (which
+ * must fit the message limit); the result is decoded as the Certificate it stands for. zstd (and
+ * any other algorithm) is said plainly to be unreadable: the list is unknown, never "empty".
+ */
+function decodeCompressedCertificate(bytes: Uint8Array, ctx: DecodeContext): Out<CertificateMsg> {
+  const { r } = bodyReader(bytes);
+  const wf = ctx.fields !== false;
+  const algorithm = r.u16('algorithm');
+  const declared = r.u24('uncompressed_length');
+  const at = r.offset;
+  const data = r.vec24('compressed_certificate_message');
+  const compressed = data.bytes(data.remaining);
+  const name = CERT_COMPRESSION[algorithm] ?? `unknown(${algorithm})`;
+  const head = wf
+    ? [...headerFields(bytes), field('Algorithm', 4, 2, `${name} (${algorithm})`, algorithm), field('Uncompressed Length', 6, 3, String(declared)), field('Compressed Certificate Message', at, 3 + compressed.length, `${compressed.length} bytes`)]
+    : undefined;
+  const unreadable = (error: string): Out<CertificateMsg> => ({
+    body: { kind: 'certificate', tls13: true, certificates: [], omitted: 0, truncated: false, compressed: { algorithm, name, error } },
+    fields: head ?? NO_FIELDS,
+    warnings: [error],
+  });
+  if (declared > ctx.limits.maxMessageBytes) return unreadable(`the certificate list would be ${declared} bytes uncompressed, over the limit of ${ctx.limits.maxMessageBytes}`);
+  const plain = inflateCertificate(algorithm, compressed, declared);
+  if (typeof plain === 'string') return unreadable(plain);
+  // The inflated bytes are a Certificate message body (RFC 8879 §4): give it its handshake header.
+  const msg = new Uint8Array(4 + plain.length);
+  msg.set([HandshakeType.Certificate, plain.length >>> 16, (plain.length >>> 8) & 0xff, plain.length & 0xff]);
+  msg.set(plain, 4);
+  const inner = decodeCertificate(msg, { ...ctx, version: TLS13 });
+  return {
+    body: { ...inner.body, compressed: { algorithm, name } },
+    fields: head ? [...head, field(`Certificate (inflated with ${name})`, at + 3, compressed.length, `${inner.body.certificates.length} certificates`, undefined, [...inner.fields])] : NO_FIELDS,
+    warnings: inner.warnings,
+  };
+}
+
+/** The one place node:zlib (which throws on bad input) is called: bytes, or why there are none. */
+function inflateCertificate(algorithm: number, compressed: Uint8Array, declared: number): Uint8Array | string {
+  const opts = { maxOutputLength: Math.max(declared, 1) };
+  try {
+    let out: Uint8Array;
+    if (algorithm === 1) out = inflateSync(compressed, opts);
+    else if (algorithm === 2) out = brotliDecompressSync(compressed, opts);
+    else if (algorithm === 3) return 'the certificates are compressed with zstd (RFC 8879), which this tool cannot read: which certificates were sent is not known';
+    else return `the certificates are compressed with an unknown algorithm (${algorithm}): which certificates were sent is not known`;
+    if (out.length !== declared) return `the inflated certificate list is ${out.length} bytes, not the ${declared} the message declares`;
+    return out;
+  } catch (e) {
+    return `the compressed certificate list could not be inflated (${e instanceof Error ? e.message : String(e)})`;
+  }
+}
+
 /**
  * CertificateRequest. TLS 1.0/1.1 (RFC 4346 §7.4.4): certificate_types, certificate_authorities.
  * TLS 1.2 (RFC 5246 §7.4.4) adds supported_signature_algorithms between them. TLS 1.3 (RFC 8446
@@ -452,6 +509,8 @@ export function decodeHandshake(bytes: Uint8Array, ctx: DecodeContext): Result<D
         return decodeServerHello(bytes, wf);
       case HandshakeType.Certificate:
         return decodeCertificate(bytes, ctx);
+      case HandshakeType.CompressedCertificate:
+        return decodeCompressedCertificate(bytes, ctx);
       case HandshakeType.CertificateRequest:
         return decodeCertificateRequest(bytes, ctx);
       case HandshakeType.ServerKeyExchange:

@@ -51,6 +51,7 @@ export const HandshakeType = {
   CertificateStatus: 22,
   SupplementalData: 23,
   KeyUpdate: 24,
+  CompressedCertificate: 25,
   MessageHash: 254,
 } as const;
 
@@ -73,6 +74,7 @@ const HANDSHAKE_TYPES = new Map<number, string>([
   [22, 'CertificateStatus'],
   [23, 'SupplementalData'],
   [24, 'KeyUpdate'],
+  [25, 'CompressedCertificate'],
   [254, 'MessageHash'],
 ]);
 export const handshakeTypeName = (t: number): string => lookup(HANDSHAKE_TYPES, t);

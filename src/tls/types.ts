@@ -105,6 +105,8 @@ export interface CertificateMsg {
   readonly omitted: number;
   /** The message bytes stopped before the list did (message over `maxMessageBytes`, or cut). */
   readonly truncated: boolean;
+  /** RFC 8879: it came as a CompressedCertificate; `error` says why its list could not be read. */
+  readonly compressed?: { readonly algorithm: number; readonly name: string; readonly error?: string };
 }
 
 export interface CertificateRequestMsg {

@@ -94,7 +94,7 @@ export interface ChainLink {
   readonly matchedBy: 'name+keyid' | 'name';
   readonly signature: SignatureCheck;
   readonly signatureDetail?: string;
-  readonly issuerSource: 'presented' | 'trusted';
+  readonly issuerSource: 'presented' | 'trusted' | 'other-side';
 }
 
 export interface ChainResult {
@@ -114,6 +114,11 @@ export interface ChainCandidates {
   readonly presented?: readonly CertInfo[];
   /** The trusted CA store (ca_*.pem). */
   readonly trusted?: readonly CertInfo[];
+  /**
+   * Certificates the other end of the same connection presented: not sent with this chain, so
+   * not what its verifier was given, but an issuer found there was seen, and is said so.
+   */
+  readonly otherSide?: readonly CertInfo[];
 }
 
 export const MAX_CHAIN_LENGTH = 10;
@@ -168,9 +173,10 @@ export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLengt
     }
     const issuerDer = current.issuer.der;
     const aki = current.authorityKeyId?.keyIdentifier;
-    const pool: { cert: CertInfo; source: 'presented' | 'trusted' }[] = [
+    const pool: { cert: CertInfo; source: 'presented' | 'trusted' | 'other-side' }[] = [
       ...trusted.map((cert) => ({ cert, source: 'trusted' as const })),
       ...presented.filter((c) => !c.error).map((cert) => ({ cert, source: 'presented' as const })),
+      ...(candidates.otherSide ?? []).filter((c) => !c.error).map((cert) => ({ cert, source: 'other-side' as const })),
     ];
     const seenIds = new Set<string>();
     const byName = pool.filter(({ cert }) => {
@@ -212,6 +218,7 @@ export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLengt
       return finish('signature-invalid');
     }
     if (best.sig.result === 'unsupported') notes.push(`signature on ${label(current)} not checked: ${best.sig.detail ?? 'unsupported'}`);
+    if (best.source === 'other-side') notes.push(`the issuer of ${label(current)}, ${label(best.cert)}, was not sent with it, but the other side presented it in the same connection`);
     if (best.source === 'trusted' && isTrusted(best.cert) && !best.cert.isSelfIssued) {
       notes.push(`${label(best.cert)} is in the trusted store but is not self-signed; continuing to its issuer`);
     }
@@ -221,5 +228,5 @@ export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLengt
 
 /** Prefer a verifying signature, then a trusted certificate, then a self-signed one (it ends the path). */
 function score(c: { cert: CertInfo; source: string; sig: SignatureResult }): number {
-  return (c.sig.result === 'valid' ? 100 : c.sig.result === 'unsupported' ? 50 : 0) + (c.source === 'trusted' ? 10 : 0) + (c.cert.isSelfIssued ? 1 : 0);
+  return (c.sig.result === 'valid' ? 100 : c.sig.result === 'unsupported' ? 50 : 0) + (c.source === 'trusted' ? 10 : c.source === 'other-side' ? -5 : 0) + (c.cert.isSelfIssued ? 1 : 0);
 }

@@ -116,7 +116,8 @@ function leafKuProblem(c: CertInfo, purpose: TlsPurpose): string | undefined {
 function nsProblem(c: CertInfo, index: number, purpose: TlsPurpose): string | undefined {
   if (!c.netscapeCertType) return undefined;
   const t = c.netscapeCertType.types;
-  if (index > 0) return t.includes('sslCA') ? undefined : `Netscape cert type (${t.join(', ') || 'empty'}) lacks the SSL CA bit`;
+  // OpenSSL's check_ssl_ca looks at the SSL CA bit only for a CA without basicConstraints CA:TRUE.
+  if (index > 0) return t.includes('sslCA') || c.basicConstraints?.cA ? undefined : `Netscape cert type (${t.join(', ') || 'empty'}) lacks the SSL CA bit`;
   const bit = purpose === 'sslClient' ? 'sslClient' : 'sslServer';
   return t.includes(bit) ? undefined : `Netscape cert type (${t.join(', ') || 'empty'}) lacks the SSL ${purpose === 'sslClient' ? 'client' : 'server'} bit`;
 }

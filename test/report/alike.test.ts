@@ -3,7 +3,14 @@
  * reports tell it once, with the list of the sessions that went the same way; JSON and CSV keep
  * every session.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../src/analysis/index.js';
+import { CertPool } from '../../src/x509/index.js';
+import { buildContext } from '../../src/expressway/index.js';
+import { explain } from '../../src/narrate/explain.js';
+import { renderText } from '../../src/report/text.js';
+import { repoRoot } from '../helpers/corpus.js';
 import { alertRecord, cli, clientHelloWith, handshakeRecords, serverHello12, serverHelloDone, sniExtension, tempDir, tlsCaptureMany, type Step } from '../hostile/lib.js';
 
 const retry = (alert: number, sni = 'vcs.example.com'): Step[] => [
@@ -53,5 +60,19 @@ describe('sessions alike', () => {
     } finally {
       temp.cleanup();
     }
+  });
+});
+
+describe('sessions alike across the capture files of one case', () => {
+  it('a session alike in another file is named with its file: ids and frames belong to one file', async () => {
+    // Two tcpdump runs of one client retrying one OpenSSL server (test/fixtures/alike/make.sh), read
+    // as one case whose captures are compared (as the two boxes' captures of a bundle are).
+    const dir = join(repoRoot, 'test', 'fixtures', 'alike');
+    const pool = new CertPool();
+    const analyses = [await analyzeCapture(join(dir, 'a.pcap'), { pool }), await analyzeCapture(join(dir, 'b.pcap'), { pool })];
+    const e = explain([{ name: 'alike', inputs: ['a.pcap', 'b.pcap'], analyses, context: buildContext({ bundles: [] }), notes: [], dedupe: true }]);
+    const flat = renderText(e.doc, { color: false, width: 200 }).replace(/\s+/g, ' ');
+    expect(flat).toMatch(/The same in 1 more session: #0 in b\.pcap \(frame 4\)\./);
+    expect(flat).toMatch(/1 more session went the same way .* not told again: #0 in b\.pcap \(frame 4\)\. Every frame number below is this session's\./);
   });
 });

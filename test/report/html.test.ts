@@ -5,6 +5,8 @@
  * captures (ladder with the alert, certificate details, CertificateRequest, --redact, several cases,
  * sessions alike). test/report/html-browser.test.ts loads the same pages in Chromium.
  */
+// A hostile rule id on purpose: the type admits only DOMAIN.md's ids, the renderer must cope with any string.
+import type { DomainRuleId } from '../../src/expressway/index.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/report.js';
@@ -56,7 +58,7 @@ describe('escaping', () => {
           { kind: 'list', items: [[s], [{ kind: 'code', text: s }]] },
           { kind: 'kv', pairs: [[s, [s]]] },
           { kind: 'table', columns: [s, 'b'], rows: [[[s], [{ kind: 'strong', text: s }]]], details: { column: 0, rows: [[[s, [s]]]] } },
-          { kind: 'findings', findings: [{ severity: 'error', rule: `T5${HTML_HOSTILE.img}`, alsoRules: [s], code: 'hostile', frames: [4], title: s, detail: s, fix: s, session: 1 }] },
+          { kind: 'findings', findings: [{ severity: 'error', rule: `T5${HTML_HOSTILE.img}` as DomainRuleId, alsoRules: [s as DomainRuleId], code: 'hostile', frames: [4], title: s, detail: s, fix: s, session: 1 }] },
           { kind: 'ladder', left: s, right: s, steps: [{ from: 'left', label: s, frame: 5, note: s, tone: 'bad' }, { from: 'right', label: s, frame: 6, note: s, rejected: true }] },
           { kind: 'code', text: `${s}\n${s}` },
           { kind: 'fold', summary: [s], blocks: [{ kind: 'paragraph', content: [s] }] },

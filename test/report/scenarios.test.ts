@@ -25,6 +25,7 @@ const NAMES = [
   '10-eku-chaining',
   '11-silent-close',
   '12-tls13-uc-traversal-keylog',
+  '13-store-rule-other-store',
   'variants',
 ].filter((n) => existsSync(join(capturesDir, n)));
 
@@ -209,6 +210,29 @@ describe('scenario stories', () => {
     says(st, /would present its client-store certificate .*03a1c47e5b92d6f0e81c2b4d6a8f0e1c7b39.*inferred, not observed/);
     expect(finding(st, 'tls13-not-observed')?.rule).toBe('T7');
     expect(finding(st, 'tls13-likely-rejected')?.severity).toBe('error');
+  });
+
+  it('13: a box is recognised by any of its stores; its server store presented as TLS client is an X1 error, in TLS 1.2 and 1.3 alike', () => {
+    const e = r['13-store-rule-other-store']!;
+    expect(e.stories.length).toBe(3);
+    const [ok, t12, t13] = e.stories;
+    expect(ok!.outcome).toBe('ok');
+    expect(ok!.findings.some((f) => f.code === 'store-as-expected' && /vcs8c presented its client-store certificate/.test(f.title))).toBe(true);
+    for (const [st, frame] of [[t12!, 38], [t13!, 57]] as const) {
+      expect(st.outcome).toBe('failed');
+      says(st, /Expressway-C vcs8c \(10\.106\.80\.17:\d+\) sent the ClientHello.*recognised by the certificate it presented, which is in one of its stores: 10\.106\.80\.17 is not among its known addresses/);
+      says(st, /That certificate is in Expressway-C vcs8c's server store \(server_vcs8c_[^)]*\), not its client store, which the store rule says a TLS client presents \(X1\)/, frame);
+      const x1 = finding(st, 'store-mismatch')!;
+      expect(x1.severity).toBe('error');
+      expect(x1.rule).toBe('X1');
+      expect(x1.detail).toMatch(/it has serverAuth only, so a server that checks clientAuth refuses it/);
+      expect(x1.detail).toMatch(/The client store holds .*46df76aa0000000031.*which the box did not present/);
+      expect(x1.fix).toMatch(/present its client store as TLS client: run x15\.5 or later/);
+      expect(finding(st, 'client-cert-rejected')?.fix).toBe(x1.fix);
+    }
+    says(t13!, /fatal alert 43 unsupported_certificate \(decrypted with the key log\)/);
+    const line = JSON.stringify(e.doc.blocks[0]);
+    expect(line).toMatch(/presented its server store certificate as TLS client; the store rule says client store \[X1\]/);
   });
 
   it('variants: every format gives the story of 01; the cut capture says the client Certificate is incomplete and guesses no serial', () => {

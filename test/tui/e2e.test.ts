@@ -147,11 +147,11 @@ describeWith(['tmux'], 'ekuscope view in tmux', () => {
     expect(text).toMatch(/Expressway-C vcs8c \(10\.106\.80\.16:25731\) sent the ClientHello, so it was the TLS client/);
     expect(text).toMatch(/clientAuth/);
     expect(text).toMatch(/alert 43/);
-    expect(text).toMatch(/ERROR \[[ETX]\d/);
+    expect(text).toMatch(/ERROR \[[ETCX]\d/);
 
     // n: the session's first finding, named in the status line.
     t.keys('g', 'n');
-    s = await t.waitFor(/^finding \d+ of \d+: [ETX]\d/m);
+    s = await t.waitFor(/^finding \d+ of \d+: [ETCX]\d/m);
 
     // No colour anywhere; selection and focus still visible (inverse video, heavy frame).
     const raw = t.screen(true);
