@@ -26,6 +26,8 @@ import {
 } from '../tls/index.js';
 import {
   buildChain,
+  MAX_CHAIN_LENGTH,
+  SignatureMemo,
   checkValidity,
   evaluatePurpose,
   verdictSummary,
@@ -223,6 +225,7 @@ export class RuleCache {
   readonly chains = new Map<string, ChainResult>();
   readonly purposes = new Map<string, PurposeVerdict>();
   readonly services = new Map<string, ServiceNaming>();
+  readonly signatures = new SignatureMemo();
 }
 
 /**
@@ -380,7 +383,7 @@ function cachedChain(cache: RuleCache, leaf: CertInfo, presented: readonly CertI
   const k = chainKey(leaf, presented, trustKey, otherSide);
   let r = cache.chains.get(k);
   if (!r) {
-    r = buildChain(leaf, { presented, trusted, otherSide });
+    r = buildChain(leaf, { presented, trusted, otherSide }, MAX_CHAIN_LENGTH, cache.signatures);
     cache.chains.set(k, r);
   }
   return r;

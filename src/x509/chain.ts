@@ -20,19 +20,49 @@ export interface SignatureResult {
   readonly detail?: string;
 }
 
-/** Verifies `child`'s signature with `issuer`'s public key. Never throws. */
-export function verifySignature(child: CertInfo, issuer: CertInfo): SignatureResult {
+/**
+ * What a run of chain building has verified, held by its caller (a report's rule cache): each
+ * issuer's key loaded once (loading an RSA key costs more than verifying with it), and each
+ * (certificate, issuer) pair verified once, however many sessions present it.
+ */
+export class SignatureMemo {
+  readonly keys = new Map<string, KeyObject | null>();
+  readonly results = new Map<string, SignatureResult>();
+}
+
+/** Verifies `child`'s signature with `issuer`'s public key, once per pair with a memo. Never throws. */
+export function verifySignature(child: CertInfo, issuer: CertInfo, memo?: SignatureMemo): SignatureResult {
+  if (!memo) return verifyOnce(child, issuer, undefined);
+  const k = child.sha256 + issuer.sha256;
+  let r = memo.results.get(k);
+  if (r === undefined) {
+    r = verifyOnce(child, issuer, memo);
+    memo.results.set(k, r);
+  }
+  return r;
+}
+
+function issuerKey(issuer: CertInfo, spki: Uint8Array, memo: SignatureMemo | undefined): KeyObject | null {
+  let key = memo?.keys.get(issuer.sha256);
+  if (key === undefined) {
+    try {
+      key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    } catch {
+      key = null;
+    }
+    memo?.keys.set(issuer.sha256, key);
+  }
+  return key;
+}
+
+function verifyOnce(child: CertInfo, issuer: CertInfo, memo: SignatureMemo | undefined): SignatureResult {
   if (!child.tbs || !child.signature || !child.signatureAlgorithm || !issuer.publicKey) {
     return { result: 'unsupported', detail: 'certificate not decoded' };
   }
   const alg = SIGNATURE_ALGORITHMS[child.signatureAlgorithm.oid];
   if (!alg || alg.family === 'unknown') return { result: 'unsupported', detail: `signature algorithm ${child.signatureAlgorithm.oid}` };
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: Buffer.from(issuer.publicKey.spki), format: 'der', type: 'spki' });
-  } catch {
-    return { result: 'unsupported', detail: `issuer key (${issuer.publicKey.algorithmName}) cannot be loaded` };
-  }
+  const key = issuerKey(issuer, issuer.publicKey.spki, memo);
+  if (key === null) return { result: 'unsupported', detail: `issuer key (${issuer.publicKey.algorithmName}) cannot be loaded` };
   try {
     const data = child.tbs;
     const sig = child.signature;
@@ -132,7 +162,7 @@ function sameKey(a: CertInfo, b: CertInfo): boolean {
 }
 
 /** Builds the path from `leaf` upward. Bounded by MAX_CHAIN_LENGTH and loop detection. Never throws. */
-export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLength = MAX_CHAIN_LENGTH): ChainResult {
+export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLength = MAX_CHAIN_LENGTH, memo?: SignatureMemo): ChainResult {
   const trusted = (candidates.trusted ?? []).filter((c) => !c.error);
   // The leaf stays a candidate: a CA that names it as issuer must be seen as a loop.
   const presented = [...(candidates.presented ?? []), leaf];
@@ -158,7 +188,7 @@ export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLengt
       return finish('malformed');
     }
     if (current.isSelfIssued) {
-      const self = verifySignature(current, current);
+      const self = verifySignature(current, current, memo);
       // A self-issued certificate whose signature is its own key's is a root (§3.2, §6.1): stop here.
       if (self.result !== 'invalid' && (self.result === 'valid' || !current.authorityKeyId?.keyIdentifier || current.authorityKeyId.keyIdentifier === current.subjectKeyId)) {
         if (isTrusted(current)) return finish('complete', current);
@@ -186,7 +216,7 @@ export function buildChain(leaf: CertInfo, candidates: ChainCandidates, maxLengt
     });
     const keyMatched = aki ? byName.filter(({ cert }) => !cert.subjectKeyId || cert.subjectKeyId === aki) : byName;
     const ranked = (keyMatched.length > 0 ? keyMatched : byName)
-      .map((c) => ({ ...c, sig: verifySignature(current, c.cert) }))
+      .map((c) => ({ ...c, sig: verifySignature(current, c.cert, memo) }))
       .sort((a, b) => score(b) - score(a));
     const best = ranked[0];
     if (!best) {

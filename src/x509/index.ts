@@ -9,6 +9,7 @@ export { CertPool, type CertId } from './pool.js';
 export {
   buildChain,
   verifySignature,
+  SignatureMemo,
   MAX_CHAIN_LENGTH,
   type ChainCandidates,
   type ChainLink,
