@@ -20,6 +20,16 @@ export interface AnalyzeOptions extends ScanOptions {
   maxHandshakesUnderWay?: number;
   /** TLS sessions kept (default DEFAULT_MAX_SESSIONS); past it, connections are counted, not dissected. */
   maxSessions?: number;
+  /**
+   * Called with each session as soon as it is built (the order in which handshakes end, not by
+   * id), with the pool its certificate references point into.
+   */
+  onSession?(session: Session, pool: CertPool): void;
+  /**
+   * false: sessions are handed to onSession and not kept (Analysis.sessions stays empty, and a
+   * key log found after its sessions cannot read them again), so memory does not grow with them.
+   */
+  keepSessions?: boolean;
   /** A pool shared across several captures (one report over several files). */
   pool?: CertPool;
   /** Per-connection decryptor factory (key logs); undefined = no decryption. */
@@ -91,6 +101,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const maxSessions = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
   let notDissected: ConnectionsLeftOut | undefined;
   const sessions: Session[] = [];
+  const keepSessions = opts.keepSessions !== false;
+  let sessionCount = 0;
   const nonTls: NonTlsStream[] = [];
   let x509Ms = 0;
   let certificateCount = 0;
@@ -132,7 +144,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;
-    sessions.push(s);
+    sessionCount++;
+    opts.onSession?.(s, pool);
+    if (keepSessions) sessions.push(s);
   };
 
   /**
@@ -163,8 +177,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
     private tls(frame: number): TlsConnection | undefined {
       if (this.t === undefined && !this.done) {
-        // Sessions kept and handshakes under way together: at most maxSessions sessions in the end.
-        if (sessions.length + live.size >= maxSessions) {
+        // Sessions kept and handshakes under way together: at most maxSessions sessions in the end
+        // (sessions handed on and not kept cost nothing here).
+        if (keepSessions && sessionCount + live.size >= maxSessions) {
           notDissected ??= { limit: maxSessions, connections: 0, firstFrame: frame };
           notDissected.connections++;
           this.done = true;

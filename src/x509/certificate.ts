@@ -234,7 +234,10 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
     warnings.push(`certificate of ${der.length} bytes exceeds the ${MAX_CERT_BYTES}-byte decode limit`);
     return failed(der, `too large to decode (${der.length} bytes)`, warnings, fp);
   }
-  const limit = prescan(der);
+  // A plain certificate (plain.ts) is within the pre-scan's limits and passes pkijs's schema check
+  // by construction, at a hundredth of the cost.
+  const plain = options.schemaCheck !== 'always' && isPlainCertificate(der, 2 * PKIJS_MAX_NODES);
+  const limit = plain ? undefined : prescan(der);
   if (limit) {
     warnings.push(limit);
     return failed(der, limit, warnings, fp);
@@ -243,8 +246,6 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
   if (!parts.ok) return failed(der, parts.error.message, warnings, fp);
   const p = parts.value;
   // The schema check: a 'limit' (asn1js node budget) means it was skipped, not that it failed.
-  // A plain certificate passes it by construction (plain.ts), at a hundredth of the cost.
-  const plain = options.schemaCheck !== 'always' && isPlainCertificate(der, 2 * PKIJS_MAX_NODES);
   const schema = plain ? undefined : checkWithPkijs(der);
   if (schema && !schema.ok) {
     if (schema.error.kind !== 'limit') return failed(der, schema.error.message, warnings, fp);

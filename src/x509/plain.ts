@@ -85,6 +85,7 @@ function plainPrimitive(b: Uint8Array, h: Head): boolean {
   }
 }
 
+/** Below the pre-scan's MAX_DER_DEPTH, as maxBytes / 2 elements are below its MAX_DER_ELEMENTS: a plain certificate needs no pre-scan. */
 const MAX_PLAIN_DEPTH = 16;
 
 /** Every element inside [start, end) is plain, and they fill it exactly. */
