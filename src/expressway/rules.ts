@@ -1671,7 +1671,7 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       title: `${a.source}: ${n.serious ? 'part of the capture was not analysed' : 'some packets were not decoded'}`,
       detail: `${n.text.charAt(0).toUpperCase()}${n.text.slice(1)}.`,
       // A limit was reached: the capture holds more than can be told; a smaller one is the way.
-      ...((n.kind === 'connections' || n.kind === 'handshakes' || n.kind === 'sessions') && { fix: "Keep only the traffic in question and analyse that: tcpdump -r IN -w OUT 'tcp port 5061' (the failing service's ports), or a time slice with editcap -A/-B." }),
+      ...((n.kind === 'connections' || n.kind === 'handshakes' || n.kind === 'handshake-bytes' || n.kind === 'sessions') && { fix: "Keep only the traffic in question and analyse that: tcpdump -r IN -w OUT 'tcp port 5061' (the failing service's ports), or a time slice with editcap -A/-B." }),
     });
   }
   // X5: what 2222 carried when it was not TLS.
