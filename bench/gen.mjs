@@ -7,7 +7,7 @@ const MSS = 1448;
 
 
 /** xorshift32: deterministic filler and choices. */
-function rng(seed) {
+export function rng(seed) {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13; x >>>= 0;
@@ -17,7 +17,7 @@ function rng(seed) {
   };
 }
 
-class PcapOut {
+export class PcapOut {
   constructor(path) {
     this.fd = openSync(path, 'w');
     this.buf = Buffer.allocUnsafe(8 << 20);
@@ -43,7 +43,7 @@ class PcapOut {
 }
 
 /** Writes one Ethernet/IPv4/TCP frame (checksums left zero: offloaded, as many captures show). */
-function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 0, pLen = payload ? payload.length : 0) {
+export function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 0, pLen = payload ? payload.length : 0) {
   const len = 14 + 20 + 20 + pLen;
   const rec = Buffer.allocUnsafe(16 + 54);
   rec.writeUInt32LE(Math.floor(t / 1e6), 0);

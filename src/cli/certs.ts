@@ -83,8 +83,11 @@ export function exportCerts(pool: CertPool, rows: CertRow[], dir: string): strin
   return written;
 }
 
-/** Certificates kept decoded while a listing streams: a session's chain, with room to spare. */
-const STREAMING_POOL_KEEP = 256;
+/**
+ * Certificates kept decoded while a listing streams: the most one session can refer to (128
+ * handshake messages listed, 16 certificates kept in each), the ones met last.
+ */
+const STREAMING_POOL_KEEP = 2048;
 
 /**
  * pcapng can carry its key log after the packets (a Decryption Secrets Block), which takes a second

@@ -20,9 +20,9 @@ function nameKey(der: Uint8Array): string {
 
 export interface CertPoolOptions {
   /**
-   * Keep at most this many certificates, the latest added (a listing that prints each session's
-   * certificates as it is built needs no more); the oldest is forgotten, and decoded again if it
-   * comes back. Such a pool is looked up by id only (no issuer, subject or key-id index is kept).
+   * Keep at most this many certificates, the ones met last (a listing that prints each session's
+   * certificates as it is built needs no more than a session refers to); the one met longest ago is
+   * forgotten, and decoded again if it comes back. Such a pool is looked up by id only (no issuer, subject or key-id index is kept).
    * Default: all of them.
    */
   readonly keep?: number;
@@ -68,9 +68,10 @@ export class CertPool {
     // (chance or crafted) is hashed as usual.
     const key = tailKey(der);
     const seen = this.byTail.get(key);
-    if (seen !== undefined && sameBytes(seen.der, der)) return seen.sha256;
+    if (seen !== undefined && sameBytes(seen.der, der)) return this.touch(seen).sha256;
     const id = createHash('sha256').update(der).digest('hex');
     let cert = this.byId.get(id);
+    if (cert !== undefined) this.touch(cert);
     if (cert === undefined) {
       cert = parseCertificate(der);
       this.add(cert);
@@ -82,7 +83,16 @@ export class CertPool {
     return cert.sha256;
   }
 
-  /** A bounded pool's oldest certificate goes (from the tail index too). */
+  /** In a bounded pool, a certificate met again becomes the latest (the last to be forgotten). */
+  private touch(cert: CertInfo): CertInfo {
+    if (this.keep !== Infinity) {
+      this.byId.delete(cert.sha256);
+      this.byId.set(cert.sha256, cert);
+    }
+    return cert;
+  }
+
+  /** A bounded pool's least recently met certificate goes (from the tail index too). */
   private forgetOldest(): void {
     const first = this.byId.values().next();
     if (first.done) return;
