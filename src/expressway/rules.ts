@@ -225,7 +225,7 @@ export class RuleCache {
   readonly chains = new Map<string, ChainResult>();
   readonly purposes = new Map<string, PurposeVerdict>();
   readonly services = new Map<string, ServiceNaming>();
-  readonly signatures = new SignatureMemo();
+  readonly signatures = new SignatureMemo(true);
 }
 
 /**
