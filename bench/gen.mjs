@@ -7,7 +7,7 @@ const MSS = 1448;
 
 
 /** xorshift32: deterministic filler and choices. */
-function rng(seed) {
+export function rng(seed) {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13; x >>>= 0;
@@ -17,7 +17,7 @@ function rng(seed) {
   };
 }
 
-class PcapOut {
+export class PcapOut {
   constructor(path) {
     this.fd = openSync(path, 'w');
     this.buf = Buffer.allocUnsafe(8 << 20);
@@ -43,7 +43,7 @@ class PcapOut {
 }
 
 /** Writes one Ethernet/IPv4/TCP frame (checksums left zero: offloaded, as many captures show). */
-function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 0, pLen = payload ? payload.length : 0) {
+export function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 0, pLen = payload ? payload.length : 0) {
   const len = 14 + 20 + 20 + pLen;
   const rec = Buffer.allocUnsafe(16 + 54);
   rec.writeUInt32LE(Math.floor(t / 1e6), 0);
@@ -173,4 +173,42 @@ export function generateScan(path, probes, template, handshakes = 100, seed = 7)
   }
   out.close();
   return { bytes: out.bytes, frames: out.frames, handshakes: done, connections: probes + done, certificatesExpected: done * template.certificates };
+}
+
+/**
+ * A TLS flood at an internet-facing box: `connections` TCP connections to port 443, each sending
+ * `bytesEach` bytes of a ClientHello record that announces 16 KiB, then nothing (no answer, no
+ * FIN). Every connection's handshake stays under way to the end of the capture.
+ */
+export function generateFlood(path, connections, bytesEach = 15_900, seed = 11) {
+  const rnd = rng(seed);
+  const out = new PcapOut(path);
+  let t = Date.UTC(2026, 3, 14, 9, 0, 0) * 1000;
+  // Record header (16,384 bytes announced), ClientHello header, version, random, no session id,
+  // one suite, null compression, then a padding extension (RFC 7685) to the announced length.
+  const hello = Buffer.alloc(5 + 16384);
+  hello[0] = 22; hello[1] = 3; hello[2] = 1; hello.writeUInt16BE(16384, 3);
+  hello[5] = 1; hello.writeUIntBE(16380, 6, 3);
+  hello[9] = 3; hello[10] = 3;
+  for (let i = 11; i < 43; i++) hello[i] = rnd() & 0xff;
+  let o = 43;
+  hello[o++] = 0; hello.writeUInt16BE(2, o); o += 2; hello[o++] = 0x13; hello[o++] = 0x01; hello[o++] = 1; hello[o++] = 0;
+  hello.writeUInt16BE(hello.length - o - 2, o); o += 2;
+  hello.writeUInt16BE(0x0015, o); hello.writeUInt16BE(hello.length - o - 4, o + 2);
+  const server = ((192 << 24) | (0 << 16) | (2 << 8) | 10) >>> 0;
+  for (let i = 0; i < connections; i++) {
+    t += 50;
+    const c = { src: ((198 << 24) | (51 << 16) | ((i >>> 8) & 0xff) << 8 | (i & 0xff)) >>> 0, dst: server, sport: 10000 + (i % 50000), dport: 443, cseq: rnd(), sseq: rnd() };
+    frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
+    frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
+    frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
+    let seq = c.cseq + 1;
+    for (let off = 0; off < bytesEach; off += MSS) {
+      const n = Math.min(MSS, bytesEach - off);
+      frame(out, t + 3, c.src, c.dst, c.sport, c.dport, seq, c.sseq + 1, 0x18, hello, off, n);
+      seq += n;
+    }
+  }
+  out.close();
+  return { bytes: out.bytes, frames: out.frames, connections };
 }

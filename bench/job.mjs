@@ -1,5 +1,5 @@
 // One measured job in its own process, so peak RSS is the job's own. Prints one JSON line.
-// Usage: node [--expose-gc] bench/job.mjs <framing|decode|pipeline|full|report> FILE
+// Usage: node [--expose-gc] bench/job.mjs <framing|decode|pipeline|full|report|certs-json|explain|report-json|report-text> FILE
 import { performance } from 'node:perf_hooks';
 
 const [mode, file] = process.argv.slice(2);
@@ -36,6 +36,17 @@ if (mode === 'framing') {
   const { runReport } = await import('../dist/cli/report.js');
   const r = await runReport([file], { format: 'json', quiet: true });
   result = { sessions: r.sessions };
+} else if (mode === 'certs-json') {
+  // The certs command as run, its output counted and dropped.
+  const { runCerts } = await import('../dist/cli/certs.js');
+  let certificates = 0;
+  await runCerts([file], { format: 'json', out: (t) => { for (let i = t.indexOf('"sha256"'); i >= 0; i = t.indexOf('"sha256"', i + 1)) certificates++; }, err: () => {} });
+  result = { certificates };
+} else if (mode === 'explain' || mode === 'report-json' || mode === 'report-text') {
+  // explain: the report without its rendering (the split of a report's time); the others render every piece.
+  const { runReport } = await import('../dist/cli/report.js');
+  const r = await runReport([file], { format: mode === 'report-text' ? 'text' : 'json', quiet: true, ...(mode === 'explain' && { skipRender: true }) });
+  result = { sessions: r.sessions, findings: r.explanation?.findings.length };
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

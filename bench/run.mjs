@@ -1,17 +1,23 @@
 // Benchmark: generates 100 MB and 1 GB captures deterministically and measures ekuscope's stages
 // and tshark on the same files in the same run. Figures, not a pass/fail: machines are shared.
 // Usage: npm run bench [-- --sizes 100,1000] [--runs 3] [--no-tshark] [--keep] [--same-sessions] [--scan N]
+//        [--busy 1000] [--flood N]
 // Each job runs --runs times in its own process; the median is shown with the range.
 // --same-sessions: also, for each size above the first, a capture of that size with about as many
 // handshakes as the first size's (longer connections), analysed by the full job: what memory owes to
 // bytes read and what to sessions kept.
 // --scan N: also a port scan of N SYN-only connections with 100 real handshakes among them (full
 // analysis and report, and tshark): what a connection costs when there are millions.
+// --busy SIZES (default 1000; 0: none): the busy workload (bench/busy.mjs: 20,000 mutual-TLS
+// handshakes a GB, a leaf of its own per client) at each size: certs --format json, report --format
+// json and report (text), next to tshark and ssldump on the same file, and the time by stage.
+// --flood N: N connections each sending 15.9 KB of a ClientHello announcing 16 KB, then nothing.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate, generateScan } from './gen.mjs';
+import { generate, generateFlood, generateScan } from './gen.mjs';
+import { generateBusy } from './busy.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'bench', 'out');
@@ -20,12 +26,15 @@ const opt = (name, def) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : def;
 };
-const sizes = opt('--sizes', '100,1000').split(',').map((s) => parseInt(s, 10));
+const sizes = opt('--sizes', '100,1000').split(',').map((s) => parseInt(s, 10)).filter((s) => s > 0);
 const withTshark = !args.includes('--no-tshark') && spawnSync('tshark', ['--version']).status === 0;
 const keep = args.includes('--keep');
 const runs = Math.max(1, parseInt(opt('--runs', '3'), 10) || 3);
 const sameSessions = args.includes('--same-sessions');
 const scanProbes = parseInt(opt('--scan', '0'), 10) || 0;
+const busySizes = opt('--busy', '1000').split(',').map((x) => parseInt(x, 10)).filter((x) => x > 0);
+const floodConnections = parseInt(opt('--flood', '0'), 10) || 0;
+const haveSsldump = spawnSync('ssldump', ['-v']).error === undefined;
 
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
   console.log('building dist/ first ...');
@@ -37,13 +46,13 @@ mkdirSync(outDir, { recursive: true });
 // line), so that what is measured is what a user runs.
 const launcherOptions = (/^#!\S*env -S node(.*)$/m.exec(readFileSync(join(root, 'bin', 'ekuscope.js'), 'utf8').split('\n')[0] ?? '')?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
-/** The handshake to replay: scenario 1 of captures/ (4096-bit chains, mutual TLS), else a corpus capture. */
-async function loadTemplate() {
+/** The handshake to replay: scenario `prefix` of captures/ (01: 4096-bit chains, mutual TLS), else a corpus capture. */
+async function loadTemplate(prefix = '01-') {
   const { scanCapture } = await import('../dist/analysis/frames.js');
   const candidates = [];
   const caps = join(root, 'captures');
   if (existsSync(caps)) {
-    const s1 = readdirSync(caps).find((d) => d.startsWith('01-'));
+    const s1 = readdirSync(caps).find((d) => d.startsWith(prefix));
     if (s1) {
       const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
       candidates.push(...walk(join(caps, s1)).filter((f) => f.endsWith('.pcap')));
@@ -267,9 +276,73 @@ if (scanProbes > 0) {
   rows.push(row);
   if (!keep) rmSync(file);
 }
-const fulls = rows.filter((r) => !r.sameSessions && !r.scan && r.jobs.full && !r.jobs.full.error);
+for (const mb of busySizes) await busyWorkload(mb);
+if (floodConnections > 0) await floodWorkload(floodConnections);
+const fulls = rows.filter((r) => !r.sameSessions && !r.scan && !r.busy && !r.flood && r.jobs.full && !r.jobs.full.error);
 if (fulls.length > 1) {
   console.log(`\nfull analysis across sizes (medians): ${fulls.map((r) => `${Math.round(r.sizeMB)} MB: ${r.jobs.full.seconds.toFixed(2)} s, peak RSS ${r.jobs.full.maxRssMiB.toFixed(0)} MiB${r.jobs.full.keptMiB !== undefined ? `, kept ${r.jobs.full.keptMiB.toFixed(1)} MiB` : ''}`).join('; ')}`);
 }
+
+/** One line of figures for a job on a file of `size` bytes. */
+function figures(label, r, size) {
+  const mbs = r.runs.seconds.map((x) => size / 1e6 / x);
+  return `  ${label.padEnd(24)} ${r.seconds.toFixed(2)} s (${range(r.runs.seconds, 2)})  ${(size / 1e6 / r.seconds).toFixed(0)} MB/s (${range(mbs, 0)})  peak RSS ${(r.maxRssMiB ?? r.peakMiB).toFixed(0)} MiB (${range(r.runs.maxRssMiB ?? r.runs.peakMiB, 0)})`;
+}
+
+/** The busy workload at `mb` MB: the three commands a user runs, tshark and ssldump, and the split by stage. */
+async function busyWorkload(mb) {
+  const tls13 = await loadTemplate('03b-');
+  const file = join(outDir, `bench-busy-${mb}MB.pcap`);
+  const g0 = Date.now();
+  const gen = generateBusy(file, mb * 1_000_000, Math.round(mb * 20), template, tls13, 1);
+  const size = statSync(file).size;
+  console.log(`\n== busy ${mb} MB: ${gen.frames} frames, ${gen.handshakes} handshakes (${gen.tls12Handshakes} TLS 1.2 mutual TLS, ${gen.tls13Handshakes} TLS 1.3), ${gen.certificatesExpected} certificates and ${gen.certificateRequestsExpected} CertificateRequests expected, ${gen.bulkFlows} bulk flows (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s)`);
+  const row = { sizeMB: size / 1e6, busy: true, ...gen, jobs: {} };
+  for (const [mode, label] of [['certs-json', 'certs --format json'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered']]) {
+    const r = await job(mode, file);
+    row.jobs[mode] = r;
+    if (r.error) console.log(`  ${label.padEnd(24)} failed: ${r.error}`);
+    else console.log(figures(label, r, size) + (r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : '') + (r.findings !== undefined ? `  sessions ${r.sessions}, findings ${r.findings}` : ''));
+  }
+  if (withTshark) {
+    const t = await tsharkJob(['-r', file, '-Y', 'tls.handshake.type==11', '-T', 'fields', '-e', 'x509af.serialNumber']);
+    row.tsharkSerials = t;
+    console.log(figures('tshark, every serial', t, size));
+  }
+  if (haveSsldump) {
+    const all = [];
+    for (let i = 0; i < runs; i++) all.push(await measure('ssldump', ['-n', '-r', file]));
+    const sd = { seconds: median(all.map((r) => r.seconds)), peakMiB: median(all.map((r) => r.peakMiB)), runs: { seconds: all.map((r) => r.seconds), peakMiB: all.map((r) => r.peakMiB) } };
+    row.ssldump = sd;
+    console.log(figures('ssldump -n', sd, size));
+  } else console.log('  ssldump: not installed, no comparison');
+  const j = row.jobs;
+  const ok = (...ms) => ms.every((m) => j[m] && !j[m].error);
+  if (ok('framing', 'decode', 'full', 'explain', 'report-json')) {
+    const x = j.full.split.x509Ms / 1000;
+    const secs = (v) => (v < 0 ? 'within noise' : `${v.toFixed(2)} s`);
+    console.log(`  time by stage (differences of medians): framing ${j.framing.seconds.toFixed(2)} s, link/IP/TCP ${secs(j.decode.seconds - j.framing.seconds)}, reassembly + TLS ${secs(j.full.seconds - j.decode.seconds - x)}, X.509 and sessions ${x.toFixed(2)} s, rules and stories ${secs(j.explain.seconds - j.full.seconds)}, JSON output ${secs(j['report-json'].seconds - j.explain.seconds)}`);
+  }
+  rows.push(row);
+  if (!keep) rmSync(file);
+}
+
+/** The flood of half-sent ClientHellos: the report's time and peak RSS, every connection counted. */
+async function floodWorkload(n) {
+  const file = join(outDir, `bench-flood-${n}.pcap`);
+  const gen = generateFlood(file, n);
+  const size = statSync(file).size;
+  console.log(`\n== flood: ${n} connections to 443, each 15.9 KB of a ClientHello announcing 16 KB and then nothing, ${gen.frames} frames, ${(size / 1e6).toFixed(0)} MB`);
+  const row = { sizeMB: size / 1e6, flood: n, jobs: {} };
+  for (const [mode, label] of [['full', 'full analysis'], ['report-json', 'report --format json']]) {
+    const r = await job(mode, file);
+    row.jobs[mode] = r;
+    if (r.error) console.log(`  ${label.padEnd(24)} failed: ${r.error}`);
+    else console.log(figures(label, r, size) + `  sessions ${r.sessions}/${n}`);
+  }
+  rows.push(row);
+  if (!keep) rmSync(file);
+}
+
 writeFileSync(join(outDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, launcherOptions, runs, template: relative(root, template.file), rows }, null, 2));
 console.log(`\nresults: bench/out/results.json`);

@@ -14,12 +14,22 @@ export interface AnalyzeOptions extends ScanOptions {
   /** Name used in output for the input; defaults to the file's base name. */
   sourceName?: string;
   tlsLimits?: Partial<TlsLimits>;
-  /** What the TLS connections under way may hold together (default DEFAULT_TLS_BUDGET_BYTES, 256 MiB). */
+  /** What the TLS connections under way may hold together (default DEFAULT_TLS_BUDGET_BYTES, 64 MiB); near it the oldest are summarised. */
   tlsBudgetBytes?: number;
   /** TLS dissectors at work at once (default DEFAULT_MAX_HANDSHAKES_UNDER_WAY); past it the oldest is set aside. */
   maxHandshakesUnderWay?: number;
   /** TLS sessions kept (default DEFAULT_MAX_SESSIONS); past it, connections are counted, not dissected. */
   maxSessions?: number;
+  /**
+   * Called with each session as soon as it is built (the order in which handshakes end, not by
+   * id), with the pool its certificate references point into.
+   */
+  onSession?(session: Session, pool: CertPool): void;
+  /**
+   * false: sessions are handed to onSession and not kept (Analysis.sessions stays empty, and a
+   * key log found after its sessions cannot read them again), so memory does not grow with them.
+   */
+  keepSessions?: boolean;
   /** A pool shared across several captures (one report over several files). */
   pool?: CertPool;
   /** Per-connection decryptor factory (key logs); undefined = no decryption. */
@@ -91,6 +101,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const maxSessions = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
   let notDissected: ConnectionsLeftOut | undefined;
   const sessions: Session[] = [];
+  const keepSessions = opts.keepSessions !== false;
+  let sessionCount = 0;
   const nonTls: NonTlsStream[] = [];
   let x509Ms = 0;
   let certificateCount = 0;
@@ -101,7 +113,22 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const keys = new CaptureKeys(opts.keyLog ?? fromKeyLog, source);
   const keepBytes = opts.messageBytes === 'all' ? undefined : keptForAnalysis;
   // Shared by the connections under way: thousands of unfinished handshakes stay bounded together.
-  const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES);
+  // Near the bound, the oldest handshakes under way that hold bytes are summarised as they stand
+  // (a flood of connections that each send most of a large ClientHello and hang).
+  let cutForBytes: ConnectionsLeftOut | undefined;
+  let frameNow = 0;
+  const makeRoom = (n: number, asking: unknown): void => {
+    while (oldestHead < oldest.length && live.get(oldest[oldestHead]!.conn.id) !== oldest[oldestHead]) oldestHead++;
+    for (let j = oldestHead; budget.used + n > budget.max && j < oldest.length; j++) {
+      const f = oldest[j]!;
+      const t = f.dissector;
+      if (live.get(f.conn.id) !== f || t === undefined || t === asking || t.heldBytes === 0) continue;
+      cutForBytes ??= { limit: budget.max, connections: 0, firstFrame: frameNow };
+      cutForBytes.connections++;
+      finalize(f.conn, true);
+    }
+  };
+  const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES, makeRoom);
   // CertificateRequests repeat from session to session: their CA names and lists are read and kept once.
   const requestParts: SharedRequestParts = new Map();
 
@@ -109,7 +136,8 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   // TLS), both its directions end, or it is the oldest under way when room is needed, so memory
   // holds finished sessions' summaries, not their dissectors. Later TCP events still reach the
   // Connection object the session points to (FIN/RST frames).
-  const finalize = (conn: Connection) => {
+  // `cutShort`: summarised to make room; a message it was still reading keeps its bytes only if small.
+  const finalize = (conn: Connection, cutShort = false) => {
     const t = live.get(conn.id)?.take();
     if (!t) return;
     live.delete(conn.id);
@@ -127,12 +155,14 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     const packed = t.settle((m, position) => {
       const ref = built.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
       return ref && pool.get(ref.id)?.der;
-    }, keepBytes);
+    }, cutShort ? (m) => (keepBytes === undefined || keepBytes(m)) && !(m.truncated && m.bytes.length > CUT_SHORT_KEPT_BYTES) : keepBytes);
     const s: Session = { ...built, tls: settledSummary(summary, packed) };
     x509Ms += performance.now() - x0;
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;
-    sessions.push(s);
+    sessionCount++;
+    opts.onSession?.(s, pool);
+    if (keepSessions) sessions.push(s);
   };
 
   /**
@@ -163,8 +193,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
     private tls(frame: number): TlsConnection | undefined {
       if (this.t === undefined && !this.done) {
-        // Sessions kept and handshakes under way together: at most maxSessions sessions in the end.
-        if (sessions.length + live.size >= maxSessions) {
+        // Sessions kept and handshakes under way together: at most maxSessions sessions in the end
+        // (sessions handed on and not kept cost nothing here).
+        if (keepSessions && sessionCount + live.size >= maxSessions) {
           notDissected ??= { limit: maxSessions, connections: 0, firstFrame: frame };
           notDissected.connections++;
           this.done = true;
@@ -192,6 +223,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     }
 
     data(dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore' {
+      frameNow = frame;
       const t = this.tls(frame);
       if (t === undefined) return 'ignore';
       const r = t.data(dir, data, off, frame, tsSec, tsNsec);
@@ -235,6 +267,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   );
   for (const conn of scan.connections) finalize(conn);
   if (setAsideForRoom) scan.stats.handshakesOverLimit = setAsideForRoom;
+  if (cutForBytes) scan.stats.handshakesOverBytes = cutForBytes;
   if (notDissected) scan.stats.sessionsOverLimit = notDissected;
   // The feeds' methods share this function's scope: whatever keeps one of them (V8's caches of
   // the code that called them) would keep every feed through the list.
@@ -257,6 +290,12 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     timing: { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore },
   };
 }
+
+/**
+ * What a message cut short keeps of its bytes when its connection was summarised to make room: a
+ * hello's worth. A flood's 16 KB ClientHellos are listed with their type and length, not kept.
+ */
+const CUT_SHORT_KEPT_BYTES = 4096;
 
 /** Handshake messages whose bytes the later stages read (bodies: SNI, random, certificates, CA names). */
 const ANALYSED_TYPES = new Set([1, 2, 11, 13]);

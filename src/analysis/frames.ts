@@ -16,6 +16,8 @@ export interface DecodeStats {
   connectionsOverLimit?: OverLimit;
   /** Set by the analysis: handshakes set aside unfinished because too many were under way at once. */
   handshakesOverLimit?: ConnectionsLeftOut;
+  /** Set by the analysis: handshakes summarised unfinished because those under way held their byte bound (`limit`, bytes). */
+  handshakesOverBytes?: ConnectionsLeftOut;
   /** Set by the analysis: connections not dissected because the sessions kept reached their limit. */
   sessionsOverLimit?: ConnectionsLeftOut;
 }
@@ -91,7 +93,7 @@ export async function scanCapture(
 
 /** A sentence about what could not be decoded; `serious` when TLS sessions may be missing for it. */
 export interface StatsNote {
-  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections' | 'handshakes' | 'sessions';
+  readonly kind: 'link-type' | 'malformed' | 'fragments' | 'connections' | 'handshakes' | 'handshake-bytes' | 'sessions';
   readonly text: string;
   readonly frame?: number;
   readonly serious: boolean;
@@ -113,6 +115,14 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
   if (over) limit('connections', over.firstFrame, `the capture holds more than ${n(over.limit)} TCP connections: from frame ${over.firstFrame} on, ${n(over.segments)} packets of connections opened after the first ${n(over.limit)} were counted, not analysed (the connections opened before were analysed to their end)`);
   const hs = stats.handshakesOverLimit;
   if (hs) limit('handshakes', hs.firstFrame, `more than ${n(hs.limit)} TLS handshakes were under way at once (connections that sent a few bytes and hung): from frame ${hs.firstFrame} on, the oldest was summarised as it stood to make room for each new one, ${n(hs.connections)} in all`);
+  const hb = stats.handshakesOverBytes;
+  if (hb) {
+    limit(
+      'handshake-bytes',
+      hb.firstFrame,
+      `the TLS handshakes under way held ${Math.round(hb.limit / 1048576)} MiB together, the most they may (connections that each sent part of a large message and hung, as in a flood): from frame ${hb.firstFrame} on, the oldest were summarised as they stood to make room, ${n(hb.connections)} in all; each is still listed, a message it was still reading without its bytes past 4 KiB`,
+    );
+  }
   const ss = stats.sessionsOverLimit;
   if (ss) limit('sessions', ss.firstFrame, `the capture holds more than ${n(ss.limit)} TLS sessions: from frame ${ss.firstFrame} on, ${n(ss.connections)} connections that carried data were counted, not analysed (the first ${n(ss.limit)} sessions were)`);
   return notes;

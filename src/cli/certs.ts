@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { safeText } from '../bytes/index.js';
-import type { Analysis } from '../analysis/index.js';
-import { toPem, type CertInfo } from '../x509/index.js';
+import { analyzeCapture, type Analysis, type KeyLog, type Session } from '../analysis/index.js';
+import { CertPool, toPem } from '../x509/index.js';
+import { DecryptionNotes } from './keylog.js';
+import { JsonArrayWriter } from './output.js';
 
 export interface CertRow {
   file: string;
@@ -23,27 +25,32 @@ export interface CertRow {
 
 export function certRows(a: Analysis): CertRow[] {
   const rows: CertRow[] = [];
-  for (const s of a.sessions) {
-    for (const m of s.certificateMessages) {
-      for (const ref of m.certificates) {
-        const c = a.pool.get(ref.id)!;
-        rows.push({
-          file: a.source,
-          session: s.id,
-          frame: m.frame,
-          sender: m.from,
-          index: ref.index,
-          serial: c.serial ?? '',
-          subject: c.subject?.rfc4514 ?? '',
-          issuer: c.issuer?.rfc4514 ?? '',
-          eku: c.eku ? (c.eku.present ? [...c.eku.names] : ['(no EKU extension: any purpose)']) : [],
-          sha256: c.sha256,
-          notBefore: c.validity?.notBeforeIso,
-          notAfter: c.validity?.notAfterIso,
-          decrypted: m.decrypted,
-          ...(c.error !== undefined && { error: c.error }),
-        });
-      }
+  for (const s of a.sessions) for (const r of sessionCertRows(a.source, s, a.pool)) rows.push(r);
+  return rows;
+}
+
+/** The rows of one session's Certificate messages, from the pool its references point into. */
+export function sessionCertRows(file: string, s: Session, pool: CertPool): CertRow[] {
+  const rows: CertRow[] = [];
+  for (const m of s.certificateMessages) {
+    for (const ref of m.certificates) {
+      const c = pool.get(ref.id)!;
+      rows.push({
+        file,
+        session: s.id,
+        frame: m.frame,
+        sender: m.from,
+        index: ref.index,
+        serial: c.serial ?? '',
+        subject: c.subject?.rfc4514 ?? '',
+        issuer: c.issuer?.rfc4514 ?? '',
+        eku: c.eku ? (c.eku.present ? [...c.eku.names] : ['(no EKU extension: any purpose)']) : [],
+        sha256: c.sha256,
+        notBefore: c.validity?.notBeforeIso,
+        notAfter: c.validity?.notAfterIso,
+        decrypted: m.decrypted,
+        ...(c.error !== undefined && { error: c.error }),
+      });
     }
   }
   return rows;
@@ -62,11 +69,11 @@ export function formatCertsText(rows: CertRow[]): string {
 }
 
 /** Writes each certificate as PEM, named by role, session and serial (names made only of safe characters). */
-export function exportCerts(a: Analysis, rows: CertRow[], dir: string): string[] {
+export function exportCerts(pool: CertPool, rows: CertRow[], dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const r of rows) {
-    const c: CertInfo | undefined = a.pool.get(r.sha256);
+    const c = pool.get(r.sha256);
     if (!c) continue;
     const serial = (r.serial || r.sha256.slice(0, 16)).replace(/[^0-9a-f]/g, '');
     const name = `${r.sender}-session${r.session}-frame${r.frame}-${r.index}-${serial}.pem`;
@@ -74,4 +81,78 @@ export function exportCerts(a: Analysis, rows: CertRow[], dir: string): string[]
     written.push(name);
   }
   return written;
+}
+
+/**
+ * Certificates kept decoded while a listing streams: the most one session can refer to (128
+ * handshake messages listed, 16 certificates kept in each), the ones met last.
+ */
+const STREAMING_POOL_KEEP = 2048;
+
+/**
+ * pcapng can carry its key log after the packets (a Decryption Secrets Block), which takes a second
+ * read; gzip may hide a pcapng. Such files are listed when read whole; a pcap is listed as it is read.
+ */
+function mayCarryLateKeys(file: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    const head = Buffer.alloc(4);
+    try {
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const magic = head.readUInt32BE(0);
+    return magic === 0x0a0d0d0a || (head[0] === 0x1f && head[1] === 0x8b);
+  } catch {
+    return true; // unreadable: the full path reports it as it always has
+  }
+}
+
+export interface CertsOptions {
+  readonly format: 'text' | 'json';
+  readonly export?: string;
+  readonly keyLog?: KeyLog;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * The certs command. Rows are written a session at a time as each handshake ends, and neither the
+ * sessions nor more than a few thousand decoded certificates are kept: memory does not grow with
+ * the number of certificates listed. JSON is one array over all files.
+ */
+export async function runCerts(files: readonly string[], o: CertsOptions): Promise<void> {
+  const json = o.format === 'json' ? new JsonArrayWriter(o.out, 200) : undefined;
+  try {
+    for (const file of files) {
+      let rowCount = 0;
+      let sessionCount = 0;
+      let exported = 0;
+      const notes = new DecryptionNotes();
+      const take = (source: string, s: Session, pool: CertPool): void => {
+        sessionCount++;
+        notes.add(s);
+        const rows = sessionCertRows(source, s, pool);
+        rowCount += rows.length;
+        if (json) for (const r of rows) json.push(r);
+        else if (rows.length > 0) o.out(formatCertsText(rows));
+        if (o.export && rows.length > 0) exported += exportCerts(pool, rows, o.export).length;
+      };
+      let a: Analysis;
+      if (mayCarryLateKeys(file)) {
+        a = await analyzeCapture(file, { keyLog: o.keyLog });
+        for (const s of a.sessions) take(a.source, s, a.pool);
+      } else {
+        const source = basename(file);
+        a = await analyzeCapture(file, { keyLog: o.keyLog, sourceName: source, keepSessions: false, pool: new CertPool({ keep: STREAMING_POOL_KEEP }), onSession: (s, pool) => take(source, s, pool) });
+      }
+      for (const n of notes.finish(a, o.keyLog !== undefined)) o.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
+      if (!json) o.out(`${safeText(a.source)}: ${rowCount} certificates in ${sessionCount} TLS sessions\n`);
+      for (const p of a.capture.problems) o.err(`ekuscope: ${safeText(a.source)}: ${p.message}\n`);
+      if (o.export) o.err(`ekuscope: wrote ${exported} PEM files to ${o.export}\n`);
+    }
+  } finally {
+    json?.end();
+  }
 }

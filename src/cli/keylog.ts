@@ -5,7 +5,7 @@
 import { safeText } from '../bytes/index.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { KeyLog, KeyLogFileError, type Analysis, type KeyLogNote } from '../analysis/index.js';
+import { KeyLog, KeyLogFileError, type Analysis, type KeyLogNote, type Session } from '../analysis/index.js';
 import type { DecryptionHook } from './report.js';
 
 /** Commander's collector for a repeatable option. */
@@ -31,19 +31,34 @@ export function keyLogNoteText(n: KeyLogNote): string {
  * sessions whose decryption failed or could not be tried, and a key log that matched nothing.
  */
 export function decryptionNotes(a: Analysis, keyLogGiven: boolean): string[] {
-  const out: string[] = [];
-  for (const n of a.keyLog?.notes ?? []) out.push(keyLogNoteText(n));
-  let matched = 0;
-  for (const s of a.sessions) {
+  const n = new DecryptionNotes();
+  for (const s of a.sessions) n.add(s);
+  return n.finish(a, keyLogGiven);
+}
+
+/** decryptionNotes, gathered a session at a time (for sessions that are not kept). */
+export class DecryptionNotes {
+  private matched = 0;
+  private sessions = 0;
+  private readonly perSession: string[] = [];
+
+  add(s: Session): void {
+    this.sessions++;
     const d = s.decryption;
-    if (!d) continue;
-    if (d.status !== 'no-keys' && d.status !== 'no-hello' && d.status !== 'no-client-random') matched++;
-    if ((d.status === 'failed' || d.status === 'unsupported' || (d.status === 'decrypted' && d.note)) && d.note) out.push(`session #${s.id}: ${d.note}`);
+    if (!d) return;
+    if (d.status !== 'no-keys' && d.status !== 'no-hello' && d.status !== 'no-client-random') this.matched++;
+    if ((d.status === 'failed' || d.status === 'unsupported' || (d.status === 'decrypted' && d.note)) && d.note) this.perSession.push(`session #${s.id}: ${d.note}`);
   }
-  if ((keyLogGiven || (a.keyLog?.secretsBlocks ?? 0) > 0) && matched === 0 && a.sessions.length > 0) {
-    out.push(`no TLS session in this capture has secrets in the key log (${a.keyLog?.secrets ?? 0} secrets available)`);
+
+  finish(a: Analysis, keyLogGiven: boolean): string[] {
+    const out: string[] = [];
+    for (const n of a.keyLog?.notes ?? []) out.push(keyLogNoteText(n));
+    for (const n of this.perSession) out.push(n);
+    if ((keyLogGiven || (a.keyLog?.secretsBlocks ?? 0) > 0) && this.matched === 0 && this.sessions > 0) {
+      out.push(`no TLS session in this capture has secrets in the key log (${a.keyLog?.secrets ?? 0} secrets available)`);
+    }
+    return out;
   }
-  return out;
 }
 
 /**

@@ -3,13 +3,12 @@ import { safeText } from '../bytes/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, writeFlowsText } from './flows.js';
-import { analyzeCapture } from '../analysis/index.js';
-import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
+import { runCerts } from './certs.js';
 import { preferProductionUi, runView } from './view.js';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { jsonText, JsonArrayWriter } from './output.js';
+import { JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, formatForOutFile, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
-import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
+import { collect, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
 
@@ -98,21 +97,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
       const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
       for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
-      const all: CertRow[] = [];
-      for (const file of files) {
-        const a = await analyzeCapture(file, { keyLog });
-        for (const n of decryptionNotes(a, keyLog !== undefined)) io.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
-        const rows = certRows(a);
-        // A row per certificate: hundreds of thousands in a large capture, so not as call arguments.
-        for (const r of rows) all.push(r);
-        if (opts.format === 'text') io.out(`${safeText(a.source)}: ${rows.length} certificates in ${a.sessions.length} TLS sessions\n` + formatCertsText(rows));
-        for (const p of a.capture.problems) io.err(`ekuscope: ${safeText(a.source)}: ${p.message}\n`);
-        if (opts.export) {
-          const names = exportCerts(a, rows, opts.export);
-          io.err(`ekuscope: wrote ${names.length} PEM files to ${opts.export}\n`);
-        }
-      }
-      if (opts.format === 'json') io.out(jsonText(all));
+      await runCerts(files, { format: opts.format, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), out: io.out, err: io.err });
     });
 
   program

@@ -66,6 +66,8 @@ export interface ReportOptions {
   readonly width?: number;
   /** No output text is kept (benchmark): only counts and the exit code. */
   readonly quiet?: boolean;
+  /** With quiet: nothing is rendered either (the benchmark's split of a report's time). */
+  readonly skipRender?: boolean;
   readonly generator?: string;
 }
 
@@ -293,7 +295,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     const sessions = expl.stories.length;
     if (opts.quiet) {
       // Quiet (the benchmark) still renders every piece, so the measured cost is the whole report's; nothing is kept.
-      for (const piece of render(expl, format, opts)) void piece;
+      if (!opts.skipRender) for (const piece of render(expl, format, opts)) void piece;
       return { sessions, exitCode: exitFor(expl), text: '', pieces: () => [], explanation: expl, cases, errors: [] };
     }
     let text: string | undefined;

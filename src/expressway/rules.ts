@@ -26,6 +26,8 @@ import {
 } from '../tls/index.js';
 import {
   buildChain,
+  MAX_CHAIN_LENGTH,
+  SignatureMemo,
   checkValidity,
   evaluatePurpose,
   verdictSummary,
@@ -223,6 +225,7 @@ export class RuleCache {
   readonly chains = new Map<string, ChainResult>();
   readonly purposes = new Map<string, PurposeVerdict>();
   readonly services = new Map<string, ServiceNaming>();
+  readonly signatures = new SignatureMemo(true);
 }
 
 /**
@@ -380,7 +383,7 @@ function cachedChain(cache: RuleCache, leaf: CertInfo, presented: readonly CertI
   const k = chainKey(leaf, presented, trustKey, otherSide);
   let r = cache.chains.get(k);
   if (!r) {
-    r = buildChain(leaf, { presented, trusted, otherSide });
+    r = buildChain(leaf, { presented, trusted, otherSide }, MAX_CHAIN_LENGTH, cache.signatures);
     cache.chains.set(k, r);
   }
   return r;
@@ -1668,7 +1671,7 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       title: `${a.source}: ${n.serious ? 'part of the capture was not analysed' : 'some packets were not decoded'}`,
       detail: `${n.text.charAt(0).toUpperCase()}${n.text.slice(1)}.`,
       // A limit was reached: the capture holds more than can be told; a smaller one is the way.
-      ...((n.kind === 'connections' || n.kind === 'handshakes' || n.kind === 'sessions') && { fix: "Keep only the traffic in question and analyse that: tcpdump -r IN -w OUT 'tcp port 5061' (the failing service's ports), or a time slice with editcap -A/-B." }),
+      ...((n.kind === 'connections' || n.kind === 'handshakes' || n.kind === 'handshake-bytes' || n.kind === 'sessions') && { fix: "Keep only the traffic in question and analyse that: tcpdump -r IN -w OUT 'tcp port 5061' (the failing service's ports), or a time slice with editcap -A/-B." }),
     });
   }
   // X5: what 2222 carried when it was not TLS.

@@ -100,18 +100,28 @@ export interface TlsConnectionOptions {
  * handshake messages being reassembled, messages waiting for their connection to finish, plaintext
  * scanned for a TLS start, records kept for a decryptor. Each connection is bounded by TlsLimits;
  * this bounds thousands of them at once (a capture of many connections that each start a large
- * message and never finish it). A connection gives back what it counted when it settles. Past the
- * bound, messages are kept truncated and said so, and the analysis goes on.
+ * message and never finish it). A connection gives back what it counted when it settles. Near the
+ * bound, its owner lets the oldest handshakes under way go (makeRoom); past it, messages are kept
+ * truncated and said so, and the analysis goes on.
  */
 export class TlsBudget {
   used = 0;
   /** Times a connection was refused room. */
   refusals = 0;
 
-  constructor(readonly max: number) {}
+  /**
+   * `makeRoom`: called when `n` bytes do not fit, to let other connections go (their owner
+   * summarises the oldest handshakes under way as they stand); `asking` is the connection that
+   * wants the room, which must not be let go in its own call.
+   */
+  constructor(
+    readonly max: number,
+    private readonly makeRoom?: (n: number, asking: unknown) => void,
+  ) {}
 
   /** Counts `n` more bytes if they fit; `always`: counts them even past the bound (small messages). */
-  take(n: number, always = false): boolean {
+  take(n: number, always = false, asking?: unknown): boolean {
+    if (this.used + n > this.max && this.makeRoom) this.makeRoom(n, asking);
     if (!always && this.used + n > this.max) {
       this.refusals++;
       return false;
@@ -130,7 +140,7 @@ function sizeText(n: number): string {
 }
 
 /** What the TLS connections of one capture hold together at most, by default. */
-export const DEFAULT_TLS_BUDGET_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_TLS_BUDGET_BYTES = 64 * 1024 * 1024;
 
 export interface TlsSummary {
   /** True once TLS records were recognised in either direction. */
@@ -321,6 +331,11 @@ export class TlsConnection implements StreamConsumer {
   /** Bytes this connection counted against the budget (given back when it settles). */
   private held = 0;
 
+  /** Bytes this connection holds against the capture-wide budget. */
+  get heldBytes(): number {
+    return this.held;
+  }
+
   constructor(options: TlsConnectionOptions = {}) {
     // The frozen defaults shared when nothing is changed: every decode context points at them.
     this.limits = options.limits === undefined ? DEFAULT_TLS_LIMITS : { ...DEFAULT_TLS_LIMITS, ...options.limits };
@@ -335,7 +350,7 @@ export class TlsConnection implements StreamConsumer {
    */
   private room(n: number, small = false): boolean {
     if (n <= 0) return true;
-    if (this.budget && !this.budget.take(n, small)) return false;
+    if (this.budget && !this.budget.take(n, small, this)) return false;
     this.held += n;
     return true;
   }

@@ -26,7 +26,8 @@ import {
 } from './extensions.js';
 import { decodeName } from './names.js';
 import { CURVE_BITS, CURVE_NAMES, EXTENSION_NAMES, OID, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids.js';
-import { checkWithPkijs } from './pkijs-boundary.js';
+import { PKIJS_MAX_NODES, checkWithPkijs } from './pkijs-boundary.js';
+import { isPlainCertificate } from './plain.js';
 import type { CertInfo, DistinguishedName, ExtensionSummary, PublicKeyInfo, SignatureAlgorithm } from './types.js';
 
 /**
@@ -216,8 +217,16 @@ function nameWarnings(what: string, n: DistinguishedName, warnings: string[]): v
   }
 }
 
+export interface ParseOptions {
+  /**
+   * 'auto' (the default): pkijs's schema check only for a certificate the fast check (plain.ts)
+   * does not pass; 'always': for every certificate (what the tests compare the fast path with).
+   */
+  readonly schemaCheck?: 'auto' | 'always';
+}
+
 /** Decodes one certificate. Never throws. The input is copied; the result does not alias it. */
-export function parseCertificate(input: Uint8Array): CertInfo {
+export function parseCertificate(input: Uint8Array, options: ParseOptions = {}): CertInfo {
   const der = copyBytes(input);
   const fp = fingerprints(der);
   const warnings: string[] = [];
@@ -225,7 +234,10 @@ export function parseCertificate(input: Uint8Array): CertInfo {
     warnings.push(`certificate of ${der.length} bytes exceeds the ${MAX_CERT_BYTES}-byte decode limit`);
     return failed(der, `too large to decode (${der.length} bytes)`, warnings, fp);
   }
-  const limit = prescan(der);
+  // A plain certificate (plain.ts) is within the pre-scan's limits and passes pkijs's schema check
+  // by construction, at a hundredth of the cost.
+  const plain = options.schemaCheck !== 'always' && isPlainCertificate(der, 2 * PKIJS_MAX_NODES);
+  const limit = plain ? undefined : prescan(der);
   if (limit) {
     warnings.push(limit);
     return failed(der, limit, warnings, fp);
@@ -234,14 +246,15 @@ export function parseCertificate(input: Uint8Array): CertInfo {
   if (!parts.ok) return failed(der, parts.error.message, warnings, fp);
   const p = parts.value;
   // The schema check: a 'limit' (asn1js node budget) means it was skipped, not that it failed.
-  const schema = checkWithPkijs(der);
-  if (!schema.ok) {
+  const schema = plain ? undefined : checkWithPkijs(der);
+  if (schema && !schema.ok) {
     if (schema.error.kind !== 'limit') return failed(der, schema.error.message, warnings, fp);
     warnings.push(`${schema.error.message}; decoded by the bounded walker only, without the full schema check`);
   } else if (
-    schema.value.version !== p.version ||
-    schema.value.notBefore.getTime() !== p.notBefore.getTime() ||
-    schema.value.notAfter.getTime() !== p.notAfter.getTime()
+    schema &&
+    (schema.value.version !== p.version ||
+      schema.value.notBefore.getTime() !== p.notBefore.getTime() ||
+      schema.value.notAfter.getTime() !== p.notAfter.getTime())
   ) {
     warnings.push('the schema checker reads the version or validity differently; the DER walker was used');
   }

@@ -61,7 +61,24 @@ export function readTlv(r: ByteReader): Tlv {
     for (let i = 0; i < n; i++) len = len * 256 + r.u8('ASN.1 length');
   }
   const value = r.bytes(len!, 'ASN.1 value');
-  return { tag, constructed: (tag & 0x20) !== 0, value, raw: r.buf.subarray(start, r.offset), offset: start };
+  return new Element(tag, value, r.buf, start, r.offset);
+}
+
+/** A Tlv whose whole-element view is made only when asked for (most elements are read by value only). */
+class Element implements Tlv {
+  constructor(
+    readonly tag: number,
+    readonly value: Uint8Array,
+    private readonly buf: Uint8Array,
+    readonly offset: number,
+    private readonly end: number,
+  ) {}
+  get constructed(): boolean {
+    return (this.tag & 0x20) !== 0;
+  }
+  get raw(): Uint8Array {
+    return this.buf.subarray(this.offset, this.end);
+  }
 }
 
 /** Reads exactly one TLV filling `bytes` (trailing bytes are malformed). */

@@ -5,10 +5,11 @@
 export type * from './types.js';
 export { parseCertificate, fingerprints, serialForDisplay, MAX_CERT_BYTES } from './certificate.js';
 export { loadCertificates, toPem, type LoadedCertificates } from './pem.js';
-export { CertPool, type CertId } from './pool.js';
+export { CertPool, type CertId, type CertPoolOptions } from './pool.js';
 export {
   buildChain,
   verifySignature,
+  SignatureMemo,
   MAX_CHAIN_LENGTH,
   type ChainCandidates,
   type ChainLink,

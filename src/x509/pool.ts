@@ -18,6 +18,16 @@ function nameKey(der: Uint8Array): string {
   return toHex(der);
 }
 
+export interface CertPoolOptions {
+  /**
+   * Keep at most this many certificates, the ones met last (a listing that prints each session's
+   * certificates as it is built needs no more than a session refers to); the one met longest ago is
+   * forgotten, and decoded again if it comes back. Such a pool is looked up by id only (no issuer, subject or key-id index is kept).
+   * Default: all of them.
+   */
+  readonly keep?: number;
+}
+
 export class CertPool {
   private readonly byId = new Map<CertId, CertInfo>();
   private readonly byIssuerSerial = new Map<string, CertId[]>();
@@ -26,11 +36,21 @@ export class CertPool {
   /** Certificates added by DER, by length and last four bytes (addDer). */
   private readonly byTail = new Map<number, CertInfo>();
 
+  private readonly keep: number;
+
+  constructor(options: CertPoolOptions = {}) {
+    this.keep = options.keep ?? Infinity;
+  }
+
   /** Adds a decoded certificate; returns the canonical id (the first copy wins). */
   add(cert: CertInfo): CertId {
     const id = cert.sha256;
     if (this.byId.has(id)) return id;
     this.byId.set(id, cert);
+    if (this.keep !== Infinity) {
+      if (this.byId.size > this.keep) this.forgetOldest();
+      return id;
+    }
     if (cert.issuer && cert.serial !== undefined) push(this.byIssuerSerial, issuerSerialKey(cert.issuer.der, cert.serial), id);
     if (cert.subject) push(this.bySubject, nameKey(cert.subject.der), id);
     if (cert.subjectKeyId) push(this.bySki, cert.subjectKeyId, id);
@@ -46,11 +66,12 @@ export class CertPool {
     // and confirmed byte for byte, without hashing: comparing is several times cheaper, and a busy
     // capture repeats each chain thousands of times. A different certificate under the same key
     // (chance or crafted) is hashed as usual.
-    const key = (der.length % 0x100000) * 0x100000000 + (der.length >= 4 ? u32be(der, der.length - 4) : 0);
+    const key = tailKey(der);
     const seen = this.byTail.get(key);
-    if (seen !== undefined && sameBytes(seen.der, der)) return seen.sha256;
+    if (seen !== undefined && sameBytes(seen.der, der)) return this.touch(seen).sha256;
     const id = createHash('sha256').update(der).digest('hex');
     let cert = this.byId.get(id);
+    if (cert !== undefined) this.touch(cert);
     if (cert === undefined) {
       cert = parseCertificate(der);
       this.add(cert);
@@ -60,6 +81,25 @@ export class CertPool {
     if (seen === undefined && this.byTail.size < TAIL_KEYS_MAX) this.byTail.set(key, cert);
     // The stored certificate's own id string: every reference to it shares one string.
     return cert.sha256;
+  }
+
+  /** In a bounded pool, a certificate met again becomes the latest (the last to be forgotten). */
+  private touch(cert: CertInfo): CertInfo {
+    if (this.keep !== Infinity) {
+      this.byId.delete(cert.sha256);
+      this.byId.set(cert.sha256, cert);
+    }
+    return cert;
+  }
+
+  /** A bounded pool's least recently met certificate goes (from the tail index too). */
+  private forgetOldest(): void {
+    const first = this.byId.values().next();
+    if (first.done) return;
+    const cert = first.value;
+    this.byId.delete(cert.sha256);
+    const key = tailKey(cert.der);
+    if (this.byTail.get(key) === cert) this.byTail.delete(key);
   }
 
   get size(): number {
@@ -105,6 +145,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 function issuerSerialKey(issuerDer: Uint8Array, serial: string): string {
   return `${toHex(issuerDer)}/${serial}`;
+}
+
+function tailKey(der: Uint8Array): number {
+  return (der.length % 0x100000) * 0x100000000 + (der.length >= 4 ? u32be(der, der.length - 4) : 0);
 }
 
 function push(map: Map<string, CertId[]>, key: string, id: CertId): void {

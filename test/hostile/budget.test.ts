@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analysis/index.js';
-import { scanCapture } from '../../src/analysis/frames.js';
+import { scanCapture, statsNotes } from '../../src/analysis/frames.js';
 import { TlsBudget, TlsConnection } from '../../src/tls/index.js';
-import { cat, clientHelloWith, handshakeRecords, hs, records, serverHello12, streamOf, tlsCaptureMany, u24, vec24, type Step } from './lib.js';
+import { runReport } from '../../src/cli/report.js';
+import { cat, clientHelloWith, tempDir, handshakeRecords, hs, records, serverHello12, streamOf, tlsCaptureMany, u24, vec24, type Step } from './lib.js';
 
 const client = (bytes: Uint8Array): Step => ({ dir: 'c2s', bytes });
 const server = (bytes: Uint8Array): Step => ({ dir: 's2c', bytes });
@@ -35,28 +36,60 @@ describe('TLS buffers across connections', () => {
     expect(budget.used).toBe(0);
   });
 
-  it('past the budget, Certificate messages are kept truncated with a sentence that says why; the rest of the capture is analysed', async () => {
+  it('past the budget, the oldest handshakes under way are summarised as they stand to make room: every session listed, certificates whole, one note', async () => {
     const certificate = hs(11, vec24(vec24(new Uint8Array(12_000).fill(0x30))));
     const conns = Array.from({ length: 40 }, () => [client(handshakeRecords(clientHelloWith())), server(handshakeRecords(serverHello12(), certificate))]);
     const capture = tlsCaptureMany(conns);
     const tight = await analyzeCapture(streamOf(capture), { sourceName: 'many.pcap', tlsBudgetBytes: 128 * 1024 });
     expect(tight.sessions.length).toBe(40);
-    // Hellos are small: always kept whole, so every session still has its roles and version.
     for (const s of tight.sessions) {
       expect(s.clientDir).toBe(0);
       expect(s.tls.messages.filter((m) => m.kind === 'handshake' && m.type <= 2 && !m.truncated).length).toBe(2);
+      // Each Certificate was whole when its connection was summarised: nothing kept truncated.
+      expect(s.certificateMessages[0]!.truncated).toBe(false);
     }
-    // Certificate messages: whole while there was room, then truncated, each saying why.
-    const cert = (s: (typeof tight.sessions)[number]) => s.tls.messages.find((m) => m.kind === 'handshake' && m.type === 11);
-    const truncated = tight.sessions.filter((s) => cert(s)?.kind === 'handshake' && (cert(s) as { truncated: boolean }).truncated);
-    expect(truncated.length).toBeGreaterThan(20);
-    expect(tight.sessions[0]!.certificateMessages[0]!.truncated).toBe(false);
-    for (const s of truncated) {
-      expect(s.tls.anomalies.some((a) => a.code === 'message-too-long' && /Certificate of 12006 bytes kept truncated: the handshakes under way in this capture hold 128 KiB already/.test(a.message))).toBe(true);
-    }
-    // The same capture within the default budget: nothing truncated.
+    const cut = tight.stats.handshakesOverBytes!;
+    expect(cut.limit).toBe(128 * 1024);
+    expect(cut.connections).toBeGreaterThan(20);
+    expect(cut.connections).toBeLessThan(40);
+    const note = statsNotes(tight.stats).find((n) => n.kind === 'handshake-bytes')!;
+    expect(note.text).toMatch(new RegExp(`held 0 MiB together.*from frame ${cut.firstFrame} on, the oldest were summarised as they stood to make room, ${cut.connections} in all`));
+    // The same capture within the default budget: nothing summarised early.
     const roomy = await analyzeCapture(streamOf(capture), { sourceName: 'many.pcap' });
+    expect(roomy.stats.handshakesOverBytes).toBeUndefined();
     expect(roomy.sessions.filter((s) => s.certificateMessages[0]?.truncated).length).toBe(0);
+  });
+
+  it('a flood of connections that each send 15.9 KB of a ClientHello announcing 16 KB and hang: what is held stays within the bound, every connection is counted, the report is valid', async () => {
+    const N = 300;
+    const budgetBytes = 1024 * 1024;
+    // A record announcing 2^14 bytes, a ClientHello announcing 16,380, and 15,900 bytes of it in all.
+    const flood = cat([22, 3, 1, 0x40, 0x00, 1], u24(16_380), new Uint8Array(15_900 - 9).fill(0x41));
+    const conns = Array.from({ length: N }, () => [client(flood)]);
+    const capture = tlsCaptureMany(conns);
+    const a = await analyzeCapture(streamOf(capture), { sourceName: 'flood.pcap', tlsBudgetBytes: budgetBytes });
+    expect(a.sessions.length).toBe(N);
+    const cut = a.stats.handshakesOverBytes!;
+    // What fits in 1 MiB (about 65 of them) stays under way to the end; the rest were summarised early.
+    expect(cut.connections).toBeGreaterThan(N - budgetBytes / 15_000);
+    expect(cut.connections).toBeLessThan(N);
+    // What the sessions keep of their messages' bytes: those summarised early keep at most 4 KiB each;
+    // the ones under way at the end keep what the bound let them hold.
+    const kept = a.sessions.reduce((sum, s) => sum + s.tls.messages.reduce((x, m) => x + (m.kind === 'handshake' ? m.bytes.length : 0), 0), 0);
+    expect(kept).toBeLessThanOrEqual(budgetBytes + cut.connections * 4096);
+    // One finding for the lot, with the frame it began at and what to do; the JSON report is valid.
+    const temp = tempDir();
+    try {
+      const r = await runReport([temp.file('flood.pcap', capture)], { format: 'json', analyzeOptions: () => ({ tlsBudgetBytes: budgetBytes }) });
+      const json = JSON.parse(r.text) as { sessions: unknown[]; findings: { code: string; detail: string; fix?: string }[] };
+      expect(json.sessions.length).toBe(N);
+      const notes = json.findings.filter((f) => f.code === 'capture-not-decoded');
+      expect(notes.length).toBe(1);
+      expect(notes[0]!.detail).toContain(`from frame ${cut.firstFrame} on, the oldest were summarised as they stood to make room, ${cut.connections} in all`);
+      expect(notes[0]!.fix).toMatch(/tcpdump -r IN -w OUT/);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   it('what a connection lets go of is given back at once: record bodies for a decryptor, messages past the listing limit', () => {

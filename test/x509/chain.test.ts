@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChain, parseCertificate, verifySignature } from '../../src/x509/index.js';
+import { MAX_CHAIN_LENGTH, SignatureMemo, buildChain, parseCertificate, verifySignature } from '../../src/x509/index.js';
 import { describeWith } from '../helpers/tools.js';
 import { cert, fixturePath, makeCert, name, openssl, utf8 } from './helpers.js';
 
@@ -69,6 +69,24 @@ describe('buildChain', () => {
     const r = buildChain(parseCertificate(altered), { presented: [intS], trusted: [root] });
     expect(r.status).toBe('signature-invalid');
     expect(r.links[0]!.signature).toBe('invalid');
+  });
+
+  it('with a memo that verifies only where needed: no trusted certificates and a lone self-issued issuer leave the signature unchecked (the path is the same); a store, or an intermediate, gets it checked, once per pair', () => {
+    const altered = parseCertificate((() => { const b = new Uint8Array(intS.der); b[b.length - 1]! ^= 0x01; return b; })());
+    const memo = new SignatureMemo(true);
+    const lazy = buildChain(altered, { presented: [root] }, MAX_CHAIN_LENGTH, memo);
+    expect(lazy.links[0]!.signature).toBe('not-checked');
+    expect(lazy.chain.map((c) => c.sha256)).toEqual(buildChain(altered, { presented: [root] }).chain.map((c) => c.sha256));
+    expect(lazy.notes.join(' ')).toMatch(/not verified: no trusted CA certificates were given/);
+    // With the root in a store, trust is judged: the signature is verified and found invalid.
+    expect(buildChain(altered, { presented: [root], trusted: [root] }, MAX_CHAIN_LENGTH, memo).status).toBe('signature-invalid');
+    // An intermediate is not where the path ends: its link is verified.
+    const viaInt = buildChain(leaf, { presented: [intS, root] }, MAX_CHAIN_LENGTH, memo);
+    expect(viaInt.links[0]!.signature).toBe('valid');
+    expect(memo.results.size).toBeGreaterThan(0);
+    const before = memo.results.size;
+    buildChain(leaf, { presented: [intS, root] }, MAX_CHAIN_LENGTH, memo);
+    expect(memo.results.size).toBe(before);
   });
 
   it('loops and over-long chains are bounded', () => {

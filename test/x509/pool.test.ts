@@ -3,6 +3,22 @@ import { CertPool, parseCertificate } from '../../src/x509/index.js';
 import { cert } from './helpers.js';
 
 describe('CertPool', () => {
+  it('a bounded pool keeps the certificates met last: one met again outlives newer ones, and one forgotten is decoded again when it comes back', () => {
+    const pool = new CertPool({ keep: 2 });
+    const [a, b, c] = ['leaf-client-under-serverauth.pem', 'int-serverauth.pem', 'root-noeku.pem'].map((n) => cert(n).der);
+    const ia = pool.addDer(a!);
+    const ib = pool.addDer(b!);
+    expect(pool.addDer(a!)).toBe(ia); // met again: now the latest
+    const ic = pool.addDer(c!); // b, met longest ago, goes
+    expect(pool.size).toBe(2);
+    expect(pool.get(ia)).toBeDefined();
+    expect(pool.get(ic)).toBeDefined();
+    expect(pool.get(ib)).toBeUndefined();
+    expect(pool.addDer(b!)).toBe(ib);
+    expect(pool.get(ib)!.serial).toBe(cert('int-serverauth.pem').serial);
+    expect(pool.size).toBe(2);
+  });
+
   it('de-duplicates by SHA-256 and answers the lookups chain building and store matching use', () => {
     const pool = new CertPool();
     const leaf = cert('leaf-client-under-serverauth.pem');
