@@ -8,6 +8,7 @@ import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ConnectionsLeftOut, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
 import { CaptureKeys, keyLogOf, type KeyLog } from './keylog.js';
+import { guessClientDir } from './roles.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 
 export interface AnalyzeOptions extends ScanOptions {
@@ -207,9 +208,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       return r;
     }
 
-    end(dir: Dir, reason: EndReason, frame: number): void {
+    end(dir: Dir, reason: EndReason, frame: number, from: Dir): void {
       if (this.t === undefined) return;
-      this.t.end(dir, reason, frame);
+      this.t.end(dir, reason, frame, from);
       // Both ways over (a FIN each way, or a RST): nothing more can come, so the session is built
       // and its dissector let go now, not at the end of the capture. A scanner's thousands of
       // handshakes cut short by a RST do not all stay under way until then.
@@ -262,9 +263,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 const ANALYSED_TYPES = new Set([1, 2, 11, 13]);
 const keptForAnalysis = (m: HandshakeMessage): boolean => ANALYSED_TYPES.has(m.type);
 
-function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknown' {
-  if (summary.clientDir === undefined) return 'unknown';
-  return dir === summary.clientDir ? 'client' : 'server';
+function roleOfDir(clientDir: Dir | undefined, dir: Dir): 'client' | 'server' | 'unknown' {
+  if (clientDir === undefined) return 'unknown';
+  return dir === clientDir ? 'client' : 'server';
 }
 
 /**
@@ -315,7 +316,9 @@ function requestCaNames(dns: readonly { readonly der: Uint8Array }[], parts: Sha
 
 /** `requestParts`: what the sessions of a capture share (SharedRequestParts). */
 export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, requestParts?: SharedRequestParts): Session {
-  const clientDir = summary.clientDir;
+  // Without a hello the roles are a guess (C2), marked as one (`roleGuess`), the same in every output.
+  const guess = guessClientDir(conn, summary);
+  const clientDir = summary.clientDir ?? guess?.dir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
   const certificateMessages: CertificateMessageInfo[] = [];
@@ -325,7 +328,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
   let decrypted = false;
   for (const m of summary.messages) {
     if (m.kind === 'alert') {
-      alerts.push({ from: roleOfDir(summary, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }) });
+      alerts.push({ from: roleOfDir(clientDir, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }) });
       if (m.decrypted) decrypted = true;
       continue;
     }
@@ -334,7 +337,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
     const body = m.body;
     if (body.kind === 'client-hello' && sni === undefined) sni = body.serverName;
     else if (body.kind === 'certificate') {
-      const from = roleOfDir(summary, m.dir);
+      const from = roleOfDir(clientDir, m.dir);
       const refs: CertRef[] = body.certificates.map((c, index) => ({ id: pool.addDer(c.der), index, frame: m.frame, messageIndex: m.index }));
       certificateMessages.push({
         from: from === 'unknown' ? (m.dir === 0 ? 'client' : 'server') : from,
@@ -369,6 +372,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
     client,
     server,
     clientDir,
+    ...(guess !== undefined && { roleGuess: guess.basis }),
     sni,
     // Exact-size copies: a session is kept to the end, and arrays grown by push keep spare room.
     certificateMessages: certificateMessages.slice(),

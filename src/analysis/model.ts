@@ -5,6 +5,7 @@ import type { CertId, CertPool } from '../x509/index.js';
 import type { DecodeStats } from './frames.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 import type { KeyLogSummary } from './keylog.js';
+import type { RoleGuess } from './roles.js';
 
 /** A certificate as one session carried it; the certificate itself lives once in the pool. */
 export interface CertRef {
@@ -66,10 +67,15 @@ export interface Session {
   readonly id: number;
   readonly connection: Connection;
   readonly tls: TlsSummary;
-  /** TLS roles (rule T1); undefined when no hello was seen. */
+  /** TLS roles (rule T1); a guess when `roleGuess` says so; undefined only when nothing was seen at all. */
   readonly client?: Endpoint;
   readonly server?: Endpoint;
   readonly clientDir?: Dir;
+  /**
+   * Present when no hello showed the roles (the handshake was not captured, C2): `client`,
+   * `server` and `clientDir` are then a guess, made this way, and every output says so.
+   */
+  readonly roleGuess?: RoleGuess;
   readonly sni?: string;
   readonly certificateMessages: readonly CertificateMessageInfo[];
   /** First Certificate message from each side (the one the explanation is about). */

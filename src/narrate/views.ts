@@ -9,6 +9,7 @@
  */
 import { safeText } from '../bytes/text.js';
 import type { Session } from '../analysis/index.js';
+import { closeEvents } from '../net/index.js';
 import { classifyBundleFileName, nameService } from '../expressway/index.js';
 import {
   alertDescriptionName,
@@ -382,15 +383,14 @@ export function ladderView(e: SessionEntry): LadderView {
       tone,
     });
   }
-  for (const end of s.tls.ended) {
-    if (!end || end.reason === 'capture-end') continue;
-    const side = sideOf(s, end.dir);
+  for (const end of closeEvents(s.tls.ended)) {
+    const side = sideOf(s, end.from);
     const silent = s.tls.silentRejection?.end.frame === end.frame;
     rows.push({
       kind: 'end',
       dir: side === 'client' ? 'right' : 'left',
-      label: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
-      arrow: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
+      label: end.kind === 'fin' ? 'TCP FIN' : 'TCP RST',
+      arrow: end.kind === 'fin' ? 'TCP FIN' : 'TCP RST',
       frame: end.frame,
       frames: [end.frame],
       ...(silent && { note: 'closed without an alert (T8)' }),

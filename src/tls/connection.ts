@@ -11,10 +11,10 @@
 import { copyBytes } from '../bytes/index.js';
 import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
 import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
-import { ContentType, handshakeTypeName } from './names.js';
+import { ContentType, handshakeTypeName, isNullCipher } from './names.js';
 import { SettledMessages, type KeepBytes, type StoredCertificate } from './settled.js';
 import { classifyStart, findTlsStart, namePreamble } from './preamble.js';
-import { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt } from './record.js';
+import { alertForm, decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt, type AlertForm } from './record.js';
 import {
   ccsIsCompat,
   finalOutcome,
@@ -447,11 +447,11 @@ export class TlsConnection implements StreamConsumer {
     return this.interest(frame);
   }
 
-  end(dir: Dir, reason: EndReason, frame: number): void {
+  end(dir: Dir, reason: EndReason, frame: number, from: Dir = dir): void {
     if (this.ignored) return;
     const d = this.dirs[dir];
     this.flushPartial(d, d.hs, frame, false);
-    this.event({ kind: 'end', dir, reason, frame });
+    this.event({ kind: 'end', dir, reason, frame, from });
   }
 
   // ---- Results --------------------------------------------------------------------------------
@@ -905,12 +905,15 @@ export class TlsConnection implements StreamConsumer {
     return d.recProtected && !this.st.tls13 && this.decryptor !== undefined;
   }
 
-  /**
-   * TLS ≤ 1.2 alerts after CCS are encrypted (rule T6). TLS 1.3 protects alerts inside
-   * application_data records (RFC 8446 §5.2), so an alert-type record there is always plaintext.
-   */
+  /** Whether the alert record being read can be read without keys (alertForm, rules C6 and T6). */
   private alertIsPlaintext(d: Direction): boolean {
-    return !d.recProtected || this.st.tls13;
+    return this.alertForm(d) !== 'encrypted';
+  }
+
+  private alertForm(d: Direction): AlertForm {
+    const s = this.st;
+    const helloSeen = s.version !== undefined || s.offeredMaxVersion !== undefined;
+    return alertForm({ keysChanged: d.recProtected, tls13: s.tls13, keysUnknown: !helloSeen, nullCipher: isNullCipher(s.cipherSuite), length: d.recLength });
   }
 
   private recordBody(d: Direction, chunk: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
@@ -958,9 +961,11 @@ export class TlsConnection implements StreamConsumer {
     }
     if (t === ContentType.Alert && this.alertIsPlaintext(d)) {
       const body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
-      const res = decodeAlert(body);
-      if (!res.ok || d.recLength !== 2) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
-      this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
+      const nullCipher = this.alertForm(d) === 'null-cipher';
+      // A NULL-cipher record is the alert's two bytes and then its MAC.
+      const res = decodeAlert(nullCipher ? body.subarray(0, 2) : body);
+      if (!res.ok || (d.recLength !== 2 && !nullCipher)) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
+      this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false, false, nullCipher);
       this.dropBody(d);
       return;
     }
@@ -996,6 +1001,7 @@ export class TlsConnection implements StreamConsumer {
     fields: AlertMessage['fields'],
     encrypted: boolean,
     decrypted = false,
+    nullCipher = false,
   ): void {
     const index = this.nextIndex();
     const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = {
@@ -1014,6 +1020,7 @@ export class TlsConnection implements StreamConsumer {
       fields,
     };
     if (decrypted) m.decrypted = true;
+    if (nullCipher) m.nullCipher = true;
     if (decoded !== undefined) {
       m.level = decoded.level;
       m.description = decoded.description;

@@ -64,6 +64,27 @@ export function sslv2HelloAt(buf: Uint8Array, at: number, end: number): 'yes' | 
   return len === 9 + cs + sid + ch ? 'yes' : 'no';
 }
 
+/** What an alert record is, as read without keys (rule C6). */
+export type AlertForm = 'plaintext' | 'encrypted' | 'null-cipher';
+
+/**
+ * The one place that decides whether an alert record's bytes can be read (rules C6, T6).
+ * - Keys changed in this direction (ChangeCipherSpec in TLS 1.0–1.2): ciphertext, unless the
+ *   suite is a NULL cipher, whose records are in clear followed by their MAC.
+ * - TLS 1.3 after the ServerHello protects alerts inside application_data records (RFC 8446
+ *   §5.2): an alert-type record there is a plaintext alert only if it has the two bytes of one
+ *   (a client that could not read the ServerHello); any other length is not readable.
+ * - `keysUnknown`: no hello in the capture yet (a connection joined mid-stream), so whether the
+ *   keys changed is not known; a plaintext alert is exactly two bytes (RFC 5246 §7.2) and any
+ *   cipher adds at least a MAC or tag, so the length decides.
+ */
+export function alertForm(o: { readonly keysChanged: boolean; readonly tls13: boolean; readonly keysUnknown: boolean; readonly nullCipher: boolean; readonly length: number }): AlertForm {
+  if (o.tls13) return !o.keysChanged || o.length === 2 ? 'plaintext' : 'encrypted';
+  if (o.keysChanged) return o.nullCipher && o.length >= 2 ? 'null-cipher' : 'encrypted';
+  if (o.keysUnknown) return o.length === 2 ? 'plaintext' : 'encrypted';
+  return 'plaintext';
+}
+
 export interface AlertBody {
   readonly level: number;
   readonly description: number;

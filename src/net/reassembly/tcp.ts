@@ -54,6 +54,37 @@ export interface GapRecord {
 export interface DirEnd {
   readonly reason: EndReason;
   readonly frame: number;
+  /**
+   * The direction of the segment that ended this one, when it is the other direction: a RST ends
+   * both directions, but only its sender sent it (rule C5). Absent: this direction's own segment
+   * (or the capture's end).
+   */
+  readonly from?: Dir;
+}
+
+/** A FIN or RST as it was sent: by `from`, in `frame` (rule C5). */
+export interface CloseEvent {
+  readonly kind: 'fin' | 'rst';
+  /** The direction of the segment that carried it: its sender. */
+  readonly from: Dir;
+  readonly frame: number;
+}
+
+/**
+ * The FINs and RSTs of a connection, each once, with its real sender, from the two directions'
+ * ends (a Connection's `ends`, or a TLS summary's): a RST ends both directions but is one segment
+ * from one side, so it is told once, from that side. The one place that says who sent a TCP event.
+ */
+export function closeEvents(ends: readonly [{ readonly reason: EndReason; readonly frame: number; readonly from?: Dir } | undefined, { readonly reason: EndReason; readonly frame: number; readonly from?: Dir } | undefined]): CloseEvent[] {
+  const out: CloseEvent[] = [];
+  for (const dir of [0, 1] as const) {
+    const e = ends[dir];
+    if (!e || e.reason === 'capture-end') continue;
+    const from = e.from ?? dir;
+    if (out.some((x) => x.kind === e.reason && x.frame === e.frame && x.from === from)) continue;
+    out.push({ kind: e.reason, from, frame: e.frame });
+  }
+  return out.sort((a, b) => a.frame - b.frame);
 }
 
 /** Summary of one TCP connection, kept for every connection (small: no payload). */
@@ -334,7 +365,8 @@ export class TcpReassembler {
 
     if (seg.flags & RST) {
       this.closeDir(l, dir, 'rst', frame.number);
-      this.closeDir(l, (1 - dir) as Dir, 'rst', frame.number);
+      // The peer's direction ends too, by this segment: its sender is `dir`, not the peer (C5).
+      this.closeDir(l, (1 - dir) as Dir, 'rst', frame.number, { reason: 'rst', frame: frame.number, from: dir });
     } else if (seg.flags & FIN) {
       const ds = l.dir(dir).ended ? l.dir(dir) : this.own(l, dir);
       if (ds.nextSeq >= 0) {
@@ -582,7 +614,7 @@ export class TcpReassembler {
     while (ds.pending.length > 0 && !l.ignored) this.skipToPending(l, dir, 'missing', frame);
   }
 
-  /** `shared`: the end record to keep, when it is the same for many connections (the capture's end). */
+  /** `shared`: the end record to keep, when it is the same for many connections (the capture's end) or says who sent it. */
   private closeDir(l: ConnState, dir: Dir, reason: EndReason, frame: number, shared?: DirEnd): void {
     const ds = l.dir(dir);
     if (ds.ended) return;
@@ -596,8 +628,9 @@ export class TcpReassembler {
       ds.pending = NO_PENDING;
       ds.pendingBytes = 0;
     }
-    if (l.end(dir) === undefined) l.setEnd(dir, shared ?? { reason, frame });
-    if (!l.ignored) l.consumer?.end(dir, reason, frame);
+    const end = shared ?? { reason, frame };
+    if (l.end(dir) === undefined) l.setEnd(dir, end);
+    if (!l.ignored) l.consumer?.end(dir, reason, frame, end.from ?? dir);
     // Both directions over: nothing more reaches the consumer, and the connection, kept for its
     // counters to the end (and in the analysis after it), must not keep the consumer's state alive.
     if (l.d0.ended && l.d1.ended) l.consumer = undefined;
