@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { latin1 } from '../bytes/index.js';
-import type { Connection, Dir, EndReason, GapReason, StreamConsumer } from '../net/index.js';
-import { DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import type { Connection, Dir, EndReason, GapReason, LateAlert, StreamConsumer } from '../net/index.js';
+import { alertForm, isNullCipher, DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ConnectionsLeftOut, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
@@ -241,6 +241,10 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   // the code that called them) would keep every feed through the list.
   oldest = [];
   sessions.sort((a, b) => a.id - b.id);
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i]!;
+    if (s.connection.lateAlerts) sessions[i] = withLateAlerts(s, s.connection.lateAlerts);
+  }
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
   if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
   const keyLog = keys.summary();
@@ -257,6 +261,36 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     ...((keyLog.secrets > 0 || keyLog.notes.length > 0) && { keyLog }),
     timing: { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore },
   };
+}
+
+/**
+ * The alerts the reassembler saw after the dissector let go of the connection (LateAlert), added
+ * to the session's alerts read the same way as those the record layer read (alertForm, C6): after
+ * the handshake the keys have changed, so they are encrypted unless the suite is a NULL cipher.
+ */
+function withLateAlerts(s: Session, late: readonly LateAlert[]): Session {
+  const t = s.tls;
+  const helloSeen = t.version !== undefined || t.offeredMaxVersion !== undefined;
+  const keysChanged = helloSeen && t.outcome.kind !== 'capture-ended' && t.outcome.kind !== 'in-progress';
+  const known = new Set(s.alerts.map((a) => a.frame));
+  const added: AlertInfo[] = [];
+  for (const a of late) {
+    if (known.has(a.frame)) continue;
+    const form = alertForm({ keysChanged, tls13: t.tls13, keysUnknown: !helloSeen, nullCipher: isNullCipher(t.cipherSuite), length: a.length });
+    const clear = form !== 'encrypted';
+    added.push({
+      from: roleOfDir(s.clientDir, a.dir),
+      dir: a.dir,
+      frame: a.frame,
+      ...(clear && { level: a.head[0], description: a.head[1] }),
+      encrypted: !clear,
+      length: a.length,
+      messageIndex: -1,
+      ...(form === 'null-cipher' && { nullCipher: true }),
+      late: true,
+    });
+  }
+  return added.length ? { ...s, alerts: [...s.alerts, ...added] } : s;
 }
 
 /** Handshake messages whose bytes the later stages read (bodies: SNI, random, certificates, CA names). */
@@ -328,7 +362,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
   let decrypted = false;
   for (const m of summary.messages) {
     if (m.kind === 'alert') {
-      alerts.push({ from: roleOfDir(clientDir, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }) });
+      alerts.push({ from: roleOfDir(clientDir, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }), ...(m.nullCipher && { nullCipher: true }) });
       if (m.decrypted) decrypted = true;
       continue;
     }
@@ -345,8 +379,9 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         frames: m.frames.slice(),
         messageIndex: m.index,
         certificates: refs,
-        // A compressed list that could not be inflated (zstd) is unknown, never empty (RFC 8879).
-        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated && body.compressed?.error === undefined,
+        // A compressed list that could not be inflated (zstd) is unknown, never empty (RFC 8879); one with
+        // bytes missing is incomplete, never empty (C3).
+        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated && !m.truncated && body.compressed?.error === undefined,
         truncated: body.truncated || m.truncated,
         decrypted: m.decrypted === true,
         ...(body.compressed && { compressed: body.compressed }),

@@ -59,6 +59,13 @@ export interface AlertInfo {
   readonly messageIndex: number;
   /** Read with a key log (then `encrypted` is false). */
   readonly decrypted?: boolean;
+  /** Sent under a NULL-cipher suite: read in clear (C6). */
+  readonly nullCipher?: boolean;
+  /**
+   * Seen after the dissector stopped reading the connection (a close_notify long after the
+   * handshake), in a segment of its own; not in the message list (`messageIndex` is -1).
+   */
+  readonly late?: boolean;
 }
 
 /** One TLS connection, with roles, certificates and outcome, every fact tied to frames. */

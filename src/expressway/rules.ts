@@ -209,7 +209,8 @@ export interface SessionAssessment {
   readonly keyExchange?: KeyExchange;
   readonly presented: { readonly client?: PresentedAssessment; readonly server?: PresentedAssessment };
   /** What happened to the client certificate. */
-  readonly clientCert: 'sent' | 'empty' | 'not-requested' | 'requested-not-sent' | 'not-visible' | 'truncated';
+  /** 'not-captured': requested, but the capture shows nothing the client sent after the request (C4). */
+  readonly clientCert: 'sent' | 'empty' | 'not-requested' | 'requested-not-sent' | 'not-captured' | 'not-visible' | 'truncated';
   readonly outcome: OutcomeAssessment;
   readonly tls13?: Tls13Inference;
   readonly logs: readonly LogMatch[];
@@ -1021,6 +1022,17 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
   }
 }
 
+/**
+ * Whether the capture shows what the TLS client sent after `frame` (a record, a FIN or a RST): only
+ * then can it be said that the client did not send something there (C4).
+ */
+export function clientSpokeAfter(s: Session, frame: number | undefined): boolean {
+  if (frame === undefined || s.clientDir === undefined) return false;
+  const last = s.tls.lastFromClient?.frame;
+  if (last !== undefined && last > frame) return true;
+  return closeEvents(s.connection.ends).some((e) => e.from === s.clientDir && e.frame > frame);
+}
+
 /** Why the side taken as TLS client was taken (C2), in words; '' when the handshake showed it. */
 export function roleGuessText(s: Session): string {
   const c = s.client ?? s.connection.a;
@@ -1337,7 +1349,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   else if (clientMsg?.compressed?.error) clientCert = 'not-visible';
   else if (s.clientCertificateEmpty) clientCert = 'empty';
   else if (tls13 && !s.decrypted) clientCert = 'not-visible';
-  else if (requested) clientCert = 'requested-not-sent';
+  else if (requested) clientCert = clientSpokeAfter(s, s.certificateRequest?.frame) ? 'requested-not-sent' : 'not-captured';
   else clientCert = 'not-requested';
 
   // Findings: outcome first (the headline), then the certificates.
@@ -1588,9 +1600,12 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     });
   }
   const seenAnomaly = new Set<string>();
+  // C3: after bytes went missing, a message "out of order" may only look so (the one before it is in the gap).
+  const firstGap = Math.min(...s.tls.anomalies.filter((x) => x.code === 'gap-in-record' || x.code === 'gap-in-handshake').map((x) => x.frame));
   for (const an of s.tls.anomalies) {
     const key = `${an.code}/${an.frame}`;
     if (seenAnomaly.has(key)) continue;
+    if (an.code === 'unexpected-message' && an.frame >= firstGap) continue;
     // The incomplete client Certificate already has its own finding (T3) for this frame.
     if (an.code === 'truncated-message' && clientCert === 'truncated' && clientMsg?.frames.includes(an.frame)) continue;
     seenAnomaly.add(key);
@@ -1673,6 +1688,12 @@ export function handshakeKey(s: Session): string {
 // ---------------------------------------------------------------------------------------------
 // Capture-wide findings.
 
+/** ' of 200 bytes' from the file's snap lengths (the ones given), '' when none is. */
+function snapText(lengths: readonly number[] | undefined): string {
+  const given = (lengths ?? []).filter((n) => n > 0);
+  return given.length ? ` of ${given.join(' or ')} bytes` : '';
+}
+
 export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   const cap = a.capture;
@@ -1682,9 +1703,9 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       rule: 'C3',
       frames: [],
       code: 'snaplen-truncated',
-      title: `${cap.truncatedFrames} frame(s) were cut by the capture's snap length`,
-      detail: `${a.source}: packets were captured shorter than sent; certificate bytes may be missing and messages cut.`,
-      fix: 'Recapture with the full snap length (tcpdump -s 0).',
+      title: `${cap.truncatedFrames} frame(s) were cut by the capture's snap length${snapText(cap.snapLengths)}`,
+      detail: `${a.source}: ${cap.truncatedFrames} packet(s) were captured shorter than sent${snapText(cap.snapLengths) ? `, each cut at the snap length${snapText(cap.snapLengths)}` : ''}; the bytes cut are missing, so messages in them are incomplete. Records captured whole after them are still read (C3).`,
+      fix: `Recapture with the full snap length: tcpdump -s 0${snapText(cap.snapLengths) ? ` (this capture's snap length is${snapText(cap.snapLengths).replace(/^ of/, '')})` : ''}.`,
     });
   }
   const clock = clockAdvice(cap.firstTs, cap.lastTs);

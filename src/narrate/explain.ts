@@ -48,7 +48,7 @@ import {
   type RuleFinding,
   type SessionAssessment,
 } from '../expressway/index.js';
-import type { Block, Doc, Finding, Inline, LadderStep, Pairs, Severity } from './doc.js';
+import { incompleteText, type Block, type Doc, type Finding, type Inline, type LadderStep, type Pairs, type Severity } from './doc.js';
 import { certificateDetails, certificateRequestFold } from './details.js';
 import type { BoxLabel, Explanation, SessionStory, StoryOutcome } from './explanation.js';
 
@@ -254,6 +254,14 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
     out.push(byFrames(`${a.client.short} answered with an empty Certificate message: it had no certificate it found suitable (T3).`, [clientMsg.frame]));
   } else if (a.clientCert === 'truncated' && clientMsg) {
     out.push(byFrames(`${a.client.short}'s Certificate message is cut off in the capture: which certificate it sent cannot be read, and no serial is guessed.`, clientMsg.frames));
+  } else if (a.clientCert === 'not-captured') {
+    const last = s.tls.lastFromClient;
+    out.push(
+      byFrames(
+        `The capture shows nothing ${a.client.short} sent after the CertificateRequest${last ? ` (its last record is its ${last.what} in frame ${last.frame})` : ''}: whether it sent a certificate is not in the capture, which ends there (C4).`,
+        [...(s.certificateRequest ? [s.certificateRequest.frame] : []), ...(last ? [last.frame] : [])],
+      ),
+    );
   } else if (a.clientCert === 'requested-not-sent') {
     out.push(byFrames(`${a.client.short} sent no Certificate message although one was requested.`, s.certificateRequest ? [s.certificateRequest.frame] : []));
   }
@@ -322,15 +330,18 @@ function messageLabel(m: TlsMessage, s: Session): { label: string; tone?: Ladder
     case 'handshake':
       if (m.type === HandshakeType.Certificate) {
         // Counted from the session's certificate list: decoding the message again would rebuild its bytes.
-        const n = s.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates.length;
+        const cm = s.certificateMessages.find((c) => c.messageIndex === m.index);
+        const n = cm?.certificates.length;
+        // C3: bytes missing make a message incomplete, never empty; whole certificates in it still count.
+        if (cm?.truncated || m.truncated) return { label: `Certificate (${incompleteText(m)}${n ? `; ${n} whole certificate(s)` : ''})`, tone: 'warn' };
         if (n !== undefined) return { label: n === 0 ? 'Certificate (empty)' : `Certificate (${n})` };
       }
-      return { label: handshakeTypeName(m.type) + (m.decrypted ? ' (decrypted)' : '') };
+      return { label: handshakeTypeName(m.type) + (m.decrypted ? ' (decrypted)' : '') + (m.truncated ? ` (${incompleteText(m)})` : '') };
     case 'change-cipher-spec':
       return { label: 'ChangeCipherSpec', tone: 'muted' };
     case 'alert':
-      if (m.encrypted) return { label: `Encrypted alert (${m.length} B)`, tone: s.tls.outcome.kind === 'alert' && s.tls.outcome.alert.frame === m.frame ? 'bad' : 'muted' };
-      return { label: `Alert ${m.level !== undefined ? alertLevelName(m.level) + ' ' : ''}${m.description ?? '?'} ${m.description !== undefined ? alertDescriptionName(m.description) : ''}`.trim() + (m.nullCipher ? ' (unencrypted: NULL cipher)' : ''), tone: m.level === 2 ? 'bad' : 'warn' };
+      if (m.encrypted) return { label: alertLabel(m), tone: s.tls.outcome.kind === 'alert' && s.tls.outcome.alert.frame === m.frame ? 'bad' : 'muted' };
+      return { label: alertLabel(m), tone: m.level === 2 ? 'bad' : 'warn' };
     case 'encrypted-handshake':
       // C6: a NULL-cipher suite sends Finished in clear (with a MAC).
       return { label: s.tls.tls13 ? `Encrypted handshake (${m.length} B)` : isNullCipher(s.tls.cipherSuite) ? 'Finished (unencrypted: NULL cipher)' : 'Finished (encrypted)', tone: 'muted' };
@@ -339,6 +350,13 @@ function messageLabel(m: TlsMessage, s: Session): { label: string; tone?: Ladder
     default:
       return { label: 'Record', tone: 'muted' };
   }
+}
+
+/** An alert record's ladder label (C6: an encrypted one by its size, a NULL-cipher one said to be in clear). */
+function alertLabel(a: { readonly encrypted: boolean; readonly length: number; readonly level?: number; readonly description?: number; readonly nullCipher?: boolean }): string {
+  if (a.encrypted) return `Encrypted alert (${a.length} B)`;
+  const text = `Alert ${a.level !== undefined ? alertLevelName(a.level) + ' ' : ''}${a.description ?? '?'} ${a.description !== undefined ? alertDescriptionName(a.description) : ''}`.trim();
+  return a.nullCipher ? `${text} (unencrypted: NULL cipher)` : text;
 }
 
 const MAX_LADDER_STEPS = 30;
@@ -367,6 +385,11 @@ function buildLadder(a: SessionAssessment): LadderStep[] {
       rejected = a.outcome.status === 'failed' && p !== undefined && p.message.frame === m.frame && a.outcome.rejected === p.from;
     }
     steps.push({ from, label, frame: m.frame, ...(note ? { note } : {}), ...(tone ? { tone } : {}), ...(rejected ? { rejected } : {}) });
+  }
+  // Alerts seen after the dissector let go (a late close_notify), the same way as the others (C6).
+  for (const al of s.alerts) {
+    if (!al.late) continue;
+    steps.push({ from: al.dir === cd ? 'left' : 'right', label: alertLabel(al), frame: al.frame, tone: 'muted' });
   }
   // TCP ends: a FIN or RST without an alert is the whole story of a silent close (T8).
   for (const e of closeEvents(s.connection.ends)) {

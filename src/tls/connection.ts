@@ -207,6 +207,8 @@ class Direction {
   midStream = false;
   notTls: NotTlsReason | undefined;
   resyncs = 0;
+  /** The stream offset where the last gap that lost the record boundary ended (-1: none): a segment starts there. */
+  resyncAfterGap = -1;
   // Scan buffer (pre-TLS plaintext, or resynchronisation): a bounded copy.
   scan: Uint8Array | undefined;
   scanLen = 0;
@@ -633,6 +635,10 @@ export class TlsConnection implements StreamConsumer {
       d.scanChunks.push({ at: d.scanLen, frame, tsSec, tsNsec });
       d.scanLen += take;
     }
+    if (this.wholeRecordAfterGap(d, bytes.length)) {
+      this.replayScan(d, 0);
+      return;
+    }
     this.scanRun(d, frame);
     if (d.mode === 'scan' && d.scanLen >= cap) {
       // The bounded prefix held no TLS start.
@@ -687,6 +693,18 @@ export class TlsConnection implements StreamConsumer {
       d.head = copyBytes(buf.subarray(0, Math.min(found.offset, PREAMBLE_HEAD)));
     }
     this.replayScan(d, found.offset);
+  }
+
+  /**
+   * C3: after a gap that took a record boundary with it, the first segment captured after the gap
+   * starts a record when it holds exactly one plausible record (an alert, a ChangeCipherSpec, sent
+   * alone): stacks start a segment with each write. Two records in a row are found by the scan.
+   */
+  private wholeRecordAfterGap(d: Direction, segmentLength: number): boolean {
+    if (!this.tlsSeen || d.resyncAfterGap !== d.scanBase || d.scanChunks.length !== 1 || d.scanLen !== segmentLength || !d.scan) return false;
+    d.resyncAfterGap = -1;
+    if (!plausibleRecordHeader(d.scan, 0, this.limits.maxRecordLength)) return false;
+    return 5 + recordLengthAt(d.scan, 0) === segmentLength;
   }
 
   /** Switches to record mode and feeds the scan buffer from `from` on, with the frames that carried it. */
@@ -766,17 +784,22 @@ export class TlsConnection implements StreamConsumer {
     if (d.hdrLen === 0 && d.recRemaining === 0) {
       this.gapAnomaly(d, frame, 'bytes missing at a record boundary');
       this.startResync(d, off + len, frame);
+      d.resyncAfterGap = off + len;
       return;
     }
-    if (d.hdrLen > 0 || len >= d.recRemaining) {
+    if (d.hdrLen > 0 || len > d.recRemaining) {
       this.gapAnomaly(d, frame, 'bytes missing across a record boundary');
       this.startResync(d, off + len, frame);
+      d.resyncAfterGap = off + len;
       return;
     }
-    // The gap lies inside one record body: the record layer stays in step.
+    // The gap lies inside one record body, or ends where it ends (a segment cut by the snap length
+    // after its record's header): the record header said where the next record starts, so the
+    // record layer stays in step (C3).
     d.recRemaining -= len;
     this.dropBody(d);
     if (d.recType === ContentType.Handshake && !d.recProtected) this.gapInHandshake(d, d.hs, len, frame);
+    if (d.recRemaining === 0 && d.mode === 'records') this.endRecord(d, frame, this.lastTs[0], this.lastTs[1]);
   }
 
   private gapAnomaly(d: Direction, frame: number, what: string): void {

@@ -117,6 +117,33 @@ export interface Connection {
    * the inner one; the outer addresses are where it was mirrored from). Absent when none.
    */
   readonly tunnel?: readonly TunnelLayer[];
+  /**
+   * TLS alert records seen after the consumer let go (a close_notify long after the handshake):
+   * segments whose payload is exactly one alert record, at most MAX_LATE_ALERTS. Undefined: none.
+   */
+  readonly lateAlerts?: readonly LateAlert[];
+}
+
+/** An alert record that filled a whole segment of a connection nobody was reading any more. */
+export interface LateAlert {
+  readonly dir: Dir;
+  readonly frame: number;
+  /** The record's body length. */
+  readonly length: number;
+  /** Its first two body bytes (level and description when the record is in clear). */
+  readonly head: readonly [number, number];
+}
+
+const MAX_LATE_ALERTS = 4;
+
+/**
+ * A segment whose payload is one whole TLS alert record (RFC 5246 §6.2.1: type 21, version 3.x,
+ * length = what follows). Alerts are sent alone, so this is how a late close_notify travels.
+ */
+function lateAlertOf(p: Uint8Array, dir: Dir, frame: number): LateAlert | undefined {
+  if (p.length < 7 || p[0] !== 21 || p[1] !== 3 || p[2]! > 4) return undefined;
+  const len = (p[3]! << 8) | p[4]!;
+  return len + 5 === p.length ? { dir, frame, length: len, head: [p[5]!, p[6]!] } : undefined;
 }
 
 interface Pending {
@@ -178,6 +205,7 @@ class ConnState implements Connection {
   end0: DirEnd | undefined = undefined;
   end1: DirEnd | undefined = undefined;
   ignored = false;
+  lateAlerts: LateAlert[] | undefined = undefined;
   consumer: StreamConsumer | undefined = undefined;
   /**
    * Sequence state per direction: the shared FRESH_DIR until the direction needs its own, the shared
@@ -340,6 +368,14 @@ export class TcpReassembler {
     if (l.ignored) {
       // One lookup and a few counters: the cost of a connection nobody is interested in.
       if (l.end(dir) === undefined && seg.flags & (RST | FIN)) l.setEnd(dir, { reason: seg.flags & RST ? 'rst' : 'fin', frame: frame.number });
+      // A RST ends the other direction too; its sender is this one (C5).
+      if (seg.flags & RST && l.end((1 - dir) as Dir) === undefined) l.setEnd((1 - dir) as Dir, { reason: 'rst', frame: frame.number, from: dir });
+      // Late alerts (a close_notify after the handshake), for the session the connection carried:
+      // the length and the first byte looked at per segment.
+      if (n >= 7 && n <= 512 && (l.lateAlerts?.length ?? 0) < MAX_LATE_ALERTS) {
+        const a = lateAlertOf(seg.payload, dir, frame.number);
+        if (a) (l.lateAlerts ??= []).push(a);
+      }
       return;
     }
 
