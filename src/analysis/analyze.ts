@@ -273,9 +273,11 @@ function withLateAlerts(s: Session, late: readonly LateAlert[]): Session {
   const helloSeen = t.version !== undefined || t.offeredMaxVersion !== undefined;
   const keysChanged = helloSeen && t.outcome.kind !== 'capture-ended' && t.outcome.kind !== 'in-progress';
   const known = new Set(s.alerts.map((a) => a.frame));
+  // A retransmission of an alert the record layer read: the same place in the same direction.
+  const read = new Set(t.messages.filter((m) => m.kind === 'alert').map((m) => `${m.dir}/${m.streamOffset}`));
   const added: AlertInfo[] = [];
   for (const a of late) {
-    if (known.has(a.frame)) continue;
+    if (known.has(a.frame) || (a.streamOffset !== undefined && read.has(`${a.dir}/${a.streamOffset}`))) continue;
     const form = alertForm({ keysChanged, tls13: t.tls13, keysUnknown: !helloSeen, nullCipher: isNullCipher(t.cipherSuite), length: a.length });
     const clear = form !== 'encrypted';
     added.push({

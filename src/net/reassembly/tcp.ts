@@ -132,6 +132,10 @@ export interface LateAlert {
   readonly length: number;
   /** Its first two body bytes (level and description when the record is in clear). */
   readonly head: readonly [number, number];
+  /** The segment's sequence number: a retransmission of the same alert is kept once. */
+  readonly seq: number;
+  /** Its offset in the direction's stream (as the consumer counts it) when the SYN gave the ISN. */
+  readonly streamOffset?: number;
 }
 
 const MAX_LATE_ALERTS = 4;
@@ -140,10 +144,11 @@ const MAX_LATE_ALERTS = 4;
  * A segment whose payload is one whole TLS alert record (RFC 5246 §6.2.1: type 21, version 3.x,
  * length = what follows). Alerts are sent alone, so this is how a late close_notify travels.
  */
-function lateAlertOf(p: Uint8Array, dir: Dir, frame: number): LateAlert | undefined {
+function lateAlertOf(p: Uint8Array, dir: Dir, frame: number, seq: number, isn: number): LateAlert | undefined {
   if (p.length < 7 || p[0] !== 21 || p[1] !== 3 || p[2]! > 4) return undefined;
   const len = (p[3]! << 8) | p[4]!;
-  return len + 5 === p.length ? { dir, frame, length: len, head: [p[5]!, p[6]!] } : undefined;
+  if (len + 5 !== p.length) return undefined;
+  return { dir, frame, length: len, head: [p[5]!, p[6]!], seq, ...(isn >= 0 && { streamOffset: seqDiff(seq, (isn + 1) >>> 0) }) };
 }
 
 interface Pending {
@@ -373,8 +378,8 @@ export class TcpReassembler {
       // Late alerts (a close_notify after the handshake), for the session the connection carried:
       // the length and the first byte looked at per segment.
       if (n >= 7 && n <= 512 && (l.lateAlerts?.length ?? 0) < MAX_LATE_ALERTS) {
-        const a = lateAlertOf(seg.payload, dir, frame.number);
-        if (a) (l.lateAlerts ??= []).push(a);
+        const a = lateAlertOf(seg.payload, dir, frame.number, seg.seq, dir === 0 ? l.isn0 : l.isn1);
+        if (a && !l.lateAlerts?.some((x) => x.dir === dir && x.seq === a.seq)) (l.lateAlerts ??= []).push(a);
       }
       return;
     }
