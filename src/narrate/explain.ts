@@ -344,7 +344,8 @@ function messageLabel(m: TlsMessage, s: Session): { label: string; tone?: Ladder
       return { label: alertLabel(m), tone: m.level === 2 ? 'bad' : 'warn' };
     case 'encrypted-handshake':
       // C6: a NULL-cipher suite sends Finished in clear (with a MAC).
-      return { label: s.tls.tls13 ? `Encrypted handshake (${m.length} B)` : isNullCipher(s.tls.cipherSuite) ? 'Finished (unencrypted: NULL cipher)' : 'Finished (encrypted)', tone: 'muted' };
+      // Without the handshake in the capture (C2) the record is not known to be a Finished.
+      return { label: s.tls.tls13 || s.roleGuess ? `Encrypted handshake (${m.length} B)` : isNullCipher(s.tls.cipherSuite) ? 'Finished (unencrypted: NULL cipher)' : 'Finished (encrypted)', tone: 'muted' };
     case 'application-data':
       return { label: s.tls.tls13 && m.length < 100 ? `Encrypted record (${m.length} B)` : `Application data (${m.length} B)`, tone: 'muted' };
     default:

@@ -14,7 +14,7 @@ import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
 import { ContentType, handshakeTypeName, isNullCipher } from './names.js';
 import { SettledMessages, type KeepBytes, type StoredCertificate } from './settled.js';
 import { classifyStart, findTlsStart, namePreamble } from './preamble.js';
-import { alertForm, decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt, type AlertForm } from './record.js';
+import { alertForm, clearHandshakeStart, decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt, type AlertForm } from './record.js';
 import {
   ccsIsCompat,
   finalOutcome,
@@ -905,6 +905,11 @@ export class TlsConnection implements StreamConsumer {
     d.recMessages.length = 0;
     this.dropBody(d);
     d.recBodyLen = 0;
+    // C2/C6: application data before any hello (a connection joined after its handshake) means this
+    // direction's keys are in use: its handshake records from now on are ciphertext too.
+    if (d.recType === ContentType.ApplicationData && !this.helloSeen()) d.protected = true;
+    // Likewise a handshake record that cannot start a message in clear (a renegotiation's encrypted ClientHello).
+    if (d.recType === ContentType.Handshake && !d.protected && !d.hs.partial && !this.helloSeen() && clearHandshakeStart(buf, at + 5, d.recLength, this.limits.maxMessageBytes) === 'no') d.protected = true;
     d.recProtected = d.protected;
     if (this.st.handshakeMessages === 0) this.recordsWithoutHandshake++;
     const t = d.recType;
@@ -935,8 +940,12 @@ export class TlsConnection implements StreamConsumer {
 
   private alertForm(d: Direction): AlertForm {
     const s = this.st;
-    const helloSeen = s.version !== undefined || s.offeredMaxVersion !== undefined;
-    return alertForm({ keysChanged: d.recProtected, tls13: s.tls13, keysUnknown: !helloSeen, nullCipher: isNullCipher(s.cipherSuite), length: d.recLength });
+    return alertForm({ keysChanged: d.recProtected, tls13: s.tls13, keysUnknown: !this.helloSeen(), nullCipher: isNullCipher(s.cipherSuite), length: d.recLength });
+  }
+
+  /** A ClientHello or ServerHello was read: what follows is known to be before or after the keys change. */
+  private helloSeen(): boolean {
+    return this.st.version !== undefined || this.st.offeredMaxVersion !== undefined;
   }
 
   private recordBody(d: Direction, chunk: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
@@ -971,7 +980,8 @@ export class TlsConnection implements StreamConsumer {
         if (plain?.contentType === ContentType.ChangeCipherSpec) body = plain.data;
       }
       const res = decodeChangeCipherSpec(body);
-      if (!res.ok) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
+      // A renegotiation's ChangeCipherSpec under the keys in use is ciphertext (RFC 5246 §6.1): not a bad one.
+      if (!res.ok && !(d.recProtected && d.recLength !== 1)) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
       if (d.hs.partial) this.anomaly('interleaved-record', d.dir, frame, 'ChangeCipherSpec inside a handshake message');
       const index = this.nextIndex();
       const m: ChangeCipherSpecMessage = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion, index: index ?? -1, kind: 'change-cipher-spec', bytes: copyBytes(body), fields: res.ok ? res.value.fields : [] };

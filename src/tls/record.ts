@@ -85,6 +85,23 @@ export function alertForm(o: { readonly keysChanged: boolean; readonly tls13: bo
   return 'plaintext';
 }
 
+/** Handshake types a record in clear can start with (RFC 5246 §7.4, RFC 8446 §4, RFC 6066, RFC 4680). */
+const CLEAR_HANDSHAKE_TYPES: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 8, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 25]);
+
+/**
+ * Whether the handshake record whose body starts at buf[at] can be a handshake message in clear:
+ * a known type and a length a message can have (`maxMessage`). 'unknown' when its four bytes are
+ * not at hand. Without a hello in the capture, a handshake record that fails this is ciphertext
+ * (a renegotiation under the keys in use, C6), not a message to reassemble.
+ */
+export function clearHandshakeStart(buf: Uint8Array, at: number, recordLength: number, maxMessage: number): 'yes' | 'no' | 'unknown' {
+  // A message header may span records: only one wholly inside this record's body is judged.
+  if (recordLength < 4 || at + 4 > buf.length) return 'unknown';
+  if (!CLEAR_HANDSHAKE_TYPES.has(buf[at]!)) return 'no';
+  const len = (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+  return len <= maxMessage ? 'yes' : 'no';
+}
+
 export interface AlertBody {
   readonly level: number;
   readonly description: number;

@@ -451,6 +451,9 @@ function onEncrypted(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'encrypted
   };
   if (s.tls13 || e.contentType !== 22) return s;
   if (s.finished[e.dir] !== undefined) return s;
+  // No handshake in the capture (C2): an encrypted handshake record of an established connection
+  // (a renegotiation) is not this handshake's Finished.
+  if (s.handshakeMessages === 0) return s;
   // TLS ≤ 1.2: the first handshake record after CCS is Finished (RFC 5246 §7.4.9).
   return finishedSeen(s, e.dir, ref, e.frame);
 }

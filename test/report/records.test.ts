@@ -47,9 +47,9 @@ describe('who sent the FIN and the RST (C5)', () => {
 });
 
 describe('connections caught mid-stream (C2)', () => {
-  it('are not failed handshakes; the roles are a guess and said to be; every record has its real sender', async () => {
+  it('are not failed handshakes, renegotiating or not; the roles are a guess and said to be; every record has its real sender', async () => {
     const { json, text } = await report('midstream.pcap');
-    expect(json.sessions).toHaveLength(2);
+    expect(json.sessions).toHaveLength(3);
     for (const s of json.sessions) {
       expect(s.roles).toEqual({ basis: expect.stringMatching(/^(syn|port|first-speaker)$/), inferred: true });
       expect(s.outcome.status).toBe('unknown');
@@ -73,6 +73,16 @@ describe('connections caught mid-stream (C2)', () => {
     expect(reset!.outcome.text).toMatch(/^handshake not captured; the established connection was reset by /);
     expect(reset!.tcpEvents.map((e) => [e.kind, e.from])).toEqual([['rst', 'client']]);
     expect(storyText(reset!)).toMatch(/reset the established connection \(RST\) in frame \d+/);
+    // A renegotiation under the keys in use: its handshake records are ciphertext, not messages in
+    // clear, and the connection is not a failed handshake (C6, C2).
+    const reneg = json.sessions[2]!;
+    expect(reneg.messages.filter((m) => m.type === 'EncryptedHandshake').length).toBeGreaterThanOrEqual(4);
+    expect(reneg.messages.every((m) => ['EncryptedHandshake', 'ChangeCipherSpec', 'ApplicationData', 'EncryptedAlert'].includes(m.type))).toBe(true);
+    expect(reneg.findings.map((f) => f.code).filter((c) => c.startsWith('tls-'))).toEqual([]);
+    expect(reneg.tcpEvents.map((e) => [e.kind, e.from])).toEqual([
+      ['fin', 'client'],
+      ['fin', 'server'],
+    ]);
     expect(text).toContain('⇄');
     expect(text).toContain('Fix: Capture from before the connection is made');
   });
