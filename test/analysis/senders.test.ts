@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis, type Session } from '../../src/analysis/index.js';
 import { closeEvents, type Endpoint } from '../../src/net/index.js';
-import { TSHARK_PREFS, capturesDir, corpusFiles, haveTshark, repoRoot, tshark } from '../helpers/corpus.js';
+import { TSHARK_PREFS, capturesDir, corpusFiles, repoRoot, tshark } from '../helpers/corpus.js';
+import { describeWith } from '../helpers/tools.js';
 
 const fixturesDir = join(repoRoot, 'test', 'fixtures', 'records');
+const tunnelsDir = join(repoRoot, 'test', 'fixtures', 'tunnels');
 
 function capturesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -45,17 +47,20 @@ const nums = (v: string | undefined) => (v ? v.split(',').filter(Boolean).map((x
  * dissects each segment alone, as a person would read the packet list (issue 17's alert 43).
  */
 function tsharkRows(file: string, decodeAs: string[], prefs: string[]): Row[] {
-  const fields = ['frame.number', 'ip.src', 'ipv6.src', 'tcp.srcport', 'ip.dst', 'ipv6.dst', 'tcp.dstport', 'tcp.flags.fin', 'tcp.flags.reset', 'tls.record.content_type', 'tls.handshake.type', 'tls.alert_message.desc'];
+  const fields = ['frame.number', 'frame.protocols', 'ip.src', 'ipv6.src', 'tcp.srcport', 'ip.dst', 'ipv6.dst', 'tcp.dstport', 'tcp.flags.fin', 'tcp.flags.reset', 'tls.record.content_type', 'tls.handshake.type', 'tls.alert_message.desc'];
   const out = tshark(['-r', file, ...prefs, ...decodeAs, '-Y', 'tcp', '-T', 'fields', ...fields.flatMap((f) => ['-e', f]), '-E', 'occurrence=a', '-E', 'aggregator=,']);
   return out
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [frame, ip4, ip6, port, dip4, dip6, dport, fin, rst, ct, hs, desc] = line.split('\t');
+      const [frame, protocols, ip4, ip6, port, dip4, dip6, dport, fin, rst, ct, hs, desc] = line.split('\t');
+      // The innermost IP header is the connection's (a tunnel's outer one may be the other version).
+      const layers = (protocols ?? '').split(':');
+      const v6 = layers.lastIndexOf('ipv6') > layers.lastIndexOf('ip');
       return {
         frame: parseInt(frame!, 10),
-        src: `${last(ip6) ?? last(ip4)}:${last(port)}`,
-        dst: `${last(dip6) ?? last(dip4)}:${last(dport)}`,
+        src: `${v6 ? last(ip6) : last(ip4)}:${last(port)}`,
+        dst: `${v6 ? last(dip6) : last(dip4)}:${last(dport)}`,
         fin: last(fin) === '1' || last(fin) === 'True',
         rst: last(rst) === '1' || last(rst) === 'True',
         contentTypes: nums(ct),
@@ -151,14 +156,14 @@ function legitimatelyUnread(s: Session, frame: number): boolean {
   return aside !== undefined && aside.why === 'handshake-over' && frame > aside.frame;
 }
 
-const files = [...capturesUnder(capturesDir), ...corpusFiles(), ...capturesUnder(fixturesDir)];
+const files = [...capturesUnder(capturesDir), ...corpusFiles(), ...capturesUnder(fixturesDir), ...capturesUnder(tunnelsDir)];
 
-describe('who sent what agrees with tshark on every capture in the repository (C5, C6)', () => {
+describeWith(['tshark'], 'who sent what agrees with tshark on every capture in the repository (C5, C6)', () => {
   it('finds the captures', () => {
     expect(files.length).toBeGreaterThan(20);
   });
   for (const f of files) {
-    it.skipIf(!haveTshark())(f.slice(repoRoot.length + 1), async () => {
+    it(f.slice(repoRoot.length + 1), async () => {
       const a = await analyzeCapture(f);
       // captures/ and the fixtures use ports tshark does not know for TLS: decode them as TLS (the corpus
       // relies on tshark's own heuristics, as its truth files do; STARTTLS ports must not be forced).
