@@ -1033,6 +1033,11 @@ export function clientSpokeAfter(s: Session, frame: number | undefined): boolean
   return closeEvents(s.connection.ends).some((e) => e.from === s.clientDir && e.frame > frame);
 }
 
+/** The TLS server's first flight was seen to its end: its ServerHelloDone, or a record it sent after it (TLS ≤ 1.2). */
+function serverFlightEnded(s: Session): boolean {
+  return s.tls.messages.some((m) => m.dir !== s.clientDir && ((m.kind === 'handshake' && m.type === HandshakeType.ServerHelloDone) || m.kind === 'change-cipher-spec'));
+}
+
 /** Why the side taken as TLS client was taken (C2), in words; '' when the handshake showed it. */
 export function roleGuessText(s: Session): string {
   const c = s.client ?? s.connection.a;
@@ -1350,6 +1355,9 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   else if (s.clientCertificateEmpty) clientCert = 'empty';
   else if (tls13 && !s.decrypted) clientCert = 'not-visible';
   else if (requested) clientCert = clientSpokeAfter(s, s.certificateRequest?.frame) ? 'requested-not-sent' : 'not-captured';
+  // C4: "not requested" only where the server's flight was seen to its end (its ServerHelloDone, or
+  // anything after it); a capture that ends inside that flight does not show whether it asked.
+  else if (!tls13 && s.tls.outcome.kind === 'capture-ended' && !serverFlightEnded(s)) clientCert = 'not-captured';
   else clientCert = 'not-requested';
 
   // Findings: outcome first (the headline), then the certificates.

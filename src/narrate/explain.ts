@@ -254,12 +254,20 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
     out.push(byFrames(`${a.client.short} answered with an empty Certificate message: it had no certificate it found suitable (T3).`, [clientMsg.frame]));
   } else if (a.clientCert === 'truncated' && clientMsg) {
     out.push(byFrames(`${a.client.short}'s Certificate message is cut off in the capture: which certificate it sent cannot be read, and no serial is guessed.`, clientMsg.frames));
-  } else if (a.clientCert === 'not-captured') {
+  } else if (a.clientCert === 'not-captured' && (s.certificateRequest || s.tls.certificateRequested)) {
     const last = s.tls.lastFromClient;
     out.push(
       byFrames(
         `The capture shows nothing ${a.client.short} sent after the CertificateRequest${last ? ` (its last record is its ${last.what} in frame ${last.frame})` : ''}: whether it sent a certificate is not in the capture, which ends there (C4).`,
         [...(s.certificateRequest ? [s.certificateRequest.frame] : []), ...(last ? [last.frame] : [])],
+      ),
+    );
+  } else if (a.clientCert === 'not-captured') {
+    const last = s.tls.lastFromServer;
+    out.push(
+      byFrames(
+        `The capture ends inside ${a.server.short}'s flight${last ? ` (its last record is its ${last.what} in frame ${last.frame})` : ''}: whether it requested a client certificate is not in the capture (C4).`,
+        last ? [last.frame] : [],
       ),
     );
   } else if (a.clientCert === 'requested-not-sent') {
