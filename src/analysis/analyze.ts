@@ -2,12 +2,13 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { latin1 } from '../bytes/index.js';
-import type { Connection, Dir, EndReason, GapReason, StreamConsumer } from '../net/index.js';
-import { DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
+import type { Connection, Dir, EndReason, GapReason, LateAlert, StreamConsumer } from '../net/index.js';
+import { alertForm, isNullCipher, DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ConnectionsLeftOut, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
 import { CaptureKeys, keyLogOf, type KeyLog } from './keylog.js';
+import { guessClientDir } from './roles.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 
 export interface AnalyzeOptions extends ScanOptions {
@@ -239,9 +240,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       return r;
     }
 
-    end(dir: Dir, reason: EndReason, frame: number): void {
+    end(dir: Dir, reason: EndReason, frame: number, from: Dir): void {
       if (this.t === undefined) return;
-      this.t.end(dir, reason, frame);
+      this.t.end(dir, reason, frame, from);
       // Both ways over (a FIN each way, or a RST): nothing more can come, so the session is built
       // and its dissector let go now, not at the end of the capture. A scanner's thousands of
       // handshakes cut short by a RST do not all stay under way until then.
@@ -273,6 +274,10 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   // the code that called them) would keep every feed through the list.
   oldest = [];
   sessions.sort((a, b) => a.id - b.id);
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i]!;
+    if (s.connection.lateAlerts) sessions[i] = withLateAlerts(s, s.connection.lateAlerts);
+  }
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
   if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
   const keyLog = keys.summary();
@@ -297,13 +302,45 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
  */
 const CUT_SHORT_KEPT_BYTES = 4096;
 
+/**
+ * The alerts the reassembler saw after the dissector let go of the connection (LateAlert), added
+ * to the session's alerts read the same way as those the record layer read (alertForm, C6): after
+ * the handshake the keys have changed, so they are encrypted unless the suite is a NULL cipher.
+ */
+function withLateAlerts(s: Session, late: readonly LateAlert[]): Session {
+  const t = s.tls;
+  const helloSeen = t.version !== undefined || t.offeredMaxVersion !== undefined;
+  const keysChanged = helloSeen && t.outcome.kind !== 'capture-ended' && t.outcome.kind !== 'in-progress';
+  const known = new Set(s.alerts.map((a) => a.frame));
+  // A retransmission of an alert the record layer read: the same place in the same direction.
+  const read = new Set(t.messages.filter((m) => m.kind === 'alert').map((m) => `${m.dir}/${m.streamOffset}`));
+  const added: AlertInfo[] = [];
+  for (const a of late) {
+    if (known.has(a.frame) || (a.streamOffset !== undefined && read.has(`${a.dir}/${a.streamOffset}`))) continue;
+    const form = alertForm({ keysChanged, tls13: t.tls13, keysUnknown: !helloSeen, nullCipher: isNullCipher(t.cipherSuite), length: a.length });
+    const clear = form !== 'encrypted';
+    added.push({
+      from: roleOfDir(s.clientDir, a.dir),
+      dir: a.dir,
+      frame: a.frame,
+      ...(clear && { level: a.head[0], description: a.head[1] }),
+      encrypted: !clear,
+      length: a.length,
+      messageIndex: -1,
+      ...(form === 'null-cipher' && { nullCipher: true }),
+      late: true,
+    });
+  }
+  return added.length ? { ...s, alerts: [...s.alerts, ...added] } : s;
+}
+
 /** Handshake messages whose bytes the later stages read (bodies: SNI, random, certificates, CA names). */
 const ANALYSED_TYPES = new Set([1, 2, 11, 13]);
 const keptForAnalysis = (m: HandshakeMessage): boolean => ANALYSED_TYPES.has(m.type);
 
-function roleOfDir(summary: TlsSummary, dir: Dir): 'client' | 'server' | 'unknown' {
-  if (summary.clientDir === undefined) return 'unknown';
-  return dir === summary.clientDir ? 'client' : 'server';
+function roleOfDir(clientDir: Dir | undefined, dir: Dir): 'client' | 'server' | 'unknown' {
+  if (clientDir === undefined) return 'unknown';
+  return dir === clientDir ? 'client' : 'server';
 }
 
 /**
@@ -354,7 +391,9 @@ function requestCaNames(dns: readonly { readonly der: Uint8Array }[], parts: Sha
 
 /** `requestParts`: what the sessions of a capture share (SharedRequestParts). */
 export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPool, decryption?: DecryptionReport, requestParts?: SharedRequestParts): Session {
-  const clientDir = summary.clientDir;
+  // Without a hello the roles are a guess (C2), marked as one (`roleGuess`), the same in every output.
+  const guess = guessClientDir(conn, summary);
+  const clientDir = summary.clientDir ?? guess?.dir;
   const client = clientDir === undefined ? undefined : clientDir === 0 ? conn.a : conn.b;
   const server = clientDir === undefined ? undefined : clientDir === 0 ? conn.b : conn.a;
   const certificateMessages: CertificateMessageInfo[] = [];
@@ -364,7 +403,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
   let decrypted = false;
   for (const m of summary.messages) {
     if (m.kind === 'alert') {
-      alerts.push({ from: roleOfDir(summary, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }) });
+      alerts.push({ from: roleOfDir(clientDir, m.dir), dir: m.dir, frame: m.frame, level: m.level, description: m.description, encrypted: m.encrypted, length: m.length, messageIndex: m.index, ...(m.decrypted && { decrypted: true }), ...(m.nullCipher && { nullCipher: true }) });
       if (m.decrypted) decrypted = true;
       continue;
     }
@@ -373,7 +412,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
     const body = m.body;
     if (body.kind === 'client-hello' && sni === undefined) sni = body.serverName;
     else if (body.kind === 'certificate') {
-      const from = roleOfDir(summary, m.dir);
+      const from = roleOfDir(clientDir, m.dir);
       const refs: CertRef[] = body.certificates.map((c, index) => ({ id: pool.addDer(c.der), index, frame: m.frame, messageIndex: m.index }));
       certificateMessages.push({
         from: from === 'unknown' ? (m.dir === 0 ? 'client' : 'server') : from,
@@ -381,8 +420,9 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
         frames: m.frames.slice(),
         messageIndex: m.index,
         certificates: refs,
-        // A compressed list that could not be inflated (zstd) is unknown, never empty (RFC 8879).
-        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated && body.compressed?.error === undefined,
+        // A compressed list that could not be inflated (zstd) is unknown, never empty (RFC 8879); one with
+        // bytes missing is incomplete, never empty (C3).
+        empty: body.certificates.length === 0 && body.omitted === 0 && !body.truncated && !m.truncated && body.compressed?.error === undefined,
         truncated: body.truncated || m.truncated,
         decrypted: m.decrypted === true,
         ...(body.compressed && { compressed: body.compressed }),
@@ -408,6 +448,7 @@ export function buildSession(conn: Connection, summary: TlsSummary, pool: CertPo
     client,
     server,
     clientDir,
+    ...(guess !== undefined && { roleGuess: guess.basis }),
     sni,
     // Exact-size copies: a session is kept to the end, and arrays grown by push keep spare room.
     certificateMessages: certificateMessages.slice(),

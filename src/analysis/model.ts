@@ -5,6 +5,7 @@ import type { CertId, CertPool } from '../x509/index.js';
 import type { DecodeStats } from './frames.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 import type { KeyLogSummary } from './keylog.js';
+import type { RoleGuess } from './roles.js';
 
 /** A certificate as one session carried it; the certificate itself lives once in the pool. */
 export interface CertRef {
@@ -58,6 +59,13 @@ export interface AlertInfo {
   readonly messageIndex: number;
   /** Read with a key log (then `encrypted` is false). */
   readonly decrypted?: boolean;
+  /** Sent under a NULL-cipher suite: read in clear (C6). */
+  readonly nullCipher?: boolean;
+  /**
+   * Seen after the dissector stopped reading the connection (a close_notify long after the
+   * handshake), in a segment of its own; not in the message list (`messageIndex` is -1).
+   */
+  readonly late?: boolean;
 }
 
 /** One TLS connection, with roles, certificates and outcome, every fact tied to frames. */
@@ -66,10 +74,15 @@ export interface Session {
   readonly id: number;
   readonly connection: Connection;
   readonly tls: TlsSummary;
-  /** TLS roles (rule T1); undefined when no hello was seen. */
+  /** TLS roles (rule T1); a guess when `roleGuess` says so; undefined only when nothing was seen at all. */
   readonly client?: Endpoint;
   readonly server?: Endpoint;
   readonly clientDir?: Dir;
+  /**
+   * Present when no hello showed the roles (the handshake was not captured, C2): `client`,
+   * `server` and `clientDir` are then a guess, made this way, and every output says so.
+   */
+  readonly roleGuess?: RoleGuess;
   readonly sni?: string;
   readonly certificateMessages: readonly CertificateMessageInfo[];
   /** First Certificate message from each side (the one the explanation is about). */

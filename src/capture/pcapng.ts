@@ -25,6 +25,8 @@ interface Iface {
 export interface PcapngReadResult {
   readonly frames: number;
   readonly truncatedFrames: number;
+  /** The interfaces' snap lengths (0 = none given), each once. */
+  readonly snapLengths: readonly number[];
   readonly linkTypes: number[];
   readonly bytesRead: number;
   readonly problems: CaptureProblem[];
@@ -53,6 +55,7 @@ export async function readPcapng(
   const problems: CaptureProblem[] = [];
   let frames = 0;
   let truncatedFrames = 0;
+  const snapLengths: number[] = [];
   let sections = 0;
   const linkTypes = new Set<number>();
   let ifaces: Iface[] = [];
@@ -147,6 +150,7 @@ export async function readPcapng(
       o = vo + ((olen + 3) & ~3);
     }
     ifaces.push(iface);
+    if (!snapLengths.includes(iface.snapLen)) snapLengths.push(iface.snapLen);
     linkTypes.add(linkType);
   };
 
@@ -281,5 +285,5 @@ export async function readPcapng(
     });
   }
   if (stop) stream.destroy();
-  return { frames, truncatedFrames, linkTypes: [...linkTypes], bytesRead: fileOffset, problems, sections, firstTs, lastTs };
+  return { frames, truncatedFrames, snapLengths, linkTypes: [...linkTypes], bytesRead: fileOffset, problems, sections, firstTs, lastTs };
 }

@@ -53,7 +53,7 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
   }
   if (format === 'pcapng') {
     const r = await readPcapng(stream, onFrame, opts);
-    return { format, gzip: src.gzip, frames: r.frames, truncatedFrames: r.truncatedFrames, linkTypes: r.linkTypes, problems: withGzipError(src, r.problems, r.frames), bytesRead: r.bytesRead, firstTs: r.firstTs, lastTs: r.lastTs };
+    return { format, gzip: src.gzip, frames: r.frames, truncatedFrames: r.truncatedFrames, snapLengths: r.snapLengths, linkTypes: r.linkTypes, problems: withGzipError(src, r.problems, r.frames), bytesRead: r.bytesRead, firstTs: r.firstTs, lastTs: r.lastTs };
   }
   if (format === 'pcap-ns') {
     if (src.direct) {
@@ -78,6 +78,7 @@ export async function readCapture(input: string | Readable, onFrame: (f: Frame) 
     gzip: src.gzip,
     frames: r.frames,
     truncatedFrames: r.truncatedFrames,
+    snapLengths: [r.snapLength],
     linkTypes: r.linkType >= 0 ? [r.linkType] : [],
     problems: withGzipError(src, r.problems, r.frames),
     bytesRead: r.bytesRead,

@@ -39,6 +39,8 @@ export interface CaptureSummary {
   readonly frames: number;
   /** Frames whose captured length is below the original length (snap length). */
   readonly truncatedFrames: number;
+  /** The snap length the file header (pcap) or interface blocks (pcapng) give, each once; 0 = none given. */
+  readonly snapLengths?: readonly number[];
   readonly linkTypes: readonly number[];
   readonly problems: readonly CaptureProblem[];
   /** Bytes of (decompressed) file consumed. */

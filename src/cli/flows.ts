@@ -1,5 +1,5 @@
 import { safeText } from '../bytes/index.js';
-import { tunnelsText, type Connection } from '../net/index.js';
+import { closeEvents, tunnelsText, type Connection } from '../net/index.js';
 import type { ScanResult } from '../analysis/frames.js';
 import { statsNotes, tunnelNotes } from '../analysis/frames.js';
 
@@ -8,11 +8,9 @@ function ep(e: { ip: string; port: number }): string {
 }
 
 function endText(c: Connection): string {
-  const parts: string[] = [];
   const names = ['A', 'B'];
-  c.ends.forEach((e, i) => {
-    if (e && e.reason !== 'capture-end') parts.push(`${e.reason.toUpperCase()} from ${names[i]} (frame ${e.frame})`);
-  });
+  // Each FIN and RST once, from the side that sent it (a RST ends both directions: C5).
+  const parts = closeEvents(c.ends).map((e) => `${e.kind.toUpperCase()} from ${names[e.from]} (frame ${e.frame})`);
   return parts.length ? parts.join(', ') : 'open at end of capture';
 }
 
@@ -29,7 +27,8 @@ export function flowJson(c: Connection) {
     gaps: { count: c.gapCount, bytes: c.gapBytes, list: c.gaps.map((g) => ({ dir: g.dir === 0 ? 'aToB' : 'bToA', offset: g.streamOffset, length: g.length, reason: g.reason, frame: g.frame })) },
     retransmissions: c.retransmissions,
     outOfOrder: c.outOfOrder,
-    end: c.ends.map((e, i) => (e ? { from: i === 0 ? 'a' : 'b', reason: e.reason, frame: e.frame } : null)),
+    // Per direction (aToB, bToA): how it ended, and `from` the side whose segment ended it (a RST from b ends both).
+    end: c.ends.map((e, i) => (e ? { dir: i === 0 ? 'aToB' : 'bToA', from: (e.from ?? i) === 0 ? 'a' : 'b', reason: e.reason, frame: e.frame } : null)),
     // DOMAIN.md C7: a and b are the inner connection's ends; these are the outer headers', outermost first.
     tunnel: c.tunnel ? c.tunnel.map((t) => ({ encapsulation: t.encapsulation, src: t.src, dst: t.dst, ...(t.id !== undefined && { id: t.id }) })) : null,
   };

@@ -12,7 +12,7 @@
  */
 import { statsNotes, type AlertInfo, type Analysis, type CertificateMessageInfo, type Session } from '../analysis/index.js';
 import { toHex } from '../bytes/index.js';
-import type { Endpoint } from '../net/index.js';
+import { closeEvents, type Endpoint } from '../net/index.js';
 import {
   HandshakeType,
   alertDescriptionName,
@@ -211,7 +211,8 @@ export interface SessionAssessment {
   readonly keyExchange?: KeyExchange;
   readonly presented: { readonly client?: PresentedAssessment; readonly server?: PresentedAssessment };
   /** What happened to the client certificate. */
-  readonly clientCert: 'sent' | 'empty' | 'not-requested' | 'requested-not-sent' | 'not-visible' | 'truncated';
+  /** 'not-captured': requested, but the capture shows nothing the client sent after the request (C4). */
+  readonly clientCert: 'sent' | 'empty' | 'not-requested' | 'requested-not-sent' | 'not-captured' | 'not-visible' | 'truncated';
   readonly outcome: OutcomeAssessment;
   readonly tls13?: Tls13Inference;
   readonly logs: readonly LogMatch[];
@@ -1011,23 +1012,74 @@ function assessOutcome(s: Session, client: EndAssessment, server: EndAssessment,
         text: 'the capture ended before the handshake did',
         frames: o.frame ? [o.frame] : [],
         inferred: false,
-        explanation: [`The capture ends (last TLS message in frame ${o.frame}) before the handshake completed: the outcome is not in the capture.`],
+        explanation: [`The capture of this connection ends (its last TLS message is in frame ${o.frame}) before the handshake completed: what came next is not in the capture (C4).`],
       };
     case 'tls13':
       return { status: 'unknown', text: 'TLS 1.3: the end of the handshake is encrypted', frames: o.end ? [o.end.frame] : [], inferred: true, explanation: [] };
     case 'no-handshake':
-      return {
-        status: 'unknown',
-        text: 'no handshake in the capture',
-        frames: [s.connection.firstFrame],
-        inferred: false,
-        explanation: [`TLS records flow, but no handshake message was captured: the capture started after the handshake.`],
-      };
+      return noHandshakeOutcome(s, cName, sName);
     case 'in-progress':
       return { status: 'unknown', text: 'handshake still in progress when the capture ended', frames: [], inferred: false, explanation: [] };
     case 'not-tls':
       return { status: 'unknown', text: 'not TLS', frames: [], inferred: false, explanation: [] };
   }
+}
+
+/**
+ * Whether the capture shows what the TLS client sent after `frame` (a record, a FIN or a RST): only
+ * then can it be said that the client did not send something there (C4).
+ */
+export function clientSpokeAfter(s: Session, frame: number | undefined): boolean {
+  if (frame === undefined || s.clientDir === undefined) return false;
+  const last = s.tls.lastFromClient?.frame;
+  if (last !== undefined && last > frame) return true;
+  return closeEvents(s.connection.ends).some((e) => e.from === s.clientDir && e.frame > frame);
+}
+
+/** The TLS server's first flight was seen to its end: its ServerHelloDone, or a record it sent after it (TLS ≤ 1.2). */
+function serverFlightEnded(s: Session): boolean {
+  return s.tls.messages.some((m) => m.dir !== s.clientDir && ((m.kind === 'handshake' && m.type === HandshakeType.ServerHelloDone) || m.kind === 'change-cipher-spec'));
+}
+
+/** Why the side taken as TLS client was taken (C2), in words; '' when the handshake showed it. */
+export function roleGuessText(s: Session): string {
+  const c = s.client ?? s.connection.a;
+  const v = s.server ?? s.connection.b;
+  switch (s.roleGuess) {
+    case 'syn':
+      return `${endpointText(c)} is taken as TLS client because it sent the SYN: inferred, not observed`;
+    case 'port':
+      return `${endpointText(c)} is taken as TLS client because port ${v.port} is a usual TLS server port: inferred, not observed`;
+    case 'first-speaker':
+      return `${endpointText(c)} is taken as TLS client because it spoke first in the capture: inferred, not observed`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * The capture began after the handshake (C2): an established connection. Its records and how it
+ * ended (FIN, RST, each with its real sender, C5) are facts; the handshake and its outcome are not
+ * in the capture, so nothing is said about them.
+ */
+function noHandshakeOutcome(s: Session, cName: string, sName: string): OutcomeAssessment {
+  const first = s.tls.messages[0]?.frame ?? s.connection.firstFrame;
+  const expl = [`TLS records flow from frame ${first}, but no handshake message was captured: the capture began after this connection's handshake, so how the handshake went is not in the capture (C2).`];
+  const frames = [first];
+  // Addresses and ports: with the roles a guess, the sender is named by what the frame shows (C5).
+  const name = (d: number) => `${d === s.clientDir ? cName : sName} (${endpointText(d === 0 ? s.connection.a : s.connection.b)})`;
+  for (const e of closeEvents(s.connection.ends)) {
+    expl.push(`${name(e.from)} ${e.kind === 'rst' ? 'reset the established connection (RST)' : 'closed its side of the established connection (FIN)'} in frame ${e.frame}.`);
+    frames.push(e.frame);
+  }
+  const rst = closeEvents(s.connection.ends).find((e) => e.kind === 'rst');
+  return {
+    status: 'unknown',
+    text: rst ? `handshake not captured; the established connection was reset by ${name(rst.from)}` : 'handshake not captured (the capture began after it)',
+    frames,
+    inferred: false,
+    explanation: expl,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1122,7 +1174,8 @@ function tls13Inference(s: Session, ctx: ExpresswayContext, client: EndAssessmen
 // Logs (X9).
 
 function logMatches(s: Session, ctx: ExpresswayContext): LogMatch[] {
-  if (!s.client || !s.server) return [];
+  // A guessed role (C2) cannot be said to agree with a log line.
+  if (!s.client || !s.server || s.roleGuess) return [];
   const out: LogMatch[] = [];
   const same = (e: { ip: string; port?: number } | undefined, p: Endpoint) => !!e && e.ip.toLowerCase() === p.ip.toLowerCase() && (e.port === undefined || e.port === p.port);
   for (const box of ctx.boxes) {
@@ -1211,7 +1264,7 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   const kx = s.tls.keyExchange ?? suite?.keyExchange;
 
   // T1: the ClientHello sender is the client, usually (not always) the TCP initiator.
-  if (s.client && s.connection.synSeen && s.client.ip === s.connection.b.ip && s.client.port === s.connection.b.port) {
+  if (s.client && !s.roleGuess && s.connection.synSeen && s.client.ip === s.connection.b.ip && s.client.port === s.connection.b.port) {
     findings.push({
       severity: 'info',
       rule: 'T1',
@@ -1304,7 +1357,10 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
   else if (clientMsg?.compressed?.error) clientCert = 'not-visible';
   else if (s.clientCertificateEmpty) clientCert = 'empty';
   else if (tls13 && !s.decrypted) clientCert = 'not-visible';
-  else if (requested) clientCert = 'requested-not-sent';
+  else if (requested) clientCert = clientSpokeAfter(s, s.certificateRequest?.frame) ? 'requested-not-sent' : 'not-captured';
+  // C4: "not requested" only where the server's flight was seen to its end (its ServerHelloDone, or
+  // anything after it); a capture that ends inside that flight does not show whether it asked.
+  else if (!tls13 && s.tls.outcome.kind === 'capture-ended' && !serverFlightEnded(s)) clientCert = 'not-captured';
   else clientCert = 'not-requested';
 
   // Findings: outcome first (the headline), then the certificates.
@@ -1379,15 +1435,20 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
       ...(fix ?? inferredFix ? { fix: (fix ?? inferredFix)! } : {}),
     });
   } else if (outcome.status === 'unknown' && s.tls.outcome.kind === 'capture-ended') {
+    // The start of the handshake missing too (no ClientHello): capturing longer would not show it (C2).
+    const startMissing = s.tls.roleSource !== 'client-hello';
     findings.push({
       severity: 'warning',
-      rule: 'C4',
+      rule: startMissing ? 'C2' : 'C4',
+      ...(startMissing && { alsoRules: ['C4'] }),
       session: s.id,
       frames: outcome.frames,
       code: 'capture-ended',
       title: 'The capture ends before the handshake does',
       detail: outcome.explanation.join(' '),
-      fix: 'Capture longer: start the capture, then trigger the connection, and stop only after it is up or has failed.',
+      fix: startMissing
+        ? 'Capture from before the connection is made, and stop only after it is up or has failed.'
+        : 'Capture longer: start the capture, then trigger the connection, and stop only after it is up or has failed.',
     });
   } else if (s.tls.outcome.kind === 'no-handshake') {
     findings.push({
@@ -1397,8 +1458,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
       frames: outcome.frames,
       code: 'no-handshake',
       title: 'The capture started after this connection’s handshake',
-      detail: 'Only encrypted records of an established TLS connection are in the capture: roles, certificates and outcome cannot be seen.',
-      fix: 'Start the capture first, then make the connection happen again (e.g. restart the zone, or disable and re-enable the service), so the handshake is captured.',
+      detail: `Only records of an established TLS connection are in the capture: certificates and the handshake's outcome cannot be seen, and which side was TLS client is a guess (${roleGuessText(s)}).`,
+      fix: 'Capture from before the connection is made: start the capture first, then make the connection happen again (e.g. restart the zone, or disable and re-enable the service), so the handshake is captured.',
     });
   }
 
@@ -1536,7 +1597,8 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
       fix: 'Capture on an interface that sees both directions (on Expressway: eth0 in the diagnostic log), or on both ends.',
     });
   }
-  if (s.tls.midStream[0] || s.tls.midStream[1]) {
+  // Only where the start of a direction really is missing: a captured SYN says the start is there (C3).
+  if ((s.tls.midStream[0] || s.tls.midStream[1]) && !conn.synSeen && s.tls.outcome.kind !== 'no-handshake') {
     findings.push({
       severity: 'warning',
       rule: 'C2',
@@ -1549,9 +1611,12 @@ export function assessSession(a: Analysis, s: Session, ctx: ExpresswayContext, c
     });
   }
   const seenAnomaly = new Set<string>();
+  // C3: after bytes went missing, a message "out of order" may only look so (the one before it is in the gap).
+  const firstGap = Math.min(...s.tls.anomalies.filter((x) => x.code === 'gap-in-record' || x.code === 'gap-in-handshake').map((x) => x.frame));
   for (const an of s.tls.anomalies) {
     const key = `${an.code}/${an.frame}`;
     if (seenAnomaly.has(key)) continue;
+    if (an.code === 'unexpected-message' && an.frame >= firstGap) continue;
     // The incomplete client Certificate already has its own finding (T3) for this frame.
     if (an.code === 'truncated-message' && clientCert === 'truncated' && clientMsg?.frames.includes(an.frame)) continue;
     seenAnomaly.add(key);
@@ -1634,6 +1699,12 @@ export function handshakeKey(s: Session): string {
 // ---------------------------------------------------------------------------------------------
 // Capture-wide findings.
 
+/** ' of 200 bytes' from the file's snap lengths (the ones given), '' when none is. */
+function snapText(lengths: readonly number[] | undefined): string {
+  const given = (lengths ?? []).filter((n) => n > 0);
+  return given.length ? ` of ${given.join(' or ')} bytes` : '';
+}
+
 export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[] {
   const out: RuleFinding[] = [];
   const cap = a.capture;
@@ -1643,9 +1714,9 @@ export function assessCapture(a: Analysis, ctx: ExpresswayContext): RuleFinding[
       rule: 'C3',
       frames: [],
       code: 'snaplen-truncated',
-      title: `${cap.truncatedFrames} frame(s) were cut by the capture's snap length`,
-      detail: `${a.source}: packets were captured shorter than sent; certificate bytes may be missing and messages cut.`,
-      fix: 'Recapture with the full snap length (tcpdump -s 0).',
+      title: `${cap.truncatedFrames} frame(s) were cut by the capture's snap length${snapText(cap.snapLengths)}`,
+      detail: `${a.source}: ${cap.truncatedFrames} packet(s) were captured shorter than sent${snapText(cap.snapLengths) ? `, each cut at the snap length${snapText(cap.snapLengths)}` : ''}; the bytes cut are missing, so messages in them are incomplete. Records captured whole after them are still read (C3).`,
+      fix: `Recapture with the full snap length: tcpdump -s 0${snapText(cap.snapLengths) ? ` (this capture's snap length is${snapText(cap.snapLengths).replace(/^ of/, '')})` : ''}.`,
     });
   }
   const clock = clockAdvice(cap.firstTs, cap.lastTs);

@@ -87,3 +87,9 @@ export function framesText(frames: readonly number[]): string {
   }
   return `${sorted.length === 1 ? 'frame' : 'frames'} ${parts.join(', ')}`;
 }
+
+/** "incomplete: 55 of 1664 bytes captured" (C3), from the bytes kept when the message kept them. */
+export function incompleteText(m: { readonly length: number; readonly bytes: Uint8Array; readonly bytesDropped?: boolean }): string {
+  const kept = m.bytes.length - 4;
+  return !m.bytesDropped && kept >= 0 && kept < m.length ? `incomplete: ${kept} of ${m.length} bytes captured` : `incomplete: fewer than ${m.length} bytes captured`;
+}

@@ -12,6 +12,7 @@
  * the document and a text report never builds the JSON.
  */
 import type { Analysis, Session } from '../analysis/index.js';
+import { closeEvents } from '../net/index.js';
 import {
   HandshakeType,
   alertDescriptionName,
@@ -19,6 +20,7 @@ import {
   certificateTypeName,
   cipherSuiteInfo,
   handshakeTypeName,
+  isNullCipher,
   signatureSchemeName,
   versionName,
   type TlsMessage,
@@ -35,6 +37,7 @@ import {
   ekuText,
   endpointText,
   handshakeKey,
+  roleGuessText,
   serialText,
   storeRoleText,
   editionText,
@@ -45,7 +48,7 @@ import {
   type RuleFinding,
   type SessionAssessment,
 } from '../expressway/index.js';
-import type { Block, Doc, Finding, Inline, LadderStep, Pairs, Severity } from './doc.js';
+import { incompleteText, type Block, type Doc, type Finding, type Inline, type LadderStep, type Pairs, type Severity } from './doc.js';
 import { certificateDetails, certificateRequestFold } from './details.js';
 import type { BoxLabel, Explanation, SessionStory, StoryOutcome } from './explanation.js';
 
@@ -205,6 +208,8 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   const serverBasis = byCert(a.server);
   if (ch !== undefined) {
     out.push(byFrames(`${a.client.label} sent the ClientHello, so it was the TLS client; ${a.server.label} was the TLS server (T1)${clientBasis}${serverBasis}.`, [ch]));
+  } else if (s.roleGuess) {
+    out.push(byFrames(`No handshake was captured, so which side was TLS client is not shown: ${roleGuessText(s)} (C2).`, [s.tls.messages[0]?.frame ?? s.connection.firstFrame]));
   } else if (s.client) {
     out.push(byFrames(`No ClientHello was captured; ${a.client.label} is taken as TLS client because ${a.server.label} sent the server's messages (T1).`, sh !== undefined ? [sh] : []));
   }
@@ -249,6 +254,22 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
     out.push(byFrames(`${a.client.short} answered with an empty Certificate message: it had no certificate it found suitable (T3).`, [clientMsg.frame]));
   } else if (a.clientCert === 'truncated' && clientMsg) {
     out.push(byFrames(`${a.client.short}'s Certificate message is cut off in the capture: which certificate it sent cannot be read, and no serial is guessed.`, clientMsg.frames));
+  } else if (a.clientCert === 'not-captured' && (s.certificateRequest || s.tls.certificateRequested)) {
+    const last = s.tls.lastFromClient;
+    out.push(
+      byFrames(
+        `The capture shows nothing ${a.client.short} sent after the CertificateRequest${last ? ` (its last record is its ${last.what} in frame ${last.frame})` : ''}: whether it sent a certificate is not in the capture, which ends there (C4).`,
+        [...(s.certificateRequest ? [s.certificateRequest.frame] : []), ...(last ? [last.frame] : [])],
+      ),
+    );
+  } else if (a.clientCert === 'not-captured') {
+    const last = s.tls.lastFromServer;
+    out.push(
+      byFrames(
+        `The capture ends inside ${a.server.short}'s flight${last ? ` (its last record is its ${last.what} in frame ${last.frame})` : ''}: whether it requested a client certificate is not in the capture (C4).`,
+        last ? [last.frame] : [],
+      ),
+    );
   } else if (a.clientCert === 'requested-not-sent') {
     out.push(byFrames(`${a.client.short} sent no Certificate message although one was requested.`, s.certificateRequest ? [s.certificateRequest.frame] : []));
   }
@@ -317,22 +338,34 @@ function messageLabel(m: TlsMessage, s: Session): { label: string; tone?: Ladder
     case 'handshake':
       if (m.type === HandshakeType.Certificate) {
         // Counted from the session's certificate list: decoding the message again would rebuild its bytes.
-        const n = s.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates.length;
+        const cm = s.certificateMessages.find((c) => c.messageIndex === m.index);
+        const n = cm?.certificates.length;
+        // C3: bytes missing make a message incomplete, never empty; whole certificates in it still count.
+        if (cm?.truncated || m.truncated) return { label: `Certificate (${incompleteText(m)}${n ? `; ${n} whole certificate(s)` : ''})`, tone: 'warn' };
         if (n !== undefined) return { label: n === 0 ? 'Certificate (empty)' : `Certificate (${n})` };
       }
-      return { label: handshakeTypeName(m.type) + (m.decrypted ? ' (decrypted)' : '') };
+      return { label: handshakeTypeName(m.type) + (m.decrypted ? ' (decrypted)' : '') + (m.truncated ? ` (${incompleteText(m)})` : '') };
     case 'change-cipher-spec':
       return { label: 'ChangeCipherSpec', tone: 'muted' };
     case 'alert':
-      if (m.encrypted) return { label: `Encrypted alert (${m.length} B)`, tone: s.tls.outcome.kind === 'alert' && s.tls.outcome.alert.frame === m.frame ? 'bad' : 'muted' };
-      return { label: `Alert ${m.level !== undefined ? alertLevelName(m.level) + ' ' : ''}${m.description ?? '?'} ${m.description !== undefined ? alertDescriptionName(m.description) : ''}`.trim(), tone: m.level === 2 ? 'bad' : 'warn' };
+      if (m.encrypted) return { label: alertLabel(m), tone: s.tls.outcome.kind === 'alert' && s.tls.outcome.alert.frame === m.frame ? 'bad' : 'muted' };
+      return { label: alertLabel(m), tone: m.level === 2 ? 'bad' : 'warn' };
     case 'encrypted-handshake':
-      return { label: s.tls.tls13 ? `Encrypted handshake (${m.length} B)` : 'Finished (encrypted)', tone: 'muted' };
+      // C6: a NULL-cipher suite sends Finished in clear (with a MAC).
+      // Without the handshake in the capture (C2) the record is not known to be a Finished.
+      return { label: s.tls.tls13 || s.roleGuess ? `Encrypted handshake (${m.length} B)` : isNullCipher(s.tls.cipherSuite) ? 'Finished (unencrypted: NULL cipher)' : 'Finished (encrypted)', tone: 'muted' };
     case 'application-data':
       return { label: s.tls.tls13 && m.length < 100 ? `Encrypted record (${m.length} B)` : `Application data (${m.length} B)`, tone: 'muted' };
     default:
       return { label: 'Record', tone: 'muted' };
   }
+}
+
+/** An alert record's ladder label (C6: an encrypted one by its size, a NULL-cipher one said to be in clear). */
+function alertLabel(a: { readonly encrypted: boolean; readonly length: number; readonly level?: number; readonly description?: number; readonly nullCipher?: boolean }): string {
+  if (a.encrypted) return `Encrypted alert (${a.length} B)`;
+  const text = `Alert ${a.level !== undefined ? alertLevelName(a.level) + ' ' : ''}${a.description ?? '?'} ${a.description !== undefined ? alertDescriptionName(a.description) : ''}`.trim();
+  return a.nullCipher ? `${text} (unencrypted: NULL cipher)` : text;
 }
 
 const MAX_LADDER_STEPS = 30;
@@ -362,14 +395,16 @@ function buildLadder(a: SessionAssessment): LadderStep[] {
     }
     steps.push({ from, label, frame: m.frame, ...(note ? { note } : {}), ...(tone ? { tone } : {}), ...(rejected ? { rejected } : {}) });
   }
+  // Alerts seen after the dissector let go (a late close_notify), the same way as the others (C6).
+  for (const al of s.alerts) {
+    if (!al.late) continue;
+    steps.push({ from: al.dir === cd ? 'left' : 'right', label: alertLabel(al), frame: al.frame, tone: 'muted' });
+  }
   // TCP ends: a FIN or RST without an alert is the whole story of a silent close (T8).
-  const ends = s.connection.ends;
-  for (const d of [0, 1] as const) {
-    const e = ends[d];
-    if (!e || e.reason === 'capture-end') continue;
-    const from = d === cd ? 'left' : 'right';
+  for (const e of closeEvents(s.connection.ends)) {
+    const from = e.from === cd ? 'left' : 'right';
     const silent = s.tls.silentRejection && s.tls.silentRejection.end.frame === e.frame;
-    steps.push({ from, label: e.reason === 'fin' ? 'TCP FIN' : 'TCP RST', frame: e.frame, tone: silent ? 'bad' : 'muted', ...(silent ? { note: 'closed without an alert (T8)' } : {}) });
+    steps.push({ from, label: e.kind === 'fin' ? 'TCP FIN' : 'TCP RST', frame: e.frame, tone: silent ? 'bad' : 'muted', ...(silent ? { note: 'closed without an alert (T8)' } : {}) });
   }
   return steps.sort((x, y) => x.frame - y.frame);
 }
@@ -395,7 +430,8 @@ function serviceCaveat(a: SessionAssessment): string {
 function headline(a: SessionAssessment): string {
   const svc = serviceName(a);
   const o = a.outcome.status === 'ok' ? 'OK' : a.outcome.status === 'failed' ? 'FAILED' : a.outcome.status === 'warning' ? 'WARNING' : 'UNKNOWN';
-  return `${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${svc ? ` · ${svc}` : ''} · ${a.versionText} · ${o}: ${a.outcome.text}`;
+  // A guessed direction (C2) is not drawn as a fact.
+  return `${a.client.short} ${a.session.roleGuess ? '⇄' : '→'} ${a.server.short}:${a.server.endpoint.port}${svc ? ` · ${svc}` : ''} · ${a.versionText} · ${o}: ${a.outcome.text}`;
 }
 
 function certTable(a: SessionAssessment, haveStores: boolean): Block | undefined {
@@ -837,7 +873,7 @@ function certJson(c: CertInfo, frame: number, index: number, p: PresentedAssessm
   };
 }
 
-function messageType(m: TlsMessage, tls13: boolean): string {
+function messageType(m: TlsMessage, tls13: boolean, suite: number | undefined): string {
   switch (m.kind) {
     case 'handshake':
       return handshakeTypeName(m.type);
@@ -846,7 +882,7 @@ function messageType(m: TlsMessage, tls13: boolean): string {
     case 'alert':
       return m.encrypted ? 'EncryptedAlert' : 'Alert';
     case 'encrypted-handshake':
-      return tls13 ? 'EncryptedRecord' : 'EncryptedHandshake';
+      return tls13 ? 'EncryptedRecord' : isNullCipher(suite) ? 'Finished' : 'EncryptedHandshake';
     case 'application-data':
       return 'ApplicationData';
     default:
@@ -908,7 +944,14 @@ function sessionJson(e: SessionEntry, caseName: string) {
     cipherSuite: s.tls.cipherSuite !== undefined ? cipherSuiteInfo(s.tls.cipherSuite).name : null,
     sni: s.sni ?? null,
     decrypted: s.decrypted,
-    messages: s.tls.messages.map((m) => ({ type: messageType(m, s.tls.tls13), from: role(m.dir), frame: m.frame })),
+    // Where no hello showed the roles, `from` follows the guess that `roles` names (C2).
+    roles: { basis: s.roleGuess ?? s.tls.roleSource ?? null, inferred: s.roleGuess !== undefined || (s.tls.roleSource !== undefined && s.tls.roleSource !== 'client-hello') },
+    messages: s.tls.messages.map((m) => ({ type: messageType(m, s.tls.tls13, s.tls.cipherSuite), from: role(m.dir), frame: m.frame })),
+    // Each FIN and RST once, with its real sender (C5).
+    tcpEvents: closeEvents(s.connection.ends).map((e) => {
+      const ep = e.from === 0 ? s.connection.a : s.connection.b;
+      return { kind: e.kind, from: role(e.from), ip: ep.ip, port: ep.port, frame: e.frame };
+    }),
     certificateRequest: cr
       ? {
           frame: cr.frame,

@@ -7,6 +7,7 @@
  * Pure: the captures are analysed and the bundles read by the caller.
  */
 import type { CertificateMessageInfo, Session } from '../analysis/index.js';
+import { closeEvents } from '../net/index.js';
 import { alertDescriptionName, alertLevelName, certificateTypeName, handshakeTypeName, versionName, type TlsMessage } from '../tls/index.js';
 import type { CertInfo } from '../x509/index.js';
 import { framesText, type LadderStep } from './doc.js';
@@ -201,17 +202,16 @@ function buildLadder(s: Session, c: LessonCapture): LessonLadderEntry[] {
       ...(tone ? { tone } : {}),
     });
   }
-  for (const end of s.tls.ended) {
-    if (!end || end.reason === 'capture-end') continue;
-    const side = sideOf(s, end.dir);
+  for (const end of closeEvents(s.tls.ended)) {
+    const side = sideOf(s, end.from);
     const silent = s.tls.silentRejection?.end.frame === end.frame;
     out.push({
       from: side === 'client' ? 'left' : 'right',
-      label: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
+      label: end.kind === 'fin' ? 'TCP FIN' : 'TCP RST',
       frame: end.frame,
       frames: [end.frame],
       side,
-      ...(end.reason === 'fin' ? { what: 'FIN' as const } : {}),
+      ...(end.kind === 'fin' ? { what: 'FIN' as const } : {}),
       ...(silent ? { note: 'closed without an alert (T8)', tone: 'bad' as const } : { tone: 'muted' as const }),
     });
   }
@@ -427,9 +427,8 @@ function observe(check: QuizCheck, rs: ResolvedSession, focus: Focus | undefined
     case 'certificate-visible':
       return s.certificateMessages.length > 0 ? 'yes' : 'no';
     case 'closed-first': {
-      const ends = s.tls.ended.filter((e): e is NonNullable<typeof e> => e !== undefined && e.reason !== 'capture-end').sort((a, b) => a.frame - b.frame);
-      const first = ends[0];
-      return first ? sideOf(s, first.dir) : undefined;
+      const first = closeEvents(s.tls.ended)[0];
+      return first ? sideOf(s, first.from) : undefined;
     }
     case 'has-eku': {
       const leaf = leafOf(rs.capture, certMessageAt(rs, focus));

@@ -9,6 +9,7 @@
  */
 import { safeText } from '../bytes/text.js';
 import type { Session } from '../analysis/index.js';
+import { closeEvents } from '../net/index.js';
 import { classifyBundleFileName, nameService } from '../expressway/index.js';
 import {
   alertDescriptionName,
@@ -22,7 +23,7 @@ import {
   type TlsMessage,
 } from '../tls/index.js';
 import { ekuStatus, toPem, type CertInfo, type EkuName } from '../x509/index.js';
-import { framesText, type Finding, type Inline, type LadderStep, type Severity } from './doc.js';
+import { framesText, incompleteText, type Finding, type Inline, type LadderStep, type Severity } from './doc.js';
 import type { Explanation, SessionStory, StoryOutcome } from './explanation.js';
 
 // ---- inputs ------------------------------------------------------------------------------------
@@ -260,8 +261,11 @@ export function filterRows(rows: readonly SessionRow[], query: string): readonly
 // ---- the ladder --------------------------------------------------------------------------------
 
 export interface LadderRow {
-  /** 'message': a TLS message (has details); 'end': a TCP FIN or RST. */
-  readonly kind: 'message' | 'end';
+  /**
+   * 'message': a TLS message (has details); 'end': a TCP FIN or RST; 'record': an alert record seen
+   * after the dissector stopped reading the connection (no bytes kept).
+   */
+  readonly kind: 'message' | 'end' | 'record';
   /** Position in the session's message list (messages only). */
   readonly index?: number;
   /** 'right' = client → server. */
@@ -287,15 +291,20 @@ export interface LadderView {
   readonly rows: readonly LadderRow[];
 }
 
+/** An alert record as the ladder names it: a session's alert or its message (C6: encrypted ones by their size). */
+function alertText(a: { readonly encrypted: boolean; readonly length: number; readonly level?: number; readonly description?: number; readonly nullCipher?: boolean }): string {
+  if (a.encrypted) return `Encrypted Alert (${a.length} bytes)`;
+  return `Alert ${a.level !== undefined ? alertLevelName(a.level) : '?'} ${a.description !== undefined ? `${a.description} ${alertDescriptionName(a.description)}` : '?'}${a.nullCipher ? ' (unencrypted: NULL cipher)' : ''}`;
+}
+
 function messageLabel(m: TlsMessage): string {
   switch (m.kind) {
     case 'handshake':
-      return `${handshakeTypeName(m.type)}${m.decrypted ? ' (decrypted)' : ''}${m.truncated ? ' (truncated)' : ''}`;
+      return `${handshakeTypeName(m.type)}${m.decrypted ? ' (decrypted)' : ''}${m.truncated ? ` (${incompleteText(m)})` : ''}`;
     case 'change-cipher-spec':
       return 'ChangeCipherSpec';
     case 'alert':
-      if (m.encrypted) return `Encrypted Alert (${m.length} bytes)`;
-      return `Alert ${m.level !== undefined ? alertLevelName(m.level) : '?'} ${m.description !== undefined ? `${m.description} ${alertDescriptionName(m.description)}` : '?'}`;
+      return alertText(m);
     case 'encrypted-handshake':
       return 'Encrypted Handshake Message';
     case 'application-data':
@@ -382,15 +391,21 @@ export function ladderView(e: SessionEntry): LadderView {
       tone,
     });
   }
-  for (const end of s.tls.ended) {
-    if (!end || end.reason === 'capture-end') continue;
-    const side = sideOf(s, end.dir);
+  // Alerts seen after the dissector let go (a late close_notify): listed the same way (C6).
+  for (const al of s.alerts) {
+    if (!al.late) continue;
+    const side = sideOf(s, al.dir);
+    const arrow = al.encrypted ? 'Encrypted Alert' : `Alert ${al.level !== undefined ? alertLevelName(al.level) : '?'}`;
+    rows.push({ kind: 'record', dir: side === 'client' ? 'right' : 'left', label: alertText(al), arrow, frame: al.frame, frames: [al.frame], tone: 'warn' });
+  }
+  for (const end of closeEvents(s.tls.ended)) {
+    const side = sideOf(s, end.from);
     const silent = s.tls.silentRejection?.end.frame === end.frame;
     rows.push({
       kind: 'end',
       dir: side === 'client' ? 'right' : 'left',
-      label: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
-      arrow: end.reason === 'fin' ? 'TCP FIN' : 'TCP RST',
+      label: end.kind === 'fin' ? 'TCP FIN' : 'TCP RST',
+      arrow: end.kind === 'fin' ? 'TCP FIN' : 'TCP RST',
       frame: end.frame,
       frames: [end.frame],
       ...(silent && { note: 'closed without an alert (T8)' }),
@@ -472,7 +487,7 @@ export function detailsTree(e: SessionEntry, row: LadderRow | undefined): readon
   const { client, server } = roleEndpoints(s);
   const dirText = (side: 'client' | 'server') =>
     side === 'client' ? `client → server (${endpointText(client)} → ${endpointText(server)})` : `server → client (${endpointText(server)} → ${endpointText(client)})`;
-  if (row.kind === 'end') {
+  if (row.kind === 'end' || row.kind === 'record') {
     const side = row.dir === 'right' ? 'client' : 'server';
     return [finish({ label: row.label, value: `frame ${row.frame}`, open: true, children: [{ label: 'Direction', value: dirText(side) }, ...(row.note ? [{ label: 'Note', value: row.note, tone: 'bad' as Tone }] : [])] }, '0')];
   }
@@ -726,6 +741,7 @@ export interface HexView {
 export function messageBytes(e: SessionEntry, row: LadderRow | undefined): { bytes?: Uint8Array; note: string } {
   if (!row) return { note: 'no message selected' };
   if (row.kind === 'end') return { note: `${row.label}: no TLS bytes` };
+  if (row.kind === 'record') return { note: `${row.label}: seen after the handshake, its bytes not kept` };
   const m = e.session.tls.messages.find((x) => x.index === row.index);
   if (!m) return { note: 'message not found' };
   if (m.kind === 'handshake' || m.kind === 'change-cipher-spec' || (m.kind === 'alert' && !m.encrypted)) {

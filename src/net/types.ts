@@ -37,6 +37,10 @@ export interface StreamConsumer {
   data(dir: Dir, data: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore';
   /** `length` bytes at `streamOffset` will never be delivered. */
   gap(dir: Dir, streamOffset: number, length: number, reason: GapReason, frame: number): void | 'ignore';
-  /** The direction ended (FIN/RST seen in that direction, or the capture ended). */
-  end(dir: Dir, reason: EndReason, frame: number): void;
+  /**
+   * The direction ended (FIN/RST seen in that direction, a RST from the other side, or the capture
+   * ended). `from`: the direction whose segment carried the FIN or RST (rule C5: a RST from B ends
+   * A's direction too, but B sent it); `dir` itself for a FIN, its own RST and the capture's end.
+   */
+  end(dir: Dir, reason: EndReason, frame: number, from: Dir): void;
 }

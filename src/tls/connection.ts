@@ -11,10 +11,10 @@
 import { copyBytes } from '../bytes/index.js';
 import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
 import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
-import { ContentType, handshakeTypeName } from './names.js';
+import { ContentType, handshakeTypeName, isNullCipher } from './names.js';
 import { SettledMessages, type KeepBytes, type StoredCertificate } from './settled.js';
 import { classifyStart, findTlsStart, namePreamble } from './preamble.js';
-import { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt } from './record.js';
+import { alertForm, clearHandshakeStart, decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, recordLengthAt, sslv2HelloAt, type AlertForm } from './record.js';
 import {
   ccsIsCompat,
   finalOutcome,
@@ -217,6 +217,8 @@ class Direction {
   midStream = false;
   notTls: NotTlsReason | undefined;
   resyncs = 0;
+  /** The stream offset where the last gap that lost the record boundary ended (-1: none): a segment starts there. */
+  resyncAfterGap = -1;
   // Scan buffer (pre-TLS plaintext, or resynchronisation): a bounded copy.
   scan: Uint8Array | undefined;
   scanLen = 0;
@@ -462,11 +464,11 @@ export class TlsConnection implements StreamConsumer {
     return this.interest(frame);
   }
 
-  end(dir: Dir, reason: EndReason, frame: number): void {
+  end(dir: Dir, reason: EndReason, frame: number, from: Dir = dir): void {
     if (this.ignored) return;
     const d = this.dirs[dir];
     this.flushPartial(d, d.hs, frame, false);
-    this.event({ kind: 'end', dir, reason, frame });
+    this.event({ kind: 'end', dir, reason, frame, from });
   }
 
   // ---- Results --------------------------------------------------------------------------------
@@ -648,6 +650,10 @@ export class TlsConnection implements StreamConsumer {
       d.scanChunks.push({ at: d.scanLen, frame, tsSec, tsNsec });
       d.scanLen += take;
     }
+    if (this.wholeRecordAfterGap(d, bytes.length)) {
+      this.replayScan(d, 0);
+      return;
+    }
     this.scanRun(d, frame);
     if (d.mode === 'scan' && d.scanLen >= cap) {
       // The bounded prefix held no TLS start.
@@ -702,6 +708,18 @@ export class TlsConnection implements StreamConsumer {
       d.head = copyBytes(buf.subarray(0, Math.min(found.offset, PREAMBLE_HEAD)));
     }
     this.replayScan(d, found.offset);
+  }
+
+  /**
+   * C3: after a gap that took a record boundary with it, the first segment captured after the gap
+   * starts a record when it holds exactly one plausible record (an alert, a ChangeCipherSpec, sent
+   * alone): stacks start a segment with each write. Two records in a row are found by the scan.
+   */
+  private wholeRecordAfterGap(d: Direction, segmentLength: number): boolean {
+    if (!this.tlsSeen || d.resyncAfterGap !== d.scanBase || d.scanChunks.length !== 1 || d.scanLen !== segmentLength || !d.scan) return false;
+    d.resyncAfterGap = -1;
+    if (!plausibleRecordHeader(d.scan, 0, this.limits.maxRecordLength)) return false;
+    return 5 + recordLengthAt(d.scan, 0) === segmentLength;
   }
 
   /** Switches to record mode and feeds the scan buffer from `from` on, with the frames that carried it. */
@@ -781,17 +799,22 @@ export class TlsConnection implements StreamConsumer {
     if (d.hdrLen === 0 && d.recRemaining === 0) {
       this.gapAnomaly(d, frame, 'bytes missing at a record boundary');
       this.startResync(d, off + len, frame);
+      d.resyncAfterGap = off + len;
       return;
     }
-    if (d.hdrLen > 0 || len >= d.recRemaining) {
+    if (d.hdrLen > 0 || len > d.recRemaining) {
       this.gapAnomaly(d, frame, 'bytes missing across a record boundary');
       this.startResync(d, off + len, frame);
+      d.resyncAfterGap = off + len;
       return;
     }
-    // The gap lies inside one record body: the record layer stays in step.
+    // The gap lies inside one record body, or ends where it ends (a segment cut by the snap length
+    // after its record's header): the record header said where the next record starts, so the
+    // record layer stays in step (C3).
     d.recRemaining -= len;
     this.dropBody(d);
     if (d.recType === ContentType.Handshake && !d.recProtected) this.gapInHandshake(d, d.hs, len, frame);
+    if (d.recRemaining === 0 && d.mode === 'records') this.endRecord(d, frame, this.lastTs[0], this.lastTs[1]);
   }
 
   private gapAnomaly(d: Direction, frame: number, what: string): void {
@@ -897,6 +920,11 @@ export class TlsConnection implements StreamConsumer {
     d.recMessages.length = 0;
     this.dropBody(d);
     d.recBodyLen = 0;
+    // C2/C6: application data before any hello (a connection joined after its handshake) means this
+    // direction's keys are in use: its handshake records from now on are ciphertext too.
+    if (d.recType === ContentType.ApplicationData && !this.helloSeen()) d.protected = true;
+    // Likewise a handshake record that cannot start a message in clear (a renegotiation's encrypted ClientHello).
+    if (d.recType === ContentType.Handshake && !d.protected && !d.hs.partial && !this.helloSeen() && clearHandshakeStart(buf, at + 5, d.recLength, this.limits.maxMessageBytes) === 'no') d.protected = true;
     d.recProtected = d.protected;
     if (this.st.handshakeMessages === 0) this.recordsWithoutHandshake++;
     const t = d.recType;
@@ -920,12 +948,19 @@ export class TlsConnection implements StreamConsumer {
     return d.recProtected && !this.st.tls13 && this.decryptor !== undefined;
   }
 
-  /**
-   * TLS ≤ 1.2 alerts after CCS are encrypted (rule T6). TLS 1.3 protects alerts inside
-   * application_data records (RFC 8446 §5.2), so an alert-type record there is always plaintext.
-   */
+  /** Whether the alert record being read can be read without keys (alertForm, rules C6 and T6). */
   private alertIsPlaintext(d: Direction): boolean {
-    return !d.recProtected || this.st.tls13;
+    return this.alertForm(d) !== 'encrypted';
+  }
+
+  private alertForm(d: Direction): AlertForm {
+    const s = this.st;
+    return alertForm({ keysChanged: d.recProtected, tls13: s.tls13, keysUnknown: !this.helloSeen(), nullCipher: isNullCipher(s.cipherSuite), length: d.recLength });
+  }
+
+  /** A ClientHello or ServerHello was read: what follows is known to be before or after the keys change. */
+  private helloSeen(): boolean {
+    return this.st.version !== undefined || this.st.offeredMaxVersion !== undefined;
   }
 
   private recordBody(d: Direction, chunk: Uint8Array, streamOffset: number, frame: number, tsSec: number, tsNsec: number): void {
@@ -960,7 +995,8 @@ export class TlsConnection implements StreamConsumer {
         if (plain?.contentType === ContentType.ChangeCipherSpec) body = plain.data;
       }
       const res = decodeChangeCipherSpec(body);
-      if (!res.ok) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
+      // A renegotiation's ChangeCipherSpec under the keys in use is ciphertext (RFC 5246 §6.1): not a bad one.
+      if (!res.ok && !(d.recProtected && d.recLength !== 1)) this.anomaly('bad-ccs', d.dir, frame, res.error.message);
       if (d.hs.partial) this.anomaly('interleaved-record', d.dir, frame, 'ChangeCipherSpec inside a handshake message');
       const index = this.nextIndex();
       const m: ChangeCipherSpecMessage = { dir: d.dir, frame, frames: d.recFrames, tsSec, tsNsec, streamOffset: d.hdrOffset, recordVersion: d.recVersion, index: index ?? -1, kind: 'change-cipher-spec', bytes: copyBytes(body), fields: res.ok ? res.value.fields : [] };
@@ -973,9 +1009,11 @@ export class TlsConnection implements StreamConsumer {
     }
     if (t === ContentType.Alert && this.alertIsPlaintext(d)) {
       const body = d.recBody ? d.recBody.subarray(0, d.recBodyLen) : new Uint8Array(0);
-      const res = decodeAlert(body);
-      if (!res.ok || d.recLength !== 2) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
-      this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false);
+      const nullCipher = this.alertForm(d) === 'null-cipher';
+      // A NULL-cipher record is the alert's two bytes and then its MAC.
+      const res = decodeAlert(nullCipher ? body.subarray(0, 2) : body);
+      if (!res.ok || (d.recLength !== 2 && !nullCipher)) this.anomaly('bad-alert', d.dir, frame, res.ok ? `alert record of ${d.recLength} bytes` : res.error.message);
+      this.emitAlert(d, recordBase(d, frame, tsSec, tsNsec), d.recLength, body, res.ok ? res.value.body : undefined, res.ok ? res.value.fields : [], false, false, nullCipher);
       this.dropBody(d);
       return;
     }
@@ -1011,6 +1049,7 @@ export class TlsConnection implements StreamConsumer {
     fields: AlertMessage['fields'],
     encrypted: boolean,
     decrypted = false,
+    nullCipher = false,
   ): void {
     const index = this.nextIndex();
     const m: { -readonly [K in keyof AlertMessage]: AlertMessage[K] } = {
@@ -1029,6 +1068,7 @@ export class TlsConnection implements StreamConsumer {
       fields,
     };
     if (decrypted) m.decrypted = true;
+    if (nullCipher) m.nullCipher = true;
     if (decoded !== undefined) {
       m.level = decoded.level;
       m.description = decoded.description;

@@ -5,7 +5,7 @@
 export * from './types.js';
 export * from './names.js';
 export { decodeHandshake, decodeSslv2ClientHello, HELLO_RETRY_REQUEST_RANDOM } from './messages.js';
-export { decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, helloRecordAt, sslv2HelloAt, type AlertBody } from './record.js';
+export { alertForm, decodeAlert, decodeChangeCipherSpec, plausibleRecordHeader, helloRecordAt, sslv2HelloAt, type AlertBody, type AlertForm } from './record.js';
 export { classifyStart, findTlsStart, namePreamble, type TlsStart } from './preamble.js';
 export { distinguishedNameText } from './dn.js';
 export {

@@ -530,6 +530,11 @@ export function cipherSuiteInfo(code: number): CipherSuiteInfo {
 
 export const cipherSuiteName = (code: number): string => cipherSuiteInfo(code).name;
 
+/** A suite with no encryption (`_WITH_NULL_`): its records after ChangeCipherSpec are in clear, with a MAC (rule C6). */
+export function isNullCipher(code: number | undefined): boolean {
+  return code !== undefined && cipherSuiteInfo(code).name.includes('_WITH_NULL_');
+}
+
 /** Hex with 0x and a fixed width, for field values. */
 export function hex16(v: number): string {
   return `0x${v.toString(16).padStart(4, '0')}`;

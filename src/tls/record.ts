@@ -64,6 +64,44 @@ export function sslv2HelloAt(buf: Uint8Array, at: number, end: number): 'yes' | 
   return len === 9 + cs + sid + ch ? 'yes' : 'no';
 }
 
+/** What an alert record is, as read without keys (rule C6). */
+export type AlertForm = 'plaintext' | 'encrypted' | 'null-cipher';
+
+/**
+ * The one place that decides whether an alert record's bytes can be read (rules C6, T6).
+ * - Keys changed in this direction (ChangeCipherSpec in TLS 1.0–1.2): ciphertext, unless the
+ *   suite is a NULL cipher, whose records are in clear followed by their MAC.
+ * - TLS 1.3 after the ServerHello protects alerts inside application_data records (RFC 8446
+ *   §5.2): an alert-type record there is a plaintext alert only if it has the two bytes of one
+ *   (a client that could not read the ServerHello); any other length is not readable.
+ * - `keysUnknown`: no hello in the capture yet (a connection joined mid-stream), so whether the
+ *   keys changed is not known; a plaintext alert is exactly two bytes (RFC 5246 §7.2) and any
+ *   cipher adds at least a MAC or tag, so the length decides.
+ */
+export function alertForm(o: { readonly keysChanged: boolean; readonly tls13: boolean; readonly keysUnknown: boolean; readonly nullCipher: boolean; readonly length: number }): AlertForm {
+  if (o.tls13) return !o.keysChanged || o.length === 2 ? 'plaintext' : 'encrypted';
+  if (o.keysChanged) return o.nullCipher && o.length >= 2 ? 'null-cipher' : 'encrypted';
+  if (o.keysUnknown) return o.length === 2 ? 'plaintext' : 'encrypted';
+  return 'plaintext';
+}
+
+/** Handshake types a record in clear can start with (RFC 5246 §7.4, RFC 8446 §4, RFC 6066, RFC 4680). */
+const CLEAR_HANDSHAKE_TYPES: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 8, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 25]);
+
+/**
+ * Whether the handshake record whose body starts at buf[at] can be a handshake message in clear:
+ * a known type and a length a message can have (`maxMessage`). 'unknown' when its four bytes are
+ * not at hand. Without a hello in the capture, a handshake record that fails this is ciphertext
+ * (a renegotiation under the keys in use, C6), not a message to reassemble.
+ */
+export function clearHandshakeStart(buf: Uint8Array, at: number, recordLength: number, maxMessage: number): 'yes' | 'no' | 'unknown' {
+  // A message header may span records: only one wholly inside this record's body is judged.
+  if (recordLength < 4 || at + 4 > buf.length) return 'unknown';
+  if (!CLEAR_HANDSHAKE_TYPES.has(buf[at]!)) return 'no';
+  const len = (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+  return len <= maxMessage ? 'yes' : 'no';
+}
+
 export interface AlertBody {
   readonly level: number;
   readonly description: number;

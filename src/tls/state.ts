@@ -46,12 +46,24 @@ export type TlsEvent =
       readonly contentType: number;
       readonly length: number;
     }
-  | { readonly kind: 'end'; readonly dir: Dir; readonly reason: EndReason; readonly frame: number }
+  | {
+      readonly kind: 'end';
+      /** The direction that ended. */
+      readonly dir: Dir;
+      readonly reason: EndReason;
+      readonly frame: number;
+      /** The direction whose segment carried the FIN/RST (a RST ends both directions; C5). Default: `dir`. */
+      readonly from?: Dir;
+    }
   | { readonly kind: 'anomaly'; readonly anomaly: Anomaly }
   | { readonly kind: 'not-tls'; readonly reason: NotTlsReason };
 
 export interface EndRef {
+  /** The direction that ended. */
   readonly dir: Dir;
+  /** The direction that sent the FIN or RST (rule C5): `dir`, or the other one for a RST that ended both. */
+  readonly from: Dir;
+  /** The role of the sender (`from`). */
   readonly by: Role | 'unknown';
   readonly reason: EndReason;
   readonly frame: number;
@@ -439,6 +451,9 @@ function onEncrypted(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'encrypted
   };
   if (s.tls13 || e.contentType !== 22) return s;
   if (s.finished[e.dir] !== undefined) return s;
+  // No handshake in the capture (C2): an encrypted handshake record of an established connection
+  // (a renegotiation) is not this handshake's Finished.
+  if (s.handshakeMessages === 0) return s;
   // TLS ≤ 1.2: the first handshake record after CCS is Finished (RFC 5246 §7.4.9).
   return finishedSeen(s, e.dir, ref, e.frame);
 }
@@ -461,6 +476,9 @@ function onAlert(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'alert' }>): H
     alerts: s0.alerts.length < MAX_ALERTS ? [...s0.alerts, alert] : s0.alerts,
   };
   if (!inProgress(s) || s.tls13 && e.encrypted) return s;
+  // No handshake message in the capture (it began after the handshake, C2): an alert there ends an
+  // established connection, not a handshake.
+  if (s.handshakeMessages === 0) return s;
   // TLS 1.3 read with a key log, both Finished seen: close_notify and user_canceled close the
   // session, not its handshake (RFC 8446 §6.1); the outcome stays what T7 says without keys.
   if (s.tls13 && s.finished[0] && s.finished[1] && (e.description === 0 || e.description === 90)) return s;
@@ -472,7 +490,8 @@ function onAlert(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'alert' }>): H
 }
 
 function onEnd(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'end' }>): HandshakeState {
-  const end: EndRef = { dir: e.dir, by: roleOf(s0, e.dir), reason: e.reason, frame: e.frame, ...(s0.lastEvent !== undefined && { after: s0.lastEvent }) };
+  const from = e.from ?? e.dir;
+  const end: EndRef = { dir: e.dir, from, by: roleOf(s0, from), reason: e.reason, frame: e.frame, ...(s0.lastEvent !== undefined && { after: s0.lastEvent }) };
   let s: HandshakeState = s0.ended[e.dir] === undefined ? { ...s0, ended: set(s0.ended, e.dir, end) } : s0;
   if (!inProgress(s)) return s;
   if (s.tls13) {
@@ -481,9 +500,12 @@ function onEnd(s0: HandshakeState, e: Extract<TlsEvent, { kind: 'end' }>): Hands
     if (e.reason === 'capture-end') return s;
     return { ...s, outcome: { kind: 'tls13', resumed: s.pskSelected, end } };
   }
-  if (s.handshakeMessages === 0 && s.lastEvent === undefined) return s;
+  // No handshake message in the capture (C2): a FIN or RST closes an established connection,
+  // which says nothing about a handshake; the outcome stays 'no-handshake' (finalOutcome).
+  if (s.handshakeMessages === 0) return s;
   if (e.reason === 'capture-end') {
-    return { ...s, outcome: { kind: 'capture-ended', frame: e.frame, ...(s.lastEvent !== undefined && { after: s.lastEvent }) } };
+    // The stream's last TLS frame, not the file's (the capture's end comes with the file's last frame).
+    return { ...s, outcome: { kind: 'capture-ended', frame: s.lastEvent?.frame ?? e.frame, ...(s.lastEvent !== undefined && { after: s.lastEvent }) } };
   }
   return { ...s, outcome: { kind: e.reason === 'rst' ? 'reset' : 'closed', end } };
 }

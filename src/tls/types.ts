@@ -269,6 +269,8 @@ export interface AlertMessage extends MessageBase {
   readonly fields: readonly Field[];
   /** Read through the decryptor seam (a key log): `encrypted` is then false. */
   readonly decrypted?: boolean;
+  /** Sent after ChangeCipherSpec under a NULL-cipher suite: readable, but unencrypted (rule C6). */
+  readonly nullCipher?: boolean;
 }
 
 export interface EncryptedRecordMessage extends MessageBase {

@@ -27,9 +27,10 @@ describe('a port scan in the capture', () => {
     expect(a.sessions[0]!.id).toBe(probes);
     // Connections that carried no byte are not listed as "not TLS": there was nothing to tell.
     expect(a.nonTls).toHaveLength(0);
-    // A refused probe ends with the RST (both directions, as a RST does); the others are open at the end of the capture.
+    // A refused probe ends with the RST (both directions, as a RST does, the prober's by the target's
+    // segment: C5); the others are open at the end of the capture.
     const refused = a.connections[0]!;
-    expect(refused.ends).toEqual([{ reason: 'rst', frame: 2 }, { reason: 'rst', frame: 2 }]);
+    expect(refused.ends).toEqual([{ reason: 'rst', frame: 2, from: 1 }, { reason: 'rst', frame: 2 }]);
     expect(refused.packets).toEqual([1, 1]);
     expect(refused.synSeen).toBe(true);
     expect(refused.a).toEqual({ ip: '10.9.0.1', port: 50000 });
@@ -139,7 +140,8 @@ describe('the flows listing of a scan', () => {
       expect(list).toHaveLength(140_000);
       expect(list[139_999]!.stream).toBe(139_999);
       // Probe 1000 is frame 1002 (after probe 0's RST), its RST frame 1003.
-      expect(list[1000]!.end).toEqual([{ from: 'a', reason: 'rst', frame: 1003 }, { from: 'b', reason: 'rst', frame: 1003 }]);
+      // Both directions end with the target's RST: the prober's (aToB) by b's segment (C5).
+      expect(list[1000]!.end).toEqual([{ dir: 'aToB', from: 'b', reason: 'rst', frame: 1003 }, { dir: 'bToA', from: 'b', reason: 'rst', frame: 1003 }]);
     } finally {
       temp.cleanup();
     }

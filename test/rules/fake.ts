@@ -60,7 +60,7 @@ export function fakeSession(o: FakeOptions): { analysis: Analysis; session: Sess
   } else {
     const dir = o.end.by === 'client' ? 0 : 1;
     ends[dir] = { reason: 'fin', frame: 14 };
-    outcome = { kind: 'closed', end: { dir, by: o.end.by, reason: 'fin', frame: 14, after: { dir: 0, what: 'EncryptedHandshake', frame: 12, tsSec: 0, tsNsec: 0, index: lastClient.index } } };
+    outcome = { kind: 'closed', end: { dir, from: dir, by: o.end.by, reason: 'fin', frame: 14, after: { dir: 0, what: 'EncryptedHandshake', frame: 12, tsSec: 0, tsNsec: 0, index: lastClient.index } } };
   }
   const refs = (chain: readonly CertInfo[], frame: number, messageIndex: number) => chain.map((c, index) => ({ id: pool.add(c), index, frame, messageIndex }));
   const certificateMessages: CertificateMessageInfo[] = [

@@ -68,7 +68,7 @@ async function compare(file: string, keyLog?: KeyLog): Promise<{ messages: numbe
     return {
       data: (dir, data, off, frame, s, ns) => finish(t.data(dir, data, off, frame, s, ns)),
       gap: (dir, off, len, reason, frame) => finish(t.gap(dir, off, len, reason, frame)),
-      end: (dir, reason, frame) => t.end(dir, reason, frame),
+      end: (dir, reason, frame, from) => t.end(dir, reason, frame, from),
     };
   });
   for (const e of pending) if (!e.done) check(e.t);

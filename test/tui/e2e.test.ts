@@ -50,7 +50,14 @@ async function open(name: string, cols: number, rows: number, env: string, args:
   // Without CI variables: in CI, Ink renders only the last frame and colour libraries turn colour
   // off (is-in-ci, supports-color read CI); the terminal here is a real one, as a person's would be.
   const cmd = `cd ${JSON.stringify(repoRoot)} && env -u CI -u CONTINUOUS_INTEGRATION ${env} node bin/ekuscope.js ${args.map((a) => JSON.stringify(a)).join(' ')}; echo "EXIT=$?"; sleep 60`;
-  tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), cmd);
+  try {
+    tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), cmd);
+  } catch {
+    // The server that start-server made exits when it has no session (tmux's exit-empty); a session
+    // asked for at that moment finds it gone ("server exited unexpectedly"): ask again, once.
+    await new Promise((r) => setTimeout(r, 500));
+    tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), cmd);
+  }
   const t: Term = {
     name,
     screen: (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name),

@@ -54,6 +54,37 @@ export interface GapRecord {
 export interface DirEnd {
   readonly reason: EndReason;
   readonly frame: number;
+  /**
+   * The direction of the segment that ended this one, when it is the other direction: a RST ends
+   * both directions, but only its sender sent it (rule C5). Absent: this direction's own segment
+   * (or the capture's end).
+   */
+  readonly from?: Dir;
+}
+
+/** A FIN or RST as it was sent: by `from`, in `frame` (rule C5). */
+export interface CloseEvent {
+  readonly kind: 'fin' | 'rst';
+  /** The direction of the segment that carried it: its sender. */
+  readonly from: Dir;
+  readonly frame: number;
+}
+
+/**
+ * The FINs and RSTs of a connection, each once, with its real sender, from the two directions'
+ * ends (a Connection's `ends`, or a TLS summary's): a RST ends both directions but is one segment
+ * from one side, so it is told once, from that side. The one place that says who sent a TCP event.
+ */
+export function closeEvents(ends: readonly [{ readonly reason: EndReason; readonly frame: number; readonly from?: Dir } | undefined, { readonly reason: EndReason; readonly frame: number; readonly from?: Dir } | undefined]): CloseEvent[] {
+  const out: CloseEvent[] = [];
+  for (const dir of [0, 1] as const) {
+    const e = ends[dir];
+    if (!e || e.reason === 'capture-end') continue;
+    const from = e.from ?? dir;
+    if (out.some((x) => x.kind === e.reason && x.frame === e.frame && x.from === from)) continue;
+    out.push({ kind: e.reason, from, frame: e.frame });
+  }
+  return out.sort((a, b) => a.frame - b.frame);
 }
 
 /** Summary of one TCP connection, kept for every connection (small: no payload). */
@@ -86,6 +117,38 @@ export interface Connection {
    * the inner one; the outer addresses are where it was mirrored from). Absent when none.
    */
   readonly tunnel?: readonly TunnelLayer[];
+  /**
+   * TLS alert records seen after the consumer let go (a close_notify long after the handshake):
+   * segments whose payload is exactly one alert record, at most MAX_LATE_ALERTS. Undefined: none.
+   */
+  readonly lateAlerts?: readonly LateAlert[];
+}
+
+/** An alert record that filled a whole segment of a connection nobody was reading any more. */
+export interface LateAlert {
+  readonly dir: Dir;
+  readonly frame: number;
+  /** The record's body length. */
+  readonly length: number;
+  /** Its first two body bytes (level and description when the record is in clear). */
+  readonly head: readonly [number, number];
+  /** The segment's sequence number: a retransmission of the same alert is kept once. */
+  readonly seq: number;
+  /** Its offset in the direction's stream (as the consumer counts it) when the SYN gave the ISN. */
+  readonly streamOffset?: number;
+}
+
+const MAX_LATE_ALERTS = 4;
+
+/**
+ * A segment whose payload is one whole TLS alert record (RFC 5246 §6.2.1: type 21, version 3.x,
+ * length = what follows). Alerts are sent alone, so this is how a late close_notify travels.
+ */
+function lateAlertOf(p: Uint8Array, dir: Dir, frame: number, seq: number, isn: number): LateAlert | undefined {
+  if (p.length < 7 || p[0] !== 21 || p[1] !== 3 || p[2]! > 4) return undefined;
+  const len = (p[3]! << 8) | p[4]!;
+  if (len + 5 !== p.length) return undefined;
+  return { dir, frame, length: len, head: [p[5]!, p[6]!], seq, ...(isn >= 0 && { streamOffset: seqDiff(seq, (isn + 1) >>> 0) }) };
 }
 
 interface Pending {
@@ -147,6 +210,7 @@ class ConnState implements Connection {
   end0: DirEnd | undefined = undefined;
   end1: DirEnd | undefined = undefined;
   ignored = false;
+  lateAlerts: LateAlert[] | undefined = undefined;
   consumer: StreamConsumer | undefined = undefined;
   /**
    * Sequence state per direction: the shared FRESH_DIR until the direction needs its own, the shared
@@ -309,6 +373,14 @@ export class TcpReassembler {
     if (l.ignored) {
       // One lookup and a few counters: the cost of a connection nobody is interested in.
       if (l.end(dir) === undefined && seg.flags & (RST | FIN)) l.setEnd(dir, { reason: seg.flags & RST ? 'rst' : 'fin', frame: frame.number });
+      // A RST ends the other direction too; its sender is this one (C5).
+      if (seg.flags & RST && l.end((1 - dir) as Dir) === undefined) l.setEnd((1 - dir) as Dir, { reason: 'rst', frame: frame.number, from: dir });
+      // Late alerts (a close_notify after the handshake), for the session the connection carried:
+      // the length and the first byte looked at per segment.
+      if (n >= 7 && n <= 512 && (l.lateAlerts?.length ?? 0) < MAX_LATE_ALERTS) {
+        const a = lateAlertOf(seg.payload, dir, frame.number, seg.seq, dir === 0 ? l.isn0 : l.isn1);
+        if (a && !l.lateAlerts?.some((x) => x.dir === dir && x.seq === a.seq)) (l.lateAlerts ??= []).push(a);
+      }
       return;
     }
 
@@ -334,7 +406,8 @@ export class TcpReassembler {
 
     if (seg.flags & RST) {
       this.closeDir(l, dir, 'rst', frame.number);
-      this.closeDir(l, (1 - dir) as Dir, 'rst', frame.number);
+      // The peer's direction ends too, by this segment: its sender is `dir`, not the peer (C5).
+      this.closeDir(l, (1 - dir) as Dir, 'rst', frame.number, { reason: 'rst', frame: frame.number, from: dir });
     } else if (seg.flags & FIN) {
       const ds = l.dir(dir).ended ? l.dir(dir) : this.own(l, dir);
       if (ds.nextSeq >= 0) {
@@ -582,7 +655,7 @@ export class TcpReassembler {
     while (ds.pending.length > 0 && !l.ignored) this.skipToPending(l, dir, 'missing', frame);
   }
 
-  /** `shared`: the end record to keep, when it is the same for many connections (the capture's end). */
+  /** `shared`: the end record to keep, when it is the same for many connections (the capture's end) or says who sent it. */
   private closeDir(l: ConnState, dir: Dir, reason: EndReason, frame: number, shared?: DirEnd): void {
     const ds = l.dir(dir);
     if (ds.ended) return;
@@ -596,8 +669,9 @@ export class TcpReassembler {
       ds.pending = NO_PENDING;
       ds.pendingBytes = 0;
     }
-    if (l.end(dir) === undefined) l.setEnd(dir, shared ?? { reason, frame });
-    if (!l.ignored) l.consumer?.end(dir, reason, frame);
+    const end = shared ?? { reason, frame };
+    if (l.end(dir) === undefined) l.setEnd(dir, end);
+    if (!l.ignored) l.consumer?.end(dir, reason, frame, end.from ?? dir);
     // Both directions over: nothing more reaches the consumer, and the connection, kept for its
     // counters to the end (and in the analysis after it), must not keep the consumer's state alive.
     if (l.d0.ended && l.d1.ended) l.consumer = undefined;
