@@ -10,6 +10,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { jsonText, JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, formatForOutFile, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
+import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
 
@@ -68,16 +69,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   program
     .command('flows')
     .description('one line per TCP connection: endpoints, frames, bytes each way, gaps, how it ended')
-    .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed)')
+    .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed); - reads one from standard input')
     .option('--format <format>', 'text or json', 'text')
     .action(async (files: string[], opts: { format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
       // Written as each file is read, in pieces: one array over all files for JSON.
       // A file that cannot be read ends the run with its error; the array of what was read is closed all the same.
+      refuseStdinProblem(files);
       const json = opts.format === 'json' ? new JsonArrayWriter(io.out) : undefined;
       try {
-        for (const file of files) {
-          const r = await scanCapture(file, () => passiveConsumer);
+        for (const path of files) {
+          const file = path === STDIN_PATH ? STDIN_NAME : path;
+          const r = await scanCapture(captureInput(path), () => passiveConsumer);
           if (json) for (const c of r.connections) json.push({ file, ...flowJson(c) });
           else writeFlowsText(r, file, io.out);
           for (const p of r.capture.problems) if (p.severity === 'fatal' && json) io.err(`ekuscope: ${safeText(file)}: ${p.message}\n`);
@@ -90,17 +93,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   program
     .command('certs')
     .description('every certificate seen: session, frame, sender, position in the chain, subject, issuer, serial, EKU')
-    .argument('<files...>', 'capture files')
+    .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed); - reads one from standard input')
     .option('--format <format>', 'text or json', 'text')
     .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 renegotiations and alerts; repeatable', collect, [])
     .action(async (files: string[], opts: { format: string; export?: string; keylog: string[] }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
+      refuseStdinProblem(files);
       const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
       for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
       const all: CertRow[] = [];
       for (const file of files) {
-        const a = await analyzeCapture(file, { keyLog });
+        const a = await analyzeCapture(captureInput(file), { keyLog, ...(file === STDIN_PATH && { sourceName: STDIN_NAME }) });
         for (const n of decryptionNotes(a, keyLog !== undefined)) io.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
         const rows = certRows(a);
         // A row per certificate: hundreds of thousands in a large capture, so not as call arguments.
@@ -169,7 +173,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   program
     .command('report')
     .description('explains every TLS handshake: roles, certificate stores, EKU needed and present, why it ended as it did, and the fix')
-    .argument('<paths...>', 'capture files, Expressway diagnostic bundles (folder, .tar.gz), or a folder of such cases (e.g. captures/)')
+    .argument('<paths...>', 'capture files, Expressway diagnostic bundles (folder, .tar.gz), or a folder of such cases (e.g. captures/); - reads a capture from standard input')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'text')
     .option('--store <role=FILE>', 'a certificate store: client=FILE, server=FILE or ca=FILE|DIR; client@BOX=FILE binds it to one box (a --expressway name or address) (repeatable)', repeatable, [])
     .option('--expressway <IP[=NAME]>', 'an Expressway address in the capture, e.g. 10.106.80.31=Expressway-E (repeatable)', repeatable, [])
@@ -273,3 +277,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/** `-` given twice, or standard input a terminal: a usage error. */
+function refuseStdinProblem(paths: readonly string[]): void {
+  const problem = stdinProblem(paths);
+  if (problem) throw new UsageError(problem);
+}

@@ -7,6 +7,7 @@
  * rendered text and the exit code instead of writing anywhere.
  */
 import { readdir, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { basename, join, relative } from 'node:path';
 import { analyzeCapture, tunnelNotes, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
 import { CaptureFormatError } from '../capture/index.js';
@@ -33,6 +34,7 @@ import { renderJsonChunks } from '../report/json.js';
 import { renderMarkdownChunks } from '../report/markdown.js';
 import { renderTextChunks } from '../report/text.js';
 import { decryptionNotes, keyLogDecryption } from './keylog.js';
+import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv', 'html'];
@@ -67,6 +69,8 @@ export interface ReportOptions {
   /** No output text is kept (benchmark): only counts and the exit code. */
   readonly quiet?: boolean;
   readonly generator?: string;
+  /** Standard input is a terminal (default: process.stdin's); `-` is then refused. */
+  readonly stdinIsTty?: boolean;
 }
 
 export interface ReportResult {
@@ -139,6 +143,10 @@ async function describeFolder(dir: string): Promise<{ bundleHere: boolean; boxDi
 
 async function discover(path: string, depth: number, out: CaseSpec[]): Promise<void> {
   if (out.length >= MAX_CASES) return;
+  if (path === STDIN_PATH) {
+    out.push({ name: STDIN_NAME, captures: [path], keylogs: [], dedupe: false });
+    return;
+  }
   let st;
   try {
     st = await stat(path);
@@ -182,9 +190,9 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     decryptorFor = d.decryptorFor;
     notes.push(`Key log${keylogs.length > 1 ? 's' : ''} used for decryption: ${keylogs.map((k) => basename(k)).join(', ')}.`, ...d.notes);
   }
-  const analyze = async (input: string | NodeJS.ReadableStream, sourceName: string, sizeHint?: number) => {
+  const analyze = async (input: string | Readable, sourceName: string, sizeHint?: number) => {
     try {
-      const a = await analyzeCapture(input as string, { sourceName, ...(decryptorFor ? { decryptorFor } : {}), ...opts.analyzeOptions?.(sourceName, sizeHint) });
+      const a = await analyzeCapture(input, { sourceName, ...(decryptorFor ? { decryptorFor } : {}), ...opts.analyzeOptions?.(sourceName, sizeHint) });
       analyses.push(a);
     } catch (e) {
       if (e instanceof CaptureFormatError) notes.push(`${sourceName}: not a capture file (${e.message}).`);
@@ -203,7 +211,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
       inputs.push(`bundle of ${b.host} (${kinds.join(', ') || 'no store or configuration file'})`);
       for (const c of b.captures) {
         inputs.push(c.location);
-        await analyze(c.open() as unknown as NodeJS.ReadableStream, c.location, c.size);
+        await analyze(c.open(), c.location, c.size);
       }
     }
     for (const c of spec.captures) {
@@ -213,8 +221,9 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     }
   } else {
     for (const c of spec.captures) {
-      inputs.push(basename(c));
-      await analyze(c, basename(c));
+      const name = c === STDIN_PATH ? STDIN_NAME : basename(c);
+      inputs.push(name);
+      await analyze(captureInput(c), name);
     }
   }
   inputs.push(...keylogs.map((k) => basename(k)));
@@ -278,6 +287,8 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
   try {
     if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
     if (paths.length === 0) throw new InputError('report needs at least one capture, bundle folder, bundle archive or folder of cases');
+    const stdin = stdinProblem(paths, opts.stdinIsTty);
+    if (stdin) throw new InputError(stdin);
     const { given, storeOpts } = parseOptions(opts);
     const { optionStores, boxStores } = await optionStoresOf(storeOpts, 'stores given with --store');
     const specs: CaseSpec[] = [];

@@ -9,6 +9,7 @@ import type { Explanation } from '../narrate/explanation.js';
 import { captureLabel, type CaptureData } from '../narrate/views.js';
 import type { ViewSource } from '../tui/source.js';
 import { runReport } from './report.js';
+import { STDIN_PATH } from './stdin.js';
 
 /** What the loader lets the viewer attach to each capture's analysis. */
 export interface CaptureHooks {
@@ -141,6 +142,11 @@ export function preferProductionUi(): void {
 export async function runView(paths: readonly string[], opts: ViewCliOptions, io: { err(text: string): void }, load: Loader = reportLoader(opts)): Promise<number> {
   if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
     io.err('ekuscope: view needs a terminal; for text use: ekuscope report PATH...\n');
+    return 2;
+  }
+  if (paths.includes(STDIN_PATH)) {
+    // The viewer's keys come from standard input: it cannot carry the capture too.
+    io.err('ekuscope: view reads its keys from standard input, so it cannot read a capture from it (-): give a file, or use report -\n');
     return 2;
   }
   preferProductionUi();
