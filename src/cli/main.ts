@@ -3,13 +3,16 @@ import { safeText } from '../bytes/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, writeFlowsText } from './flows.js';
-import { analyzeCapture } from '../analysis/index.js';
+import { analyzeCapture, type AnalyzeOptions } from '../analysis/index.js';
 import { certRows, exportCerts, formatCertsText, type CertRow } from './certs.js';
 import { preferProductionUi, runView } from './view.js';
+import { basename } from 'node:path';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { jsonText, JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, formatForOutFile, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
+import { ProgressLine } from './progress.js';
+import type { ArchiveProgress } from '../expressway/index.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
@@ -22,13 +25,34 @@ interface Io {
   err(text: string): void;
   /** Colour allowed on stdout: a terminal, and NO_COLOR unset or empty (https://no-color.org). */
   readonly color?: boolean;
+  /** Standard error is a terminal: long reads show a progress line there (unless --quiet). */
+  readonly errIsTty?: boolean;
+  /** The width of standard error's terminal. */
+  errColumns?(): number | undefined;
 }
 
 const stdio: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+  errIsTty: process.stderr.isTTY === true,
+  errColumns: () => process.stderr.columns,
 };
+
+/** The progress line of a run: on a terminal, not with --quiet. Its `out` clears it before writing. */
+function progressOf(io: Io, quiet: boolean | undefined): { progress?: ProgressLine; out(text: string): void } {
+  if (quiet || io.errIsTty !== true) return { out: io.out };
+  const progress = new ProgressLine({ write: io.err, columns: () => io.errColumns?.() });
+  return {
+    progress,
+    out: (t) => {
+      progress.clear();
+      io.out(t);
+    },
+  };
+}
+
+const QUIET_HELP = 'no progress line on standard error (shown only when it is a terminal)';
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -39,6 +63,7 @@ interface ReportCliOptions {
   keylog: string[];
   redact?: boolean;
   out?: string;
+  quiet?: boolean;
 }
 
 /** --format as given; without it, what --out's file name asks for (`report.html`), else the default. */
@@ -71,21 +96,26 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .description('one line per TCP connection: endpoints, frames, bytes each way, gaps, how it ended')
     .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed); - reads one from standard input')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (files: string[], opts: { format: string }) => {
+    .option('--quiet', QUIET_HELP)
+    .action(async (files: string[], opts: { format: string; quiet?: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
       // Written as each file is read, in pieces: one array over all files for JSON.
       // A file that cannot be read ends the run with its error; the array of what was read is closed all the same.
       refuseStdinProblem(files);
-      const json = opts.format === 'json' ? new JsonArrayWriter(io.out) : undefined;
+      const { progress, out } = progressOf(io, opts.quiet);
+      const json = opts.format === 'json' ? new JsonArrayWriter(out) : undefined;
       try {
         for (const path of files) {
           const file = path === STDIN_PATH ? STDIN_NAME : path;
-          const r = await scanCapture(captureInput(path), () => passiveConsumer);
+          progress?.start(basename(file));
+          const r = await scanCapture(captureInput(path), () => passiveConsumer, progress ? { onProgress: (b, t) => progress.update(b, t) } : {});
+          progress?.clear();
           if (json) for (const c of r.connections) json.push({ file, ...flowJson(c) });
-          else writeFlowsText(r, file, io.out);
+          else writeFlowsText(r, file, out);
           for (const p of r.capture.problems) if (p.severity === 'fatal' && json) io.err(`ekuscope: ${safeText(file)}: ${p.message}\n`);
         }
       } finally {
+        progress?.clear();
         json?.end();
       }
     });
@@ -97,14 +127,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--format <format>', 'text or json', 'text')
     .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 renegotiations and alerts; repeatable', collect, [])
-    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[] }) => {
+    .option('--quiet', QUIET_HELP)
+    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[]; quiet?: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
       refuseStdinProblem(files);
       const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
       for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
       const all: CertRow[] = [];
+      const { progress } = progressOf(io, opts.quiet);
       for (const file of files) {
-        const a = await analyzeCapture(captureInput(file), { keyLog, ...(file === STDIN_PATH && { sourceName: STDIN_NAME }) });
+        progress?.start(file === STDIN_PATH ? STDIN_NAME : basename(file));
+        const a = await analyzeCapture(captureInput(file), { keyLog, ...(file === STDIN_PATH && { sourceName: STDIN_NAME }), ...(progress && { onProgress: (b: number, t: number | undefined) => progress.update(b, t) }) });
+        progress?.clear();
         for (const n of decryptionNotes(a, keyLog !== undefined)) io.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
         const rows = certRows(a);
         // A row per certificate: hundreds of thousands in a large capture, so not as call arguments.
@@ -149,7 +183,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       }
     });
 
-  const finishReport = async (r: ReportResult, o: ReportCliOptions): Promise<number> => {
+  const finishReport = async (r: ReportResult, o: ReportCliOptions, progress?: ProgressLine): Promise<number> => {
+    progress?.clear();
     if (r.errors.length) {
       for (const e of r.errors) io.err(`ekuscope: ${e}\n`);
       return EXIT.USAGE;
@@ -180,8 +215,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--keylog <FILE>', 'a TLS key log (SSLKEYLOGFILE format) for decryption (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently (for tickets that leave the company)')
     .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured); FILE.html without --format writes the web page')
+    .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
+      const { progress } = progressOf(io, o.quiet);
       const r = await runReport(paths, {
+        ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),
         format: formatOf(o, cmd),
         stores: o.store,
         expressway: o.expressway,
@@ -191,7 +229,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         color: !o.out && io.color === true,
         generator: 'ekuscope 0.1.0',
       });
-      code = await finishReport(r, o);
+      code = await finishReport(r, o, progress);
     });
 
   program
@@ -203,15 +241,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--expressway <IP[=NAME]>', 'name a box (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently')
     .option('--out <FILE>', 'write to FILE instead of standard output; FILE.html without --format writes the web page')
+    .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
+      const { progress } = progressOf(io, o.quiet);
       const r = await runCheckStore(paths, {
+        ...(progress && { archiveProgress: archiveProgressOf(progress) }),
         format: formatOf(o, cmd),
         stores: o.store,
         expressway: o.expressway,
         redact: o.redact === true,
         color: !o.out && io.color === true,
       });
-      code = await finishReport(r, { ...o, keylog: [] });
+      code = await finishReport(r, { ...o, keylog: [] }, progress);
     });
 
   program
@@ -277,6 +318,22 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/** The progress line over a bundle archive's walk (check-store, and report before it reads the captures inside). */
+function archiveProgressOf(progress: ProgressLine): (name: string) => ArchiveProgress {
+  return (name) => {
+    progress.start(name);
+    return (bytes, total) => progress.update(bytes, total);
+  };
+}
+
+/** The analysis options that draw the progress line, for each capture a report reads. */
+function progressOptions(progress: ProgressLine): (name: string, size: number | undefined) => Partial<AnalyzeOptions> {
+  return (name) => {
+    progress.start(name);
+    return { onProgress: (bytes, total) => progress.update(bytes, total) };
+  };
+}
 
 /** `-` given twice, or standard input a terminal: a usage error. */
 function refuseStdinProblem(paths: readonly string[]): void {

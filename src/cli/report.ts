@@ -19,7 +19,9 @@ import {
   parseStoreOption,
   storesFromBundle,
   storesFromFiles,
+  type ArchiveProgress,
   type Bundle,
+  type BundleOptions,
   type BoxStores,
   type GivenExpressway,
   type StoreOption,
@@ -69,6 +71,8 @@ export interface ReportOptions {
   /** No output text is kept (benchmark): only counts and the exit code. */
   readonly quiet?: boolean;
   readonly generator?: string;
+  /** Progress of a bundle archive's walk (a .tar.gz read through once), by the archive's name. */
+  readonly archiveProgress?: (name: string) => ArchiveProgress;
   /** Standard input is a terminal (default: process.stdin's); `-` is then refused. */
   readonly stdinIsTty?: boolean;
 }
@@ -168,6 +172,10 @@ async function discover(path: string, depth: number, out: CaseSpec[]): Promise<v
   for (const sd of d.subdirs) await discover(sd, depth + 1, out);
 }
 
+function archiveOptions(opts: ReportOptions, path: string): BundleOptions {
+  return opts.archiveProgress ? { onArchiveProgress: opts.archiveProgress(basename(path)) } : {};
+}
+
 function fileDisplay(root: string, file: string): string {
   const r = relative(root, file);
   return r && !r.startsWith('..') ? r : basename(file);
@@ -200,7 +208,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     }
   };
   if (spec.bundlePath) {
-    const set = await openBundle(spec.bundlePath);
+    const set = await openBundle(spec.bundlePath, archiveOptions(opts, spec.bundlePath));
     notes.push(...chainNotes('', set.problems.filter((p) => p.severity !== 'info')));
     const root = spec.bundlePath;
     for (const b of set.bundles) {
@@ -348,7 +356,7 @@ export async function runCheckStore(paths: readonly string[], opts: ReportOption
         throw new InputError(`${p}: no such file or folder`);
       }
       if (st.isDirectory() || ARCHIVE_EXT.test(p)) {
-        const set = await openBundle(p);
+        const set = await openBundle(p, archiveOptions(opts, p));
         if (set.bundles.length === 0) throw new InputError(`${p}: no Expressway bundle files found`);
         for (const b of set.bundles) bundles.push({ bundle: b, stores: await storesFromBundle(b) });
         sources.push(basename(p));
