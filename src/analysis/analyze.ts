@@ -42,6 +42,12 @@ export interface AnalyzeOptions extends ScanOptions {
    * walks the open connections, so call it on a timer, not per frame.
    */
   live?(snapshot: () => LiveSnapshot): void;
+  /**
+   * Called with each session as soon as it is built: its handshake is over, its connection ended
+   * both ways, it was set aside to make room, or the capture ended (in connection order then).
+   * What its connection carries later (a FIN, a RST) still reaches its Connection object.
+   */
+  onSession?(session: Session, pool: CertPool): void;
 }
 
 /** What a progressive display shows while a capture is still being read. */
@@ -133,6 +139,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) certificateRequestCount++;
     sessions.push(s);
+    opts.onSession?.(s, pool);
   };
 
   /**
@@ -240,8 +247,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   // the code that called them) would keep every feed through the list.
   oldest = [];
   sessions.sort((a, b) => a.id - b.id);
-  // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
-  if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
+  // Secrets blocks usually precede the packets; one that came after its sessions costs a second read
+  // (not when the sessions were handed out as they came: they would be told twice).
+  if (typeof input === 'string' && !opts.live && !opts.onSession && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
   const keyLog = keys.summary();
   return {
     source,

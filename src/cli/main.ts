@@ -12,6 +12,7 @@ import { jsonText, JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, formatForOutFile, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, decryptionNotes, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
 import { ProgressLine } from './progress.js';
+import { runFollow } from './follow.js';
 import type { ArchiveProgress } from '../expressway/index.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
@@ -64,6 +65,7 @@ interface ReportCliOptions {
   redact?: boolean;
   out?: string;
   quiet?: boolean;
+  follow?: boolean;
 }
 
 /** --format as given; without it, what --out's file name asks for (`report.html`), else the default. */
@@ -205,6 +207,49 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return r.exitCode;
   };
 
+  /** `report --follow`: until the input ends, Ctrl-C or SIGTERM; a second Ctrl-C ends at once. */
+  const followReport = async (paths: string[], o: ReportCliOptions): Promise<number> => {
+    const { progress, out } = progressOf(io, o.quiet);
+    let fd: number | undefined;
+    if (o.out) {
+      try {
+        fd = openSync(o.out, 'w');
+      } catch (e) {
+        io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return EXIT.USAGE;
+      }
+    }
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const r = await runFollow(paths, {
+        format: o.format,
+        stores: o.store,
+        expressway: o.expressway,
+        keylogs: o.keylog,
+        decryption: keyLogDecryption,
+        redact: o.redact === true,
+        color: !o.out && io.color === true,
+        generator: 'ekuscope 0.1.0',
+        signal: stop.signal,
+        out: fd === undefined ? out : (t) => void writeSync(fd!, t),
+        ...(progress && { analyzeOptions: progressOptions(progress) }),
+      });
+      progress?.clear();
+      for (const e of r.errors) io.err(`ekuscope: ${safeText(e)}\n`);
+      return r.exitCode;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (fd !== undefined) closeSync(fd);
+    }
+  };
+
   program
     .command('report')
     .description('explains every TLS handshake: roles, certificate stores, EKU needed and present, why it ended as it did, and the fix')
@@ -215,8 +260,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--keylog <FILE>', 'a TLS key log (SSLKEYLOGFILE format) for decryption (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently (for tickets that leave the company)')
     .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured); FILE.html without --format writes the web page')
+    .option('--follow', 'tell each session as soon as it settles, while the capture is read: a pipe (-) or a file that grows, read on until Ctrl-C; then the summary. Text, or JSON lines with --format json')
     .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
+      if (o.follow) {
+        code = await followReport(paths, o);
+        return;
+      }
       const { progress } = progressOf(io, o.quiet);
       const r = await runReport(paths, {
         ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),

@@ -244,7 +244,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
 type BoundStores = readonly { readonly box: string; readonly stores: BoxStores }[];
 
 /** --store files read: those not bound to a box together, those bound (`client@BOX=FILE`) box by box. */
-async function optionStoresOf(storeOpts: readonly StoreOption[], label: string): Promise<{ optionStores: BoxStores | undefined; boxStores: BoundStores }> {
+export async function optionStoresOf(storeOpts: readonly StoreOption[], label: string): Promise<{ optionStores: BoxStores | undefined; boxStores: BoundStores }> {
   const unbound = storeOpts.filter((o) => o.box === undefined);
   const byBox = new Map<string, StoreOption[]>();
   for (const o of storeOpts) if (o.box !== undefined) byBox.set(o.box, [...(byBox.get(o.box) ?? []), o]);
@@ -253,7 +253,7 @@ async function optionStoresOf(storeOpts: readonly StoreOption[], label: string):
   return { optionStores: unbound.length ? await storesFromFiles(label, unbound) : undefined, boxStores };
 }
 
-function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpts: StoreOption[] } {
+export function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpts: StoreOption[] } {
   const given: GivenExpressway[] = [];
   for (const t of opts.expressway ?? []) {
     const g = parseExpresswayOption(t);
@@ -285,7 +285,7 @@ function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): I
   }
 }
 
-function exitFor(expl: Explanation): 0 | 1 {
+export function exitFor(expl: Explanation): 0 | 1 {
   return expl.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 

@@ -584,6 +584,32 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
   };
 }
 
+/** One session told on its own, as soon as it is built (`report --follow`): its story, its section of the document, its JSON. */
+export interface SessionTold {
+  readonly story: SessionStory;
+  /** The section the whole report gives it (never grouped with sessions alike: those are not known yet). */
+  readonly section: Block;
+  /** The session as the JSON model's `sessions[]` has it. */
+  json(caseName: string): unknown;
+}
+
+/**
+ * Tells one session of a capture still being read. `an` needs its source, pool and the capture's first
+ * timestamp (validity is judged at the capture's time); case-wide findings wait for the whole case.
+ */
+export function explainSession(an: Analysis, s: Session, context: ExpresswayContext, cache: RuleCache, opts: ExplainOptions = {}): SessionTold {
+  const a = assessSession(an, s, context, cache);
+  const entry: SessionEntry = { caseIndex: 0, analysis: an, a, alsoIn: [], story: makeStory(a, [], opts.allLadders === true, !context.stores.empty) };
+  return { story: entry.story, section: sessionSection(entry), json: (caseName) => sessionJson(entry, caseName) };
+}
+
+/** The document without its sessions' sections: the summary, inputs and case-wide notes (after `--follow` told each session). */
+export function withoutSessionSections(doc: Doc): Doc {
+  const strip = (blocks: readonly Block[]): Block[] =>
+    blocks.filter((b) => !(b.kind === 'section' && SECTION_SOURCE in b)).map((b) => (b.kind === 'section' && b.id !== undefined && b.id !== 'summary' ? { ...b, blocks: strip(b.blocks) } : b));
+  return { ...doc, blocks: strip(doc.blocks) };
+}
+
 /**
  * A model already built, split as jsonParts gives it: `model` with an empty `sessions`, and its
  * sessions; undefined for a model without sessions (check-store's).
