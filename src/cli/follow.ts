@@ -136,7 +136,7 @@ export async function runFollow(paths: readonly string[], opts: FollowOptions): 
     throw e;
   }
   notes.push(...decryptionNotes(analysis, decryptorFor !== undefined).map((n) => `${source}: ${n}`));
-  const expl = explain([{ name: source, inputs: [source], analyses: [analysis], context, notes, dedupe: false }], { generator: opts.generator ?? 'ekuscope' });
+  const expl = explain([{ name: source, inputs: [source], analyses: [analysis], context, notes, dedupe: false }], { generator: opts.generator ?? 'ekuscope', storiesAbove: true });
   if (json) {
     const model = expl.jsonParts?.().model ?? { schema: REPORT_SCHEMA_ID };
     opts.out(jsonLine({ type: 'report', report: model }));

@@ -75,6 +75,8 @@ export interface ExplainOptions {
   readonly generator?: string;
   /** Ladders for every session (default: failing, warning and mutual-TLS ones). */
   readonly allLadders?: boolean;
+  /** The stories were written before the summary, each as its session came (`report --follow`). */
+  readonly storiesAbove?: boolean;
 }
 
 interface SessionEntry {
@@ -573,7 +575,7 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
     stories,
     findings,
     get doc(): Doc {
-      doc ??= buildDoc(title, entries);
+      doc ??= buildDoc(title, entries, opts.storiesAbove === true);
       return doc;
     },
     get json(): unknown {
@@ -777,7 +779,7 @@ function sessionList(list: readonly SessionEntry[], lead: Pick<SessionEntry, 'a'
   return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
 }
 
-function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
+function buildDoc(title: string, entries: readonly CaseEntry[], storiesAbove: boolean): Doc {
   const blocks: Block[] = [];
   const all = entries.flatMap((e) => e.sessions);
   const failed = all.filter((s) => s.story.outcome === 'failed').length;
@@ -796,7 +798,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     {
       kind: 'paragraph',
       content: [
-        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line ${storiesAbove ? 'was explained above, as its session came' : 'is explained further on'}, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
       ],
     },
   ];
