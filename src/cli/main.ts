@@ -344,8 +344,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--store <role=FILE>', 'as for report (repeatable)', repeatable, [])
     .option('--expressway <IP[=NAME]>', 'as for report (repeatable)', repeatable, [])
     .option('--keylog <FILE>', 'as for report (repeatable)', repeatable, [])
-    .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[] }) => {
-      code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog }, io);
+    .option('--follow', 'read one capture file on as it grows (tcpdump -U -w FILE running), until you quit: new sessions appear as they come; their stories and findings need the whole capture (use report --follow for those)')
+    .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[]; follow?: boolean }) => {
+      code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog, follow: o.follow === true }, io);
     });
   const first = argv[0];
   const isPath = first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first) && existsSync(first);

@@ -71,6 +71,8 @@ export interface ReportOptions {
   /** No output text is kept (benchmark): only counts and the exit code. */
   readonly quiet?: boolean;
   readonly generator?: string;
+  /** The input for a capture file's path (default: the file; standard input for -); `view --follow` follows the file as it grows. */
+  readonly openCapture?: (path: string) => string | Readable;
   /** Progress of a bundle archive's walk (a .tar.gz read through once), by the archive's name. */
   readonly archiveProgress?: (name: string) => ArchiveProgress;
   /** Standard input is a terminal (default: process.stdin's); `-` is then refused. */
@@ -225,13 +227,13 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     for (const c of spec.captures) {
       const name = (await isDir(root)) ? fileDisplay(root, c) : basename(c);
       inputs.push(name);
-      await analyze(c, name);
+      await analyze((opts.openCapture ?? captureInput)(c), name);
     }
   } else {
     for (const c of spec.captures) {
       const name = c === STDIN_PATH ? STDIN_NAME : basename(c);
       inputs.push(name);
-      await analyze(captureInput(c), name);
+      await analyze((opts.openCapture ?? captureInput)(c), name);
     }
   }
   inputs.push(...keylogs.map((k) => basename(k)));
