@@ -207,6 +207,17 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return r.exitCode;
   };
 
+  /** What `report` takes from its options, with or without --follow. */
+  const reportInputs = (o: ReportCliOptions) => ({
+    stores: o.store,
+    expressway: o.expressway,
+    keylogs: o.keylog,
+    decryption: keyLogDecryption,
+    redact: o.redact === true,
+    color: !o.out && io.color === true,
+    generator: 'ekuscope 0.1.0',
+  });
+
   /** `report --follow`: until the input ends, Ctrl-C or SIGTERM; a second Ctrl-C ends at once. */
   const followReport = async (paths: string[], o: ReportCliOptions): Promise<number> => {
     const { progress, out } = progressOf(io, o.quiet);
@@ -228,14 +239,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     process.on('SIGTERM', onSignal);
     try {
       const r = await runFollow(paths, {
+        ...reportInputs(o),
         format: o.format,
-        stores: o.store,
-        expressway: o.expressway,
-        keylogs: o.keylog,
-        decryption: keyLogDecryption,
-        redact: o.redact === true,
-        color: !o.out && io.color === true,
-        generator: 'ekuscope 0.1.0',
         signal: stop.signal,
         out: fd === undefined ? out : (t) => void writeSync(fd!, t),
         ...(progress && { analyzeOptions: progressOptions(progress) }),
@@ -270,14 +275,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       const { progress } = progressOf(io, o.quiet);
       const r = await runReport(paths, {
         ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),
+        ...reportInputs(o),
         format: formatOf(o, cmd),
-        stores: o.store,
-        expressway: o.expressway,
-        keylogs: o.keylog,
-        decryption: keyLogDecryption,
-        redact: o.redact === true,
-        color: !o.out && io.color === true,
-        generator: 'ekuscope 0.1.0',
       });
       code = await finishReport(r, o, progress);
     });
