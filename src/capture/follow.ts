@@ -32,23 +32,23 @@ export function followFile(path: string, signal: AbortSignal, pollMs = FOLLOW_PO
   async function* chunks(): AsyncGenerator<Buffer> {
     try {
       fh = await open(path, 'r');
+      let buf: Buffer | undefined;
       for (;;) {
-        const buf = Buffer.allocUnsafe(CHUNK_SIZE);
+        // Seen before the read: after a stop, one more read takes what was written before it.
+        const stopped = signal.aborted;
+        // A new buffer once the last one was handed out (the reader may keep views of it); polls that find nothing reuse it.
+        buf ??= Buffer.allocUnsafe(CHUNK_SIZE);
         const { bytesRead } = await fh.read(buf, 0, buf.length, position);
         if (bytesRead > 0) {
           position += bytesRead;
-          yield buf.subarray(0, bytesRead);
+          const chunk = buf.subarray(0, bytesRead);
+          buf = undefined;
+          yield chunk;
           continue;
         }
-        if (signal.aborted) return;
+        if (stopped) return;
         if ((await fh.stat()).size < position) return;
         await pause();
-        if (signal.aborted) {
-          // One last look: what was written just before the stop is read.
-          const { bytesRead: last } = await fh.read(buf, 0, buf.length, position);
-          if (last > 0) yield buf.subarray(0, last);
-          return;
-        }
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -59,20 +59,34 @@ export function followFile(path: string, signal: AbortSignal, pollMs = FOLLOW_PO
 }
 
 /**
- * A stream (standard input) until it ends or `signal` aborts, whichever comes first: after a stop,
- * the bytes already received are read and the stream ends, as at the end of the input.
+ * After a stop, how long a pipe may take to end by itself: Ctrl-C reaches every process of a shell
+ * pipeline, and `tcpdump` writes its last packets as it exits.
  */
-export function untilAborted(input: Readable, signal: AbortSignal): Readable {
+export const STOP_GRACE_MS = 300;
+
+/**
+ * A stream (standard input) until it ends or `signal` aborts, whichever comes first: after a stop,
+ * what comes within `graceMs` (the writer's last bytes, its end) is read, then the stream ends, as at
+ * the end of the input.
+ */
+export function untilAborted(input: Readable, signal: AbortSignal, graceMs = STOP_GRACE_MS): Readable {
   const out = new PassThrough({ highWaterMark: CHUNK_SIZE });
   input.pipe(out);
   input.on('error', (e) => out.destroy(e));
+  let timer: NodeJS.Timeout | undefined;
   const stop = () => {
     input.unpipe(out);
     input.pause();
     out.end();
   };
-  if (signal.aborted) stop();
-  else signal.addEventListener('abort', stop, { once: true });
-  out.on('close', () => signal.removeEventListener('abort', stop));
+  const onAbort = () => {
+    timer = setTimeout(stop, graceMs);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  out.on('close', () => {
+    if (timer) clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  });
   return out;
 }
