@@ -2,17 +2,16 @@
  * The progress line in a real terminal: tmux runs `report -` with a capture piped in through a pipe
  * that stays open, so the command is still reading when the screen is read: the line is there, with
  * bytes and no % (the size of a pipe is unknown). When the pipe closes, the line is taken off and the
- * report written. Skipped, saying so, when tmux is not installed.
+ * report written. Skipped with the reason when tmux is not installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/tools.js';
 import { capturesDir, repoRoot } from '../helpers/corpus.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) console.warn('SKIPPED: test/cli/progress-tty.test.ts: tmux is not installed, the progress line is not tried in a terminal');
 
 const socket = `ekuscope-progress-${process.pid}`;
 const PCAP = join(capturesDir, '06-uc-traversal-eku-off-ssh-fails', 'vcs8c', 'eth0_diagnostic_logging_tcpdump00_vcs8c_2026-03-29_07_12_08.pcap');
@@ -28,7 +27,7 @@ async function waitFor(name: string, what: RegExp, timeoutMs = 60_000): Promise<
   }
 }
 
-describe.skipIf(!hasTmux)('the progress line in a terminal', () => {
+describeWith(['tmux'], 'the progress line in a terminal', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'ekuscope-progress-'));
   afterAll(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
