@@ -265,7 +265,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--keylog <FILE>', 'a TLS key log (SSLKEYLOGFILE format) for decryption (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently (for tickets that leave the company)')
     .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured); FILE.html without --format writes the web page')
-    .option('--follow', 'tell each session as soon as it settles, while the capture is read: a pipe (-) or a file that grows, read on until Ctrl-C; then the summary. Text, or JSON lines with --format json')
+    .option('--follow', 'tell each session as soon as it settles, while the capture is read: a pipe (-) or a file that grows, read on until Ctrl-C; then the summary. Formats: text, or json as JSON lines (not markdown, csv or html)')
     .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
       if (o.follow) {
