@@ -85,7 +85,9 @@ export class ProgressLine {
     const t = this.now();
     if (t - this.last < PROGRESS_INTERVAL_MS) return;
     this.last = t;
-    const width = (this.sink.columns?.() ?? 80) - 1;
+    // A terminal that does not say its width (0 under some pseudo-terminals) is taken as 80 columns.
+    const columns = this.sink.columns?.() ?? 0;
+    const width = (columns >= 20 ? columns : 80) - 1;
     this.sink.write(`\r${formatProgress({ name: this.name, bytes, ...(total !== undefined && { total }), elapsedMs: t - this.started }, width)}\x1b[K`);
     this.shown = true;
   }

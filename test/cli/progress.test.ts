@@ -57,6 +57,12 @@ describe('ProgressLine', () => {
     for (const w of written) expect(w).toMatch(/^\rreading a\.pcap: [^\r\n]{10,58}\x1b\[K$/);
     line.clear();
     expect(written.at(-1)).toBe('\r\x1b[K');
+    // A terminal that says it has no width (some pseudo-terminals): 80 columns, not a line cut to nothing.
+    const narrow: string[] = [];
+    const zero = new ProgressLine({ write: (s) => void narrow.push(s), now: () => 1000, columns: () => 0 });
+    zero.start('a.pcap');
+    zero.update(MiB, 2 * MiB);
+    expect(narrow[0]).toMatch(/^\rreading a\.pcap: 1\.0 MiB of 2\.0 MiB \(50%\)\x1b\[K$/);
     const n = written.length;
     line.clear();
     expect(written.length).toBe(n); // nothing to clear
