@@ -16,7 +16,7 @@ import { analyzeCapture, type Analysis, type AnalyzeOptions, type Session } from
 import { CaptureFormatError } from '../capture/index.js';
 import { followFile, untilAborted } from '../capture/follow.js';
 import { buildContext, RuleCache, type ExpresswayContext } from '../expressway/index.js';
-import { explain, explainSession, REPORT_SCHEMA_ID, withoutSessionSections } from '../narrate/explain.js';
+import { explain, explainSession, REPORT_SCHEMA_ID, withoutSessionSections, type SessionTold } from '../narrate/explain.js';
 import { renderTextChunks, renderTextSections } from '../report/text.js';
 import type { CertPool } from '../x509/index.js';
 import { decryptionNotes, keyLogDecryption } from './keylog.js';
@@ -61,6 +61,25 @@ function soFar(source: string, pool: CertPool, firstTs: { sec: number; nsec: num
   };
 }
 
+/** The Expressway context --store and --expressway give (no bundle: `--follow` reads one capture). */
+export async function optionContext(opts: Pick<ReportOptions, 'stores' | 'expressway'>): Promise<ExpresswayContext> {
+  const { given, storeOpts } = parseOptions({ stores: opts.stores ?? [], expressway: opts.expressway ?? [] });
+  const { optionStores, boxStores } = await optionStoresOf(storeOpts, 'stores given with --store');
+  return buildContext({ bundles: [], given, ...(optionStores ? { optionStores } : {}), boxStores });
+}
+
+/** The analysis options that tell each session of `source` as soon as it is built. */
+export function tellingAsTheyCome(source: string, context: ExpresswayContext, tell: (one: SessionTold) => void): Pick<AnalyzeOptions, 'onFrame' | 'onSession'> {
+  const cache = new RuleCache();
+  let firstTs: { sec: number; nsec: number } | undefined;
+  return {
+    onFrame: (f) => {
+      firstTs ??= { sec: f.tsSec, nsec: f.tsNsec };
+    },
+    onSession: (s: Session, pool: CertPool) => tell(explainSession(soFar(source, pool, firstTs), s, context, cache)),
+  };
+}
+
 /** JSON lines: one object a line, characters a terminal would act on escaped as in every JSON output. */
 function jsonLine(value: unknown): string {
   return escapeUnsafe(JSON.stringify(value)) + '\n';
@@ -93,9 +112,7 @@ export async function runFollow(paths: readonly string[], opts: FollowOptions): 
   let decryptorFor: AnalyzeOptions['decryptorFor'];
   try {
     path = await checkInput(paths, opts);
-    const { given, storeOpts } = parseOptions({ stores: opts.stores ?? [], expressway: opts.expressway ?? [] });
-    const { optionStores, boxStores } = await optionStoresOf(storeOpts, 'stores given with --store');
-    context = buildContext({ bundles: [], given, ...(optionStores ? { optionStores } : {}), boxStores });
+    context = await optionContext(opts);
     const keylogs = opts.keylogs ?? [];
     if (keylogs.length > 0) {
       const d = await (opts.decryption ?? keyLogDecryption)(keylogs);
@@ -110,11 +127,8 @@ export async function runFollow(paths: readonly string[], opts: FollowOptions): 
   const input = path === STDIN_PATH ? untilAborted(opts.stdin ?? process.stdin, opts.signal) : followFile(path, opts.signal, opts.pollMs);
   const json = opts.format === 'json';
   const textOpts = { color: opts.color === true, ...(opts.width ? { width: opts.width } : {}) };
-  const cache = new RuleCache();
-  let firstTs: { sec: number; nsec: number } | undefined;
   let told = 0;
-  const tell = (s: Session, pool: CertPool) => {
-    const one = explainSession(soFar(source, pool, firstTs), s, context, cache);
+  const tell = (one: SessionTold) => {
     told++;
     if (json) opts.out(jsonLine({ type: 'session', session: one.json(source) }));
     else opts.out([...renderTextSections([one.section], textOpts)].join('') + '\n');
@@ -125,10 +139,7 @@ export async function runFollow(paths: readonly string[], opts: FollowOptions): 
       sourceName: source,
       ...(decryptorFor ? { decryptorFor } : {}),
       ...opts.analyzeOptions?.(source, undefined),
-      onFrame: (f) => {
-        firstTs ??= { sec: f.tsSec, nsec: f.tsNsec };
-      },
-      onSession: tell,
+      ...tellingAsTheyCome(source, context, tell),
     });
   } catch (e) {
     input.destroy();

@@ -343,7 +343,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--store <role=FILE>', 'as for report (repeatable)', repeatable, [])
     .option('--expressway <IP[=NAME]>', 'as for report (repeatable)', repeatable, [])
     .option('--keylog <FILE>', 'as for report (repeatable)', repeatable, [])
-    .option('--follow', 'read one capture file on as it grows (tcpdump -U -w FILE running), until you quit: new sessions appear as they come; their stories and findings need the whole capture (use report --follow for those)')
+    .option('--follow', 'read one capture file on as it grows (tcpdump -U -w FILE running), until you quit: new sessions appear as they come, with their stories once settled')
     .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[]; follow?: boolean }) => {
       code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog, follow: o.follow === true }, io);
     });

@@ -5,11 +5,12 @@
  */
 import type { Analysis, AnalyzeOptions, LiveSnapshot } from '../analysis/index.js';
 import { safeText } from '../bytes/text.js';
-import type { Explanation } from '../narrate/explanation.js';
+import type { Explanation, SessionStory } from '../narrate/explanation.js';
 import { captureLabel, type CaptureData } from '../narrate/views.js';
 import type { ViewSource } from '../tui/source.js';
 import { stat } from 'node:fs/promises';
 import { followFile } from '../capture/follow.js';
+import { optionContext, tellingAsTheyCome } from './follow.js';
 import { runReport } from './report.js';
 import { STDIN_PATH } from './stdin.js';
 
@@ -18,6 +19,8 @@ export interface CaptureHooks {
   forCapture(sourceName: string, sizeHint?: number): Pick<AnalyzeOptions, 'onProgress' | 'live' | 'sizeHint'>;
   /** Aborted when the viewer stops the reading (the user quit): a followed file is read no further. */
   readonly signal?: AbortSignal;
+  /** A session's story, told as soon as the session settles (`view --follow`: the explanation never comes while following). */
+  onStory?(story: SessionStory): void;
 }
 
 export interface Loaded {
@@ -43,7 +46,19 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
   return async (paths, hooks) => {
     // The hex pane shows every message's bytes.
     const follow = inputs.follow === true ? { openCapture: (p: string) => followFile(p, hooks.signal ?? new AbortController().signal) } : {};
-    const r = await runReport(paths, { ...inputs, ...follow, quiet: true, generator: 'ekuscope view', analyzeOptions: (name, size) => ({ ...hooks.forCapture(name, size), messageBytes: 'all' }) });
+    // Following, each session's story as it settles (the context --store and --expressway give).
+    const context = inputs.follow === true ? await optionContext(inputs).catch(() => undefined) : undefined;
+    const r = await runReport(paths, {
+      ...inputs,
+      ...follow,
+      quiet: true,
+      generator: 'ekuscope view',
+      analyzeOptions: (name, size) => ({
+        ...hooks.forCapture(name, size),
+        messageBytes: 'all',
+        ...(context && tellingAsTheyCome(name, context, (one) => hooks.onStory?.(one.story))),
+      }),
+    });
     if (r.errors.length > 0) return { analyses: [], notes: r.errors };
     const cases = r.cases ?? [];
     // Several cases (a folder of scenarios): a session is best known by its case's name.
@@ -67,6 +82,7 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     let stopped = false;
     const reading = new AbortController();
     const finished: CaptureData[] = [];
+    const stories: SessionStory[] = [];
     let current: { label: string; bytes: number; total?: number; snapshot?: () => LiveSnapshot } | undefined;
     const problems: string[] = [];
     const tick = () => {
@@ -75,13 +91,14 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
       // Read to the end: what follows (the next capture, or the explanation) is not reading.
       const read = current.total !== undefined && current.bytes >= current.total;
       emit({
-        data: { captures: live ? [...finished, live] : [...finished] },
+        data: { captures: live ? [...finished, live] : [...finished], ...(stories.length > 0 && { stories: [...stories] }) },
         progress: { phase: read ? 'explaining' : 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
       });
     };
     const timer = setInterval(tick, SNAPSHOT_MS);
     const hooks: CaptureHooks = {
       signal: reading.signal,
+      onStory: (story) => void stories.push(story),
       forCapture(name, sizeHint) {
         if (current?.snapshot) {
           // The previous capture is complete: keep its last snapshot until the final analysis.

@@ -73,7 +73,7 @@ describe("the viewer's data: the report's composition", () => {
 });
 
 describe('view --follow: a capture file that grows', () => {
-  it('new sessions appear as the file grows; leaving the viewer stops the reading', async () => {
+  it('new sessions appear as the file grows, each with its story once settled; leaving the viewer stops the reading', async () => {
     const bytes = readFileSync(scenarioCapture('06-', 'vcs8c'));
     // Frames 1–29: the first connection whole, the second's handshake not begun (its hello is frame 30).
     let cut = 24;
@@ -99,9 +99,18 @@ describe('view --follow: a capture file that grows', () => {
       await until((u) => sessions(u).length === 1);
       expect(updates.every((u) => u.progress.phase === 'starting' || u.progress.phase === 'reading')).toBe(true);
       expect(updates.some((u) => u.progress.label === 'growing.pcap' && u.progress.bytes === cut && u.progress.total === undefined)).toBe(true);
+      // The settled session comes with its story (no explanation while following); the model shows it, not the bare facts.
+      await until((u) => (u.data?.stories ?? []).length === 1);
+      const withStory = updates.find((u) => (u.data?.stories ?? []).length === 1)!;
+      expect(withStory.data!.explanation).toBeUndefined();
+      expect(withStory.data!.stories![0]).toMatchObject({ source: 'growing.pcap', sessionId: 0, outcome: 'warning' });
+      const vm = buildViewModel(withStory.data!);
+      expect(vm.rows[0]!.outcome).toBe('warning');
+      expect(vm.entries.get(vm.rows[0]!.key)!.story?.findings.map((f) => f.rule)).toContain('E2');
       appendFileSync(file, bytes.subarray(cut));
-      await until((u) => sessions(u).length === 2);
+      await until((u) => sessions(u).length === 2 && (u.data?.stories ?? []).length === 2);
       expect(sessions(updates.at(-1)!)).toEqual([0, 1]);
+      expect(updates.at(-1)!.data!.stories!.map((s) => s.outcome)).toEqual(['warning', 'failed']);
       expect(updates.every((u) => u.progress.phase !== 'done')).toBe(true);
       stop();
       // The reading ends (the loader's promise settles) once the viewer stops it.
