@@ -22,8 +22,11 @@ export interface AnalyzeOptions extends ScanOptions {
   /** TLS sessions kept (default DEFAULT_MAX_SESSIONS); past it, connections are counted, not dissected. */
   maxSessions?: number;
   /**
-   * Called with each session as soon as it is built (the order in which handshakes end, not by
-   * id), with the pool its certificate references point into.
+   * Called with each session as soon as it is built: its handshake is over, its connection ended
+   * both ways, it was set aside to make room, or the capture ended (in connection order then); so
+   * in the order in which handshakes end, not by id, with the pool its certificate references point
+   * into. What its connection carries later (a FIN, a RST, a late alert) still reaches its Connection
+   * object, not the session handed out.
    */
   onSession?(session: Session, pool: CertPool): void;
   /**
@@ -278,8 +281,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     const s = sessions[i]!;
     if (s.connection.lateAlerts) sessions[i] = withLateAlerts(s, s.connection.lateAlerts);
   }
-  // Secrets blocks usually precede the packets; one that came after its sessions costs a second read.
-  if (typeof input === 'string' && !opts.live && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
+  // Secrets blocks usually precede the packets; one that came after its sessions costs a second read
+  // (not when the sessions were handed out as they came: they would be told twice).
+  if (typeof input === 'string' && !opts.live && !opts.onSession && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
   const keyLog = keys.summary();
   return {
     source,

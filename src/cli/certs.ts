@@ -5,6 +5,8 @@ import { analyzeCapture, type Analysis, type KeyLog, type Session } from '../ana
 import { CertPool, toPem } from '../x509/index.js';
 import { DecryptionNotes } from './keylog.js';
 import { JsonArrayWriter } from './output.js';
+import type { ProgressLine } from './progress.js';
+import { captureInput, STDIN_NAME, STDIN_PATH } from './stdin.js';
 
 export interface CertRow {
   file: string;
@@ -113,6 +115,8 @@ export interface CertsOptions {
   readonly format: 'text' | 'json';
   readonly export?: string;
   readonly keyLog?: KeyLog;
+  /** The progress line on a terminal's standard error; `out` must take it off before it writes. */
+  readonly progress?: ProgressLine;
   out(text: string): void;
   err(text: string): void;
 }
@@ -139,13 +143,19 @@ export async function runCerts(files: readonly string[], o: CertsOptions): Promi
         else if (rows.length > 0) o.out(formatCertsText(rows));
         if (o.export && rows.length > 0) exported += exportCerts(pool, rows, o.export).length;
       };
+      const source = file === STDIN_PATH ? STDIN_NAME : basename(file);
+      const progress = o.progress;
+      progress?.start(source);
+      const common = { keyLog: o.keyLog, sourceName: source, ...(progress && { onProgress: (b: number, t: number | undefined) => progress.update(b, t) }) };
       let a: Analysis;
-      if (mayCarryLateKeys(file)) {
-        a = await analyzeCapture(file, { keyLog: o.keyLog });
+      // Standard input is read once: a secrets block after its sessions could not be used anyway.
+      if (file !== STDIN_PATH && mayCarryLateKeys(file)) {
+        a = await analyzeCapture(file, common);
+        progress?.clear();
         for (const s of a.sessions) take(a.source, s, a.pool);
       } else {
-        const source = basename(file);
-        a = await analyzeCapture(file, { keyLog: o.keyLog, sourceName: source, keepSessions: false, pool: new CertPool({ keep: STREAMING_POOL_KEEP }), onSession: (s, pool) => take(source, s, pool) });
+        a = await analyzeCapture(captureInput(file), { ...common, keepSessions: false, pool: new CertPool({ keep: STREAMING_POOL_KEEP }), onSession: (s, pool) => take(source, s, pool) });
+        progress?.clear();
       }
       for (const n of notes.finish(a, o.keyLog !== undefined)) o.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
       if (!json) o.out(`${safeText(a.source)}: ${rowCount} certificates in ${sessionCount} TLS sessions\n`);

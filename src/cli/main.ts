@@ -4,11 +4,17 @@ import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, writeFlowsText } from './flows.js';
 import { runCerts } from './certs.js';
+import type { AnalyzeOptions } from '../analysis/index.js';
 import { preferProductionUi, runView } from './view.js';
+import { basename } from 'node:path';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { JsonArrayWriter } from './output.js';
 import { REPORT_FORMATS, formatForOutFile, runCheckStore, runReport, type ReportFormat, type ReportResult } from './report.js';
 import { collect, keyLogDecryption, keyLogNoteText, loadKeyLogs } from './keylog.js';
+import { ProgressLine } from './progress.js';
+import { runFollow } from './follow.js';
+import type { ArchiveProgress } from '../expressway/index.js';
+import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
 
@@ -20,13 +26,34 @@ interface Io {
   err(text: string): void;
   /** Colour allowed on stdout: a terminal, and NO_COLOR unset or empty (https://no-color.org). */
   readonly color?: boolean;
+  /** Standard error is a terminal: long reads show a progress line there (unless --quiet). */
+  readonly errIsTty?: boolean;
+  /** The width of standard error's terminal. */
+  errColumns?(): number | undefined;
 }
 
 const stdio: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+  errIsTty: process.stderr.isTTY === true,
+  errColumns: () => process.stderr.columns,
 };
+
+/** The progress line of a run: on a terminal, not with --quiet. Its `out` clears it before writing. */
+function progressOf(io: Io, quiet: boolean | undefined): { progress?: ProgressLine; out(text: string): void } {
+  if (quiet || io.errIsTty !== true) return { out: io.out };
+  const progress = new ProgressLine({ write: io.err, columns: () => io.errColumns?.() });
+  return {
+    progress,
+    out: (t) => {
+      progress.clear();
+      io.out(t);
+    },
+  };
+}
+
+const QUIET_HELP = 'no progress line on standard error (shown only when it is a terminal)';
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -37,6 +64,8 @@ interface ReportCliOptions {
   keylog: string[];
   redact?: boolean;
   out?: string;
+  quiet?: boolean;
+  follow?: boolean;
 }
 
 /** --format as given; without it, what --out's file name asks for (`report.html`), else the default. */
@@ -67,21 +96,28 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   program
     .command('flows')
     .description('one line per TCP connection: endpoints, frames, bytes each way, gaps, how it ended')
-    .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed)')
+    .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed); - reads one from standard input')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (files: string[], opts: { format: string }) => {
+    .option('--quiet', QUIET_HELP)
+    .action(async (files: string[], opts: { format: string; quiet?: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
       // Written as each file is read, in pieces: one array over all files for JSON.
       // A file that cannot be read ends the run with its error; the array of what was read is closed all the same.
-      const json = opts.format === 'json' ? new JsonArrayWriter(io.out) : undefined;
+      refuseStdinProblem(files);
+      const { progress, out } = progressOf(io, opts.quiet);
+      const json = opts.format === 'json' ? new JsonArrayWriter(out) : undefined;
       try {
-        for (const file of files) {
-          const r = await scanCapture(file, () => passiveConsumer);
+        for (const path of files) {
+          const file = path === STDIN_PATH ? STDIN_NAME : path;
+          progress?.start(basename(file));
+          const r = await scanCapture(captureInput(path), () => passiveConsumer, progress ? { onProgress: (b, t) => progress.update(b, t) } : {});
+          progress?.clear();
           if (json) for (const c of r.connections) json.push({ file, ...flowJson(c) });
-          else writeFlowsText(r, file, io.out);
+          else writeFlowsText(r, file, out);
           for (const p of r.capture.problems) if (p.severity === 'fatal' && json) io.err(`ekuscope: ${safeText(file)}: ${p.message}\n`);
         }
       } finally {
+        progress?.clear();
         json?.end();
       }
     });
@@ -89,15 +125,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   program
     .command('certs')
     .description('every certificate seen: session, frame, sender, position in the chain, subject, issuer, serial, EKU')
-    .argument('<files...>', 'capture files')
+    .argument('<files...>', 'capture files (pcap, pcapng, optionally gzip-compressed); - reads one from standard input')
     .option('--format <format>', 'text or json', 'text')
     .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 renegotiations and alerts; repeatable', collect, [])
-    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[] }) => {
+    .option('--quiet', QUIET_HELP)
+    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[]; quiet?: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
+      refuseStdinProblem(files);
       const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
       for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
-      await runCerts(files, { format: opts.format, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), out: io.out, err: io.err });
+      const { progress, out } = progressOf(io, opts.quiet);
+      await runCerts(files, { format: opts.format, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), ...(progress && { progress }), out, err: io.err });
     });
 
   program
@@ -130,7 +169,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       }
     });
 
-  const finishReport = async (r: ReportResult, o: ReportCliOptions): Promise<number> => {
+  const finishReport = async (r: ReportResult, o: ReportCliOptions, progress?: ProgressLine): Promise<number> => {
+    progress?.clear();
     if (r.errors.length) {
       for (const e of r.errors) io.err(`ekuscope: ${e}\n`);
       return EXIT.USAGE;
@@ -151,28 +191,78 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return r.exitCode;
   };
 
+  /** What `report` takes from its options, with or without --follow. */
+  const reportInputs = (o: ReportCliOptions) => ({
+    stores: o.store,
+    expressway: o.expressway,
+    keylogs: o.keylog,
+    decryption: keyLogDecryption,
+    redact: o.redact === true,
+    color: !o.out && io.color === true,
+    generator: 'ekuscope 0.1.0',
+  });
+
+  /** `report --follow`: until the input ends, Ctrl-C or SIGTERM; a second Ctrl-C ends at once. */
+  const followReport = async (paths: string[], o: ReportCliOptions): Promise<number> => {
+    const { progress, out } = progressOf(io, o.quiet);
+    let fd: number | undefined;
+    if (o.out) {
+      try {
+        fd = openSync(o.out, 'w');
+      } catch (e) {
+        io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return EXIT.USAGE;
+      }
+    }
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const r = await runFollow(paths, {
+        ...reportInputs(o),
+        format: o.format,
+        signal: stop.signal,
+        out: fd === undefined ? out : (t) => void writeSync(fd!, t),
+        ...(progress && { analyzeOptions: progressOptions(progress) }),
+      });
+      progress?.clear();
+      for (const e of r.errors) io.err(`ekuscope: ${safeText(e)}\n`);
+      return r.exitCode;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (fd !== undefined) closeSync(fd);
+    }
+  };
+
   program
     .command('report')
     .description('explains every TLS handshake: roles, certificate stores, EKU needed and present, why it ended as it did, and the fix')
-    .argument('<paths...>', 'capture files, Expressway diagnostic bundles (folder, .tar.gz), or a folder of such cases (e.g. captures/)')
+    .argument('<paths...>', 'capture files, Expressway diagnostic bundles (folder, .tar.gz), or a folder of such cases (e.g. captures/); - reads a capture from standard input')
     .option('--format <format>', `${REPORT_FORMATS.join(', ')}`, 'text')
     .option('--store <role=FILE>', 'a certificate store: client=FILE, server=FILE or ca=FILE|DIR; client@BOX=FILE binds it to one box (a --expressway name or address) (repeatable)', repeatable, [])
     .option('--expressway <IP[=NAME]>', 'an Expressway address in the capture, e.g. 10.106.80.31=Expressway-E (repeatable)', repeatable, [])
     .option('--keylog <FILE>', 'a TLS key log (SSLKEYLOGFILE format) for decryption (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently (for tickets that leave the company)')
     .option('--out <FILE>', 'write the report to FILE instead of standard output (never coloured); FILE.html without --format writes the web page')
+    .option('--follow', 'tell each session as soon as it settles, while the capture is read: a pipe (-) or a file that grows, read on until Ctrl-C; then the summary. Formats: text, or json as JSON lines (not markdown, csv or html)')
+    .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
+      if (o.follow) {
+        code = await followReport(paths, o);
+        return;
+      }
+      const { progress } = progressOf(io, o.quiet);
       const r = await runReport(paths, {
+        ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),
+        ...reportInputs(o),
         format: formatOf(o, cmd),
-        stores: o.store,
-        expressway: o.expressway,
-        keylogs: o.keylog,
-        decryption: keyLogDecryption,
-        redact: o.redact === true,
-        color: !o.out && io.color === true,
-        generator: 'ekuscope 0.1.0',
       });
-      code = await finishReport(r, o);
+      code = await finishReport(r, o, progress);
     });
 
   program
@@ -184,15 +274,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--expressway <IP[=NAME]>', 'name a box (repeatable)', repeatable, [])
     .option('--redact', 'replace addresses and host names consistently')
     .option('--out <FILE>', 'write to FILE instead of standard output; FILE.html without --format writes the web page')
+    .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
+      const { progress } = progressOf(io, o.quiet);
       const r = await runCheckStore(paths, {
+        ...(progress && { archiveProgress: archiveProgressOf(progress) }),
         format: formatOf(o, cmd),
         stores: o.store,
         expressway: o.expressway,
         redact: o.redact === true,
         color: !o.out && io.color === true,
       });
-      code = await finishReport(r, { ...o, keylog: [] });
+      code = await finishReport(r, { ...o, keylog: [] }, progress);
     });
 
   program
@@ -234,8 +327,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--store <role=FILE>', 'as for report (repeatable)', repeatable, [])
     .option('--expressway <IP[=NAME]>', 'as for report (repeatable)', repeatable, [])
     .option('--keylog <FILE>', 'as for report (repeatable)', repeatable, [])
-    .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[] }) => {
-      code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog }, io);
+    .option('--follow', 'read one capture file on as it grows (tcpdump -U -w FILE running), until you quit: new sessions appear as they come, with their stories once settled')
+    .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[]; follow?: boolean }) => {
+      code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog, follow: o.follow === true }, io);
     });
   const first = argv[0];
   const isPath = first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first) && existsSync(first);
@@ -258,3 +352,25 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/** The progress line over a bundle archive's walk (check-store, and report before it reads the captures inside). */
+function archiveProgressOf(progress: ProgressLine): (name: string) => ArchiveProgress {
+  return (name) => {
+    progress.start(name);
+    return (bytes, total) => progress.update(bytes, total);
+  };
+}
+
+/** The analysis options that draw the progress line, for each capture a report reads. */
+function progressOptions(progress: ProgressLine): (name: string, size: number | undefined) => Partial<AnalyzeOptions> {
+  return (name) => {
+    progress.start(name);
+    return { onProgress: (bytes, total) => progress.update(bytes, total) };
+  };
+}
+
+/** `-` given twice, or standard input a terminal: a usage error. */
+function refuseStdinProblem(paths: readonly string[]): void {
+  const problem = stdinProblem(paths);
+  if (problem) throw new UsageError(problem);
+}

@@ -7,6 +7,7 @@
  * rendered text and the exit code instead of writing anywhere.
  */
 import { readdir, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { basename, join, relative } from 'node:path';
 import { analyzeCapture, tunnelNotes, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
 import { CaptureFormatError } from '../capture/index.js';
@@ -18,7 +19,9 @@ import {
   parseStoreOption,
   storesFromBundle,
   storesFromFiles,
+  type ArchiveProgress,
   type Bundle,
+  type BundleOptions,
   type BoxStores,
   type GivenExpressway,
   type StoreOption,
@@ -33,6 +36,7 @@ import { renderJsonChunks } from '../report/json.js';
 import { renderMarkdownChunks } from '../report/markdown.js';
 import { renderTextChunks } from '../report/text.js';
 import { decryptionNotes, keyLogDecryption } from './keylog.js';
+import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv', 'html'];
@@ -69,6 +73,12 @@ export interface ReportOptions {
   /** With quiet: nothing is rendered either (the benchmark's split of a report's time). */
   readonly skipRender?: boolean;
   readonly generator?: string;
+  /** The input for a capture file's path (default: the file; standard input for -); `view --follow` follows the file as it grows. */
+  readonly openCapture?: (path: string) => string | Readable;
+  /** Progress of a bundle archive's walk (a .tar.gz read through once), by the archive's name. */
+  readonly archiveProgress?: (name: string) => ArchiveProgress;
+  /** Standard input is a terminal (default: process.stdin's); `-` is then refused. */
+  readonly stdinIsTty?: boolean;
 }
 
 export interface ReportResult {
@@ -141,6 +151,10 @@ async function describeFolder(dir: string): Promise<{ bundleHere: boolean; boxDi
 
 async function discover(path: string, depth: number, out: CaseSpec[]): Promise<void> {
   if (out.length >= MAX_CASES) return;
+  if (path === STDIN_PATH) {
+    out.push({ name: STDIN_NAME, captures: [path], keylogs: [], dedupe: false });
+    return;
+  }
   let st;
   try {
     st = await stat(path);
@@ -160,6 +174,10 @@ async function discover(path: string, depth: number, out: CaseSpec[]): Promise<v
   if (d.captures.length > 0) out.push({ name: basename(path), captures: d.captures, keylogs: d.keylogs, dedupe: false });
   if (depth >= 2) return;
   for (const sd of d.subdirs) await discover(sd, depth + 1, out);
+}
+
+function archiveOptions(opts: ReportOptions, path: string): BundleOptions {
+  return opts.archiveProgress ? { onArchiveProgress: opts.archiveProgress(basename(path)) } : {};
 }
 
 function fileDisplay(root: string, file: string): string {
@@ -184,9 +202,9 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     decryptorFor = d.decryptorFor;
     notes.push(`Key log${keylogs.length > 1 ? 's' : ''} used for decryption: ${keylogs.map((k) => basename(k)).join(', ')}.`, ...d.notes);
   }
-  const analyze = async (input: string | NodeJS.ReadableStream, sourceName: string, sizeHint?: number) => {
+  const analyze = async (input: string | Readable, sourceName: string, sizeHint?: number) => {
     try {
-      const a = await analyzeCapture(input as string, { sourceName, ...(decryptorFor ? { decryptorFor } : {}), ...opts.analyzeOptions?.(sourceName, sizeHint) });
+      const a = await analyzeCapture(input, { sourceName, ...(decryptorFor ? { decryptorFor } : {}), ...opts.analyzeOptions?.(sourceName, sizeHint) });
       analyses.push(a);
     } catch (e) {
       if (e instanceof CaptureFormatError) notes.push(`${sourceName}: not a capture file (${e.message}).`);
@@ -194,7 +212,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
     }
   };
   if (spec.bundlePath) {
-    const set = await openBundle(spec.bundlePath);
+    const set = await openBundle(spec.bundlePath, archiveOptions(opts, spec.bundlePath));
     notes.push(...chainNotes('', set.problems.filter((p) => p.severity !== 'info')));
     const root = spec.bundlePath;
     for (const b of set.bundles) {
@@ -205,18 +223,19 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
       inputs.push(`bundle of ${b.host} (${kinds.join(', ') || 'no store or configuration file'})`);
       for (const c of b.captures) {
         inputs.push(c.location);
-        await analyze(c.open() as unknown as NodeJS.ReadableStream, c.location, c.size);
+        await analyze(c.open(), c.location, c.size);
       }
     }
     for (const c of spec.captures) {
       const name = (await isDir(root)) ? fileDisplay(root, c) : basename(c);
       inputs.push(name);
-      await analyze(c, name);
+      await analyze((opts.openCapture ?? captureInput)(c), name);
     }
   } else {
     for (const c of spec.captures) {
-      inputs.push(basename(c));
-      await analyze(c, basename(c));
+      const name = c === STDIN_PATH ? STDIN_NAME : basename(c);
+      inputs.push(name);
+      await analyze((opts.openCapture ?? captureInput)(c), name);
     }
   }
   inputs.push(...keylogs.map((k) => basename(k)));
@@ -229,7 +248,7 @@ async function loadCase(spec: CaseSpec, opts: ReportOptions, given: readonly Giv
 type BoundStores = readonly { readonly box: string; readonly stores: BoxStores }[];
 
 /** --store files read: those not bound to a box together, those bound (`client@BOX=FILE`) box by box. */
-async function optionStoresOf(storeOpts: readonly StoreOption[], label: string): Promise<{ optionStores: BoxStores | undefined; boxStores: BoundStores }> {
+export async function optionStoresOf(storeOpts: readonly StoreOption[], label: string): Promise<{ optionStores: BoxStores | undefined; boxStores: BoundStores }> {
   const unbound = storeOpts.filter((o) => o.box === undefined);
   const byBox = new Map<string, StoreOption[]>();
   for (const o of storeOpts) if (o.box !== undefined) byBox.set(o.box, [...(byBox.get(o.box) ?? []), o]);
@@ -238,7 +257,7 @@ async function optionStoresOf(storeOpts: readonly StoreOption[], label: string):
   return { optionStores: unbound.length ? await storesFromFiles(label, unbound) : undefined, boxStores };
 }
 
-function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpts: StoreOption[] } {
+export function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; storeOpts: StoreOption[] } {
   const given: GivenExpressway[] = [];
   for (const t of opts.expressway ?? []) {
     const g = parseExpresswayOption(t);
@@ -270,7 +289,7 @@ function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): I
   }
 }
 
-function exitFor(expl: Explanation): 0 | 1 {
+export function exitFor(expl: Explanation): 0 | 1 {
   return expl.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
@@ -280,6 +299,8 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
   try {
     if (!REPORT_FORMATS.includes(format)) throw new InputError(`--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
     if (paths.length === 0) throw new InputError('report needs at least one capture, bundle folder, bundle archive or folder of cases');
+    const stdin = stdinProblem(paths, opts.stdinIsTty);
+    if (stdin) throw new InputError(stdin);
     const { given, storeOpts } = parseOptions(opts);
     const { optionStores, boxStores } = await optionStoresOf(storeOpts, 'stores given with --store');
     const specs: CaseSpec[] = [];
@@ -339,7 +360,7 @@ export async function runCheckStore(paths: readonly string[], opts: ReportOption
         throw new InputError(`${p}: no such file or folder`);
       }
       if (st.isDirectory() || ARCHIVE_EXT.test(p)) {
-        const set = await openBundle(p);
+        const set = await openBundle(p, archiveOptions(opts, p));
         if (set.bundles.length === 0) throw new InputError(`${p}: no Expressway bundle files found`);
         for (const b of set.bundles) bundles.push({ bundle: b, stores: await storesFromBundle(b) });
         sources.push(basename(p));

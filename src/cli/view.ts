@@ -5,14 +5,22 @@
  */
 import type { Analysis, AnalyzeOptions, LiveSnapshot } from '../analysis/index.js';
 import { safeText } from '../bytes/text.js';
-import type { Explanation } from '../narrate/explanation.js';
+import type { Explanation, SessionStory } from '../narrate/explanation.js';
 import { captureLabel, type CaptureData } from '../narrate/views.js';
 import type { ViewSource } from '../tui/source.js';
+import { stat } from 'node:fs/promises';
+import { followFile } from '../capture/follow.js';
+import { optionContext, tellingAsTheyCome } from './follow.js';
 import { runReport } from './report.js';
+import { STDIN_PATH } from './stdin.js';
 
 /** What the loader lets the viewer attach to each capture's analysis. */
 export interface CaptureHooks {
   forCapture(sourceName: string, sizeHint?: number): Pick<AnalyzeOptions, 'onProgress' | 'live' | 'sizeHint'>;
+  /** Aborted when the viewer stops the reading (the user quit): a followed file is read no further. */
+  readonly signal?: AbortSignal;
+  /** A session's story, told as soon as the session settles (`view --follow`: the explanation never comes while following). */
+  onStory?(story: SessionStory): void;
 }
 
 export interface Loaded {
@@ -29,13 +37,28 @@ export interface ViewInputOptions {
   readonly stores?: readonly string[];
   readonly expressway?: readonly string[];
   readonly keylogs?: readonly string[];
+  /** Read the capture file on as it grows (`view --follow`), until the viewer is left. */
+  readonly follow?: boolean;
 }
 
 /** The report's composition (the same inputs, stores, Expressway context and explanation), read for the viewer. */
 export function reportLoader(inputs: ViewInputOptions = {}): Loader {
   return async (paths, hooks) => {
     // The hex pane shows every message's bytes.
-    const r = await runReport(paths, { ...inputs, quiet: true, generator: 'ekuscope view', analyzeOptions: (name, size) => ({ ...hooks.forCapture(name, size), messageBytes: 'all' }) });
+    const follow = inputs.follow === true ? { openCapture: (p: string) => followFile(p, hooks.signal ?? new AbortController().signal) } : {};
+    // Following, each session's story as it settles (the context --store and --expressway give).
+    const context = inputs.follow === true ? await optionContext(inputs).catch(() => undefined) : undefined;
+    const r = await runReport(paths, {
+      ...inputs,
+      ...follow,
+      quiet: true,
+      generator: 'ekuscope view',
+      analyzeOptions: (name, size) => ({
+        ...hooks.forCapture(name, size),
+        messageBytes: 'all',
+        ...(context && tellingAsTheyCome(name, context, (one) => hooks.onStory?.(one.story))),
+      }),
+    });
     if (r.errors.length > 0) return { analyses: [], notes: r.errors };
     const cases = r.cases ?? [];
     // Several cases (a folder of scenarios): a session is best known by its case's name.
@@ -57,7 +80,9 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
   let done = false;
   const source: ViewSource = (emit) => {
     let stopped = false;
+    const reading = new AbortController();
     const finished: CaptureData[] = [];
+    const stories: SessionStory[] = [];
     let current: { label: string; bytes: number; total?: number; snapshot?: () => LiveSnapshot } | undefined;
     const problems: string[] = [];
     const tick = () => {
@@ -66,12 +91,14 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
       // Read to the end: what follows (the next capture, or the explanation) is not reading.
       const read = current.total !== undefined && current.bytes >= current.total;
       emit({
-        data: { captures: live ? [...finished, live] : [...finished] },
+        data: { captures: live ? [...finished, live] : [...finished], ...(stories.length > 0 && { stories: [...stories] }) },
         progress: { phase: read ? 'explaining' : 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
       });
     };
     const timer = setInterval(tick, SNAPSHOT_MS);
     const hooks: CaptureHooks = {
+      signal: reading.signal,
+      onStory: (story) => void stories.push(story),
       forCapture(name, sizeHint) {
         if (current?.snapshot) {
           // The previous capture is complete: keep its last snapshot until the final analysis.
@@ -117,6 +144,7 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     return () => {
       clearInterval(timer);
       stopped = true;
+      reading.abort();
     };
   };
   return Object.assign(source, { settled: () => done });
@@ -137,10 +165,30 @@ export function preferProductionUi(): void {
   process.env['NODE_ENV'] ??= 'production';
 }
 
+/** What `view --follow` cannot follow: several paths, or anything but a capture file. */
+async function followProblem(paths: readonly string[], opts: ViewCliOptions): Promise<string | undefined> {
+  if (!opts.follow) return undefined;
+  if (paths.length !== 1) return 'view --follow reads one capture file, as it grows';
+  const st = await stat(paths[0]!).catch(() => undefined);
+  if (!st) return `${paths[0]}: no such file`;
+  if (!st.isFile()) return `${paths[0]}: view --follow reads a capture file, not a folder or a bundle`;
+  return undefined;
+}
+
 /** The `view` command: needs a terminal on both ends; returns the exit code. */
 export async function runView(paths: readonly string[], opts: ViewCliOptions, io: { err(text: string): void }, load: Loader = reportLoader(opts)): Promise<number> {
   if (process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
     io.err('ekuscope: view needs a terminal; for text use: ekuscope report PATH...\n');
+    return 2;
+  }
+  const follow = await followProblem(paths, opts);
+  if (follow) {
+    io.err(`ekuscope: ${safeText(follow)}\n`);
+    return 2;
+  }
+  if (paths.includes(STDIN_PATH)) {
+    // The viewer's keys come from standard input: it cannot carry the capture too.
+    io.err('ekuscope: view reads its keys from standard input, so it cannot read a capture from it (-): give a file, or use report -\n');
     return 2;
   }
   preferProductionUi();

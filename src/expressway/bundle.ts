@@ -23,7 +23,7 @@ import { join, relative, sep } from 'node:path';
 import { type Readable } from 'node:stream';
 import { createLoggingSnapshotParser, type LogParseResult, type LoggingSnapshotParser, type LogLimits, type TlsLogEvent } from './logs.js';
 import { type InputProblem, problem } from './problems.js';
-import { type TarEntry, type TarLimits, type TarRefusal, openTarGzEntry, readTarGzEntry, scanTarGz, sniffGzip } from './tar.js';
+import { type ArchiveProgress, type TarEntry, type TarLimits, type TarRefusal, openTarGzEntry, readTarGzEntry, scanTarGz, sniffGzip } from './tar.js';
 import { type Xconf, type Xstat, parseXconf, parseXstat } from './xconf.js';
 
 export type BundleFileKind = 'ca-pem' | 'client-pem' | 'server-pem' | 'capture' | 'loggingsnapshot' | 'xconf' | 'xstat';
@@ -127,6 +127,8 @@ export interface BundleOptions {
   readonly maxFiles?: number;
   readonly tarLimits?: Partial<TarLimits>;
   readonly logLimits?: Partial<LogLimits>;
+  /** An archive's walk, as its file is read (for a progress line). */
+  readonly onArchiveProgress?: ArchiveProgress;
 }
 
 const DEFAULTS = {
@@ -321,6 +323,7 @@ async function collectArchive(path: string, opts: typeof DEFAULTS, options: Bund
       };
     },
     options.tarLimits,
+    options.onArchiveProgress,
   );
   c.problems.push(...listing.problems);
   for (const f of c.files) if (f.log && !f.logResult) f.logResult = f.log.end();

@@ -19,7 +19,7 @@
  * emits an 'error' event (a `TarReadError` carrying the problem) if the entry cannot be read whole.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type InputProblem, problem } from './problems.js';
@@ -151,6 +151,9 @@ interface OpenedSource {
   close(): void;
 }
 
+/** Called as the archive file is read: bytes of the file read so far, and its size. */
+export type ArchiveProgress = (fileBytes: number, fileSize: number) => void;
+
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -166,9 +169,13 @@ export async function sniffGzip(path: string): Promise<boolean> {
   }
 }
 
-async function openSource(path: string): Promise<OpenedSource> {
+async function openSource(path: string, onProgress?: ArchiveProgress): Promise<OpenedSource> {
   const gzip = await sniffGzip(path);
   const file = createReadStream(path);
+  if (onProgress) {
+    const total = (await stat(path)).size;
+    file.on('data', () => onProgress(file.bytesRead, total));
+  }
   if (!gzip) {
     return {
       chunks: file[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
@@ -628,11 +635,11 @@ interface ScanRun {
 }
 
 /** Drives a scan with a visitor, converting every stream failure into a problem. */
-async function runScan(path: string, limits: TarLimits, visit: TarVisitor, entries: TarEntry[]): Promise<ScanRun> {
+async function runScan(path: string, limits: TarLimits, visit: TarVisitor, entries: TarEntry[], onProgress?: ArchiveProgress): Promise<ScanRun> {
   const state: ScanState = { problems: [], complete: false };
   let source: OpenedSource | undefined;
   try {
-    source = await openSource(path);
+    source = await openSource(path, onProgress);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     state.problems.push(problem('error', 'io', `could not open the archive: ${msg}`));
@@ -686,9 +693,9 @@ function withDefaults(limits?: Partial<TarLimits>): TarLimits {
  * be listed). Returning a sink streams that entry's bytes into it; refused and non-file entries are
  * never given to a sink.
  */
-export async function scanTarGz(path: string, visit: TarVisitor, limits?: Partial<TarLimits>): Promise<TarListing> {
+export async function scanTarGz(path: string, visit: TarVisitor, limits?: Partial<TarLimits>, onProgress?: ArchiveProgress): Promise<TarListing> {
   const entries: TarEntry[] = [];
-  const run = await runScan(path, withDefaults(limits), visit, entries);
+  const run = await runScan(path, withDefaults(limits), visit, entries, onProgress);
   return listingOf(run, entries);
 }
 

@@ -78,6 +78,8 @@ export interface ExplainOptions {
   readonly generator?: string;
   /** Ladders for every session (default: failing, warning and mutual-TLS ones). */
   readonly allLadders?: boolean;
+  /** The stories were written before the summary, each as its session came (`report --follow`). */
+  readonly storiesAbove?: boolean;
 }
 
 interface SessionEntry {
@@ -609,7 +611,7 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
     stories,
     findings,
     get doc(): Doc {
-      doc ??= buildDoc(title, entries);
+      doc ??= buildDoc(title, entries, opts.storiesAbove === true);
       return doc;
     },
     get json(): unknown {
@@ -618,6 +620,32 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
     },
     jsonParts: () => (json !== undefined ? wholeParts(json as Record<string, unknown>) : undefined) ?? jsonParts(entries, opts),
   };
+}
+
+/** One session told on its own, as soon as it is built (`report --follow`): its story, its section of the document, its JSON. */
+export interface SessionTold {
+  readonly story: SessionStory;
+  /** The section the whole report gives it (never grouped with sessions alike: those are not known yet). */
+  readonly section: Block;
+  /** The session as the JSON model's `sessions[]` has it. */
+  json(caseName: string): unknown;
+}
+
+/**
+ * Tells one session of a capture still being read. `an` needs its source, pool and the capture's first
+ * timestamp (validity is judged at the capture's time); case-wide findings wait for the whole case.
+ */
+export function explainSession(an: Analysis, s: Session, context: ExpresswayContext, cache: RuleCache, opts: ExplainOptions = {}): SessionTold {
+  const a = assessSession(an, s, context, cache);
+  const entry: SessionEntry = { caseIndex: 0, analysis: an, a, alsoIn: [], story: makeStory(a, [], opts.allLadders === true, !context.stores.empty) };
+  return { story: entry.story, section: sessionSection(entry), json: (caseName) => sessionJson(entry, caseName) };
+}
+
+/** The document without its sessions' sections: the summary, inputs and case-wide notes (after `--follow` told each session). */
+export function withoutSessionSections(doc: Doc): Doc {
+  const strip = (blocks: readonly Block[]): Block[] =>
+    blocks.filter((b) => !(b.kind === 'section' && SECTION_SOURCE in b)).map((b) => (b.kind === 'section' && b.id !== undefined && b.id !== 'summary' ? { ...b, blocks: strip(b.blocks) } : b));
+  return { ...doc, blocks: strip(doc.blocks) };
 }
 
 /**
@@ -787,7 +815,7 @@ function sessionList(list: readonly SessionEntry[], lead: Pick<SessionEntry, 'a'
   return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
 }
 
-function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
+function buildDoc(title: string, entries: readonly CaseEntry[], storiesAbove: boolean): Doc {
   const blocks: Block[] = [];
   const all = entries.flatMap((e) => e.sessions);
   const failed = all.filter((s) => s.story.outcome === 'failed').length;
@@ -806,7 +834,7 @@ function buildDoc(title: string, entries: readonly CaseEntry[]): Doc {
     {
       kind: 'paragraph',
       content: [
-        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line is explained further on, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line ${storiesAbove ? 'was explained above, as its session came' : 'is explained further on'}, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
       ],
     },
   ];

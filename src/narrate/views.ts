@@ -41,6 +41,8 @@ export interface ViewData {
   readonly captures: readonly CaptureData[];
   /** Absent while the captures are still being read, or when no explanation could be made. */
   readonly explanation?: Explanation;
+  /** Before the explanation: the stories of the sessions that have settled (a file followed as it grows). */
+  readonly stories?: readonly SessionStory[];
 }
 
 // ---- shared display vocabulary ----------------------------------------------------------------
@@ -122,7 +124,7 @@ export function sessionKey(captureIndex: number, sessionId: number): string {
 
 export function buildViewModel(data: ViewData): ViewModel {
   const stories = new Map<string, SessionStory>();
-  for (const s of data.explanation?.stories ?? []) stories.set(`${s.source}\u0000${s.sessionId}`, s);
+  for (const s of data.explanation?.stories ?? data.stories ?? []) stories.set(`${s.source}\u0000${s.sessionId}`, s);
   const rows: SessionRow[] = [];
   const entries = new Map<string, SessionEntry>();
   const counts: Record<StoryOutcome, number> = { ok: 0, failed: 0, warning: 0, unknown: 0 };

@@ -23,6 +23,16 @@ export function renderText(doc: Doc, opts: TextOptions): string {
  * thousands of sessions); joined they are exactly renderText's text.
  */
 export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string> {
+  yield* textPieces(doc.title, doc.blocks, opts);
+  yield '\n';
+}
+
+/** Sections of a document without its title, as renderTextChunks writes them (a story told as it comes: `report --follow`). */
+export function renderTextSections(blocks: readonly Block[], opts: TextOptions): Generator<string> {
+  return textPieces(undefined, blocks, opts);
+}
+
+function* textPieces(title: string | undefined, blocks: readonly Block[], opts: TextOptions): Generator<string> {
   const width = opts.width ?? 100;
   const c = (code: string, s: string) => (opts.color ? `${code}${s}${SGR.reset}` : s);
   const inline = (content: readonly Inline[]): string =>
@@ -113,12 +123,11 @@ export function* renderTextChunks(doc: Doc, opts: TextOptions): Generator<string
         break;
     }
   };
-  heading(doc.title, 0);
-  for (const b of doc.blocks) {
+  if (title !== undefined) heading(title, 0);
+  for (const b of blocks) {
     yield* block(b, 1);
     yield* pieces.piece();
   }
-  yield '\n';
 }
 
 const ANSI = /\x1b\[[0-9;]*m/g;
