@@ -68,15 +68,44 @@ export async function optionContext(opts: Pick<ReportOptions, 'stores' | 'expres
   return buildContext({ bundles: [], given, ...(optionStores ? { optionStores } : {}), boxStores });
 }
 
-/** The analysis options that tell each session of `source` as soon as it is built. */
-export function tellingAsTheyCome(source: string, context: ExpresswayContext, tell: (one: SessionTold) => void): Pick<AnalyzeOptions, 'onFrame' | 'onSession'> {
+/**
+ * A handshake that did not complete is told once its connection has closed both ways (a rejection is
+ * followed by the FIN or RST within moments, and the story names who sent it, C5), or once this much
+ * capture time has passed since it settled, or when the reading ends: a live pipe is never held up long.
+ */
+const CLOSE_WAIT_SEC = 1;
+
+/**
+ * The analysis options that tell each session of `source` as soon as it is built (a completed
+ * handshake at once, one that failed when its connection has closed; see CLOSE_WAIT_SEC), and
+ * `flush`, which tells the ones still waiting when the reading has ended.
+ */
+export function tellingAsTheyCome(source: string, context: ExpresswayContext, tell: (one: SessionTold) => void): Pick<AnalyzeOptions, 'onFrame' | 'onSession'> & { flush(): void } {
   const cache = new RuleCache();
   let firstTs: { sec: number; nsec: number } | undefined;
+  let lastSec = 0;
+  const waiting = new Map<Session, { pool: CertPool; since: number }>();
+  const tellNow = (s: Session, pool: CertPool) => tell(explainSession(soFar(source, pool, firstTs), s, context, cache));
+  const closed = (s: Session) => s.connection.ends[0] !== undefined && s.connection.ends[1] !== undefined;
+  const release = (all: boolean) => {
+    for (const [s, w] of waiting) {
+      if (all || closed(s) || lastSec - w.since >= CLOSE_WAIT_SEC) {
+        waiting.delete(s);
+        tellNow(s, w.pool);
+      }
+    }
+  };
   return {
     onFrame: (f) => {
       firstTs ??= { sec: f.tsSec, nsec: f.tsNsec };
+      lastSec = f.tsSec + f.tsNsec / 1e9;
+      if (waiting.size > 0) release(false);
     },
-    onSession: (s: Session, pool: CertPool) => tell(explainSession(soFar(source, pool, firstTs), s, context, cache)),
+    onSession: (s: Session, pool: CertPool) => {
+      if (s.tls.outcome.kind === 'completed' || s.tls.outcome.kind === 'resumed' || closed(s)) tellNow(s, pool);
+      else waiting.set(s, { pool, since: lastSec });
+    },
+    flush: () => release(true),
   };
 }
 
@@ -134,13 +163,16 @@ export async function runFollow(paths: readonly string[], opts: FollowOptions): 
     else opts.out([...renderTextSections([one.section], textOpts)].join('') + '\n');
   };
   let analysis: Analysis;
+  const teller = tellingAsTheyCome(source, context, tell);
   try {
     analysis = await analyzeCapture(input, {
       sourceName: source,
       ...(decryptorFor ? { decryptorFor } : {}),
       ...opts.analyzeOptions?.(source, undefined),
-      ...tellingAsTheyCome(source, context, tell),
+      onFrame: teller.onFrame,
+      onSession: teller.onSession,
     });
+    teller.flush();
   } catch (e) {
     input.destroy();
     if (e instanceof CaptureFormatError) return { exitCode: 2, errors: [`${source}: ${e.message}`], sessions: 0 };

@@ -56,7 +56,8 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
       analyzeOptions: (name, size) => ({
         ...hooks.forCapture(name, size),
         messageBytes: 'all',
-        ...(context && tellingAsTheyCome(name, context, (one) => hooks.onStory?.(one.story))),
+        // A failed handshake's story waits for its connection's close (the reading's end tells the rest).
+        ...(context && (({ onFrame, onSession }) => ({ onFrame, onSession }))(tellingAsTheyCome(name, context, (one) => hooks.onStory?.(one.story)))),
       }),
     });
     if (r.errors.length > 0) return { analyses: [], notes: r.errors };

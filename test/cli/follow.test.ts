@@ -63,8 +63,16 @@ describe('report --follow', () => {
     const r = await done;
     const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['session', 'session', 'report']);
-    // Each connection here ends both ways before the next begins: told as it settled, each session is the report's.
-    expect(lines.slice(0, 2).map((l) => l.session)).toEqual(normal.sessions);
+    // Told as it settled, each session is the report's, but for the FIN/RST its connection carried later
+    // (a completed handshake is told at once; the whole report has the close): those come first in order.
+    const withoutLaterEvents = (x: { tcpEvents: unknown[] }) => ({ ...x, tcpEvents: undefined });
+    expect(lines.slice(0, 2).map((l) => withoutLaterEvents(l.session))).toEqual(normal.sessions.map(withoutLaterEvents));
+    lines.slice(0, 2).forEach((l, i) => expect(normal.sessions[i].tcpEvents.slice(0, l.session.tcpEvents.length)).toEqual(l.session.tcpEvents));
+    // A failed handshake waits for its connection's close, so its story names who closed it.
+    const failed = lines.slice(0, 2).filter((l) => l.session.outcome.status === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].session.tcpEvents).toEqual(normal.sessions.find((n: { id: number }) => n.id === failed[0].session.id).tcpEvents);
+    expect(failed[0].session.tcpEvents.length).toBeGreaterThan(0);
     expect(lines[2].report).toEqual({ ...normal, sessions: [] });
     expect(r.code).toBe(1);
   }, 120_000);
