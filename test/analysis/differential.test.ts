@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
-import { TSHARK_PREFS, capturesDir, corpusFiles, tshark } from '../helpers/corpus.js';
+import { TSHARK_PREFS, capturesDir, capturesUnder, corpusFiles, tshark } from '../helpers/corpus.js';
 import { needs } from '../helpers/tools.js';
 import { truthFor } from '../helpers/truth.js';
 
@@ -41,15 +40,6 @@ describe('certificates and CertificateRequests agree with tshark on the shared c
     });
   }
 });
-
-function capturesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) return capturesUnder(p);
-    return /\.(pcap|pcapng)(\.gz)?$/.test(n) ? [p] : [];
-  });
-}
 
 describe('certificates agree with tshark run live on captures/', () => {
   const files = capturesUnder(capturesDir);

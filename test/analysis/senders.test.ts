@@ -5,25 +5,15 @@
  * frames of the Certificate messages. tshark is the reference; where it and ekuscope legitimately
  * differ, the comparison says why in `legitimate` below.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type Analysis, type Session } from '../../src/analysis/index.js';
 import { closeEvents, type Endpoint } from '../../src/net/index.js';
-import { TSHARK_PREFS, capturesDir, corpusFiles, repoRoot, tshark } from '../helpers/corpus.js';
+import { TSHARK_PREFS, capturesDir, capturesUnder, corpusFiles, repoRoot, tshark } from '../helpers/corpus.js';
 import { describeWith } from '../helpers/tools.js';
 
 const fixturesDir = join(repoRoot, 'test', 'fixtures', 'records');
 const tunnelsDir = join(repoRoot, 'test', 'fixtures', 'tunnels');
-
-function capturesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) return capturesUnder(p);
-    return /\.(pcap|pcapng)(\.gz)?$/.test(n) ? [p] : [];
-  });
-}
 
 /** One frame as tshark dissects it (the innermost IP header's addresses: tunnels carry two). */
 interface Row {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture, type CaptureSummary, type Frame } from '../../src/capture/index.js';
-import { capturesDir, corpusFiles } from '../helpers/corpus.js';
+import { capturesDir, capturesUnder, corpusFiles } from '../helpers/corpus.js';
 
 /**
  * Files are read straight from disk, in chunks cut on pcap record boundaries, and pcap-parser
@@ -28,16 +28,7 @@ async function read(input: string | NodeJS.ReadableStream, chunkSize?: number): 
   return { frames, summary };
 }
 
-function captureFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) return captureFiles(p);
-    return /\.(pcap|pcapng)$/.test(n) ? [p] : [];
-  });
-}
-
-const files = [...captureFiles(capturesDir), ...corpusFiles().filter((f) => !f.endsWith('.gz'))];
+const files = [...capturesUnder(capturesDir), ...corpusFiles()].filter((f) => !f.endsWith('.gz'));
 
 describe('reading a file directly gives the frames a plain stream gives', () => {
   it('has captures to compare, classic pcap among them', () => {

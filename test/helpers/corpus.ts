@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +7,16 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 /** Real public captures with tshark's truth, vendored in test/corpus (see its README for sources and licences). */
 export const corpusDir = join(repoRoot, 'test', 'corpus');
 export const capturesDir = join(repoRoot, 'captures');
+
+/** Every capture file (pcap or pcapng, possibly gzip-compressed) under `dir`, depth first; none when `dir` is absent. */
+export function capturesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) return capturesUnder(p);
+    return /\.(pcap|pcapng)(\.gz)?$/.test(n) ? [p] : [];
+  });
+}
 
 export function corpusFiles(): string[] {
   if (!existsSync(corpusDir)) return [];

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { KeyLog } from '../../src/analysis/keylog.js';
 import { scanCapture } from '../../src/analysis/frames.js';
 import type { Connection } from '../../src/net/index.js';
 import { TlsConnection, type TlsMessage } from '../../src/tls/index.js';
-import { capturesDir, corpusFiles } from '../helpers/corpus.js';
+import { capturesDir, capturesUnder, corpusFiles } from '../helpers/corpus.js';
 
 /** Everything a reader can see of a message, as plain data (bytes as hex, fields and body walked). */
 function plain(m: TlsMessage): unknown {
@@ -23,15 +23,6 @@ function walk(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(walk);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
   return v;
-}
-
-function captureFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) return captureFiles(p);
-    return /\.(pcap|pcapng|gz)$/.test(n) ? [p] : [];
-  });
 }
 
 const keyLogFile = join(capturesDir, '12-tls13-uc-traversal-keylog', 'sslkeylog.txt');
@@ -76,7 +67,7 @@ async function compare(file: string, keyLog?: KeyLog): Promise<{ messages: numbe
 }
 
 describe('settled messages read back exactly as they were', () => {
-  const files = [...captureFiles(capturesDir), ...corpusFiles()];
+  const files = [...capturesUnder(capturesDir), ...corpusFiles()];
 
   it('finds captures to compare', () => {
     expect(files.length).toBeGreaterThan(20);
@@ -95,7 +86,7 @@ describe('settled messages read back exactly as they were', () => {
     if (!existsSync(keyLogFile)) return;
     const keyLog = KeyLog.fromFiles([keyLogFile]);
     let decrypted = 0;
-    for (const f of captureFiles(join(capturesDir, '12-tls13-uc-traversal-keylog'))) {
+    for (const f of capturesUnder(join(capturesDir, '12-tls13-uc-traversal-keylog'))) {
       const r = await compare(f, keyLog);
       decrypted += r.cut;
     }
