@@ -175,7 +175,9 @@ export async function runEngine(t: Target, o: EngineOptions): Promise<EngineResu
     } else {
       // Favour recent finds a little, as libFuzzer weights later corpus entries.
       const k = rng.next() < 0.3 ? rng.int(Math.floor(corpus.length / 2), corpus.length - 1) : rng.int(0, corpus.length - 1);
-      input = mutator.mutate(corpus[k]!, rng, corpus[rng.int(0, corpus.length - 1)]);
+      const base = corpus[k]!;
+      input = t.custom && rng.next() < 0.5 ? t.custom(base, rng) : mutator.mutate(base, rng, corpus[rng.int(0, corpus.length - 1)]);
+      if (input.length > t.maxLength) input = input.subarray(0, t.maxLength);
     }
     await exec(input);
     batch.push(input);

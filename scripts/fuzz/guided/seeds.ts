@@ -178,9 +178,14 @@ export async function transcriptSeeds(captures: readonly string[], maxBytes = 24
         end() {},
       };
     }).catch(() => undefined);
+    // Two conversations of a capture at most: the seeds stay quick to run, and varied.
+    let kept = 0;
     for (const c of conns) {
       const first = c[0]?.bytes[0];
-      if (first === 0x16 || (first !== undefined && first >= 0x80)) out.push(writeTranscript(c));
+      if (kept < 2 && (first === 0x16 || (first !== undefined && first >= 0x80))) {
+        out.push(writeTranscript(c));
+        kept++;
+      }
     }
   }
   return out;

@@ -28,7 +28,7 @@ import { tlsCapture, type Step } from '../../../test/hostile/lib.js';
 import { ext, makeCert, name, seq, tlv } from '../../../test/x509/helpers.js';
 import { certificateMessage, certificateRequest12, clientHelloWith, handshakeRecords, serverHello12, serverHelloDone, sniExtension, alertRecord } from '../../../test/hostile/lib.js';
 import { dictionary } from './mutator.js';
-import { captureSeeds, capturePaths, derSeeds, KEYLOG_SCENARIO, keylogSeeds, parseTranscript, pemSeeds, tarSeeds, transcriptSeeds, xapiSeeds } from './seeds.js';
+import { captureSeeds, capturePaths, derSeeds, KEYLOG_SCENARIO, keylogSeeds, parseTranscript, pemSeeds, tarSeeds, transcriptSeeds, writeTranscript, xapiSeeds } from './seeds.js';
 
 export interface Target {
   readonly name: string;
@@ -45,6 +45,12 @@ export interface Target {
    * fuzzer's own mutator without feedback (mutating the seeds only).
    */
   readonly blind?: (seed: Uint8Array, rng: Prng) => Uint8Array;
+  /**
+   * A structure-aware mutation the guided loop uses for half its inputs, beside libFuzzer's byte
+   * mutations (libFuzzer's LLVMFuzzerCustomMutator): for captures, the blind fuzzer's record-level
+   * edits; for transcripts, chunk-level ones.
+   */
+  readonly custom?: (input: Uint8Array, rng: Prng) => Uint8Array;
 }
 
 const streamOf = (b: Uint8Array): Readable => Readable.from([Buffer.from(b.buffer, b.byteOffset, b.byteLength)]);
@@ -351,6 +357,41 @@ async function renderTarget(input: Uint8Array): Promise<string[]> {
 
 const blindCapture = (seed: Uint8Array, rng: Prng): Uint8Array => blindCaptureMutate(seed, rng).bytes;
 
+/** Chunk-level edits of a transcript: split, duplicate, drop, swap, turn around, cut short. */
+function mutateTranscript(input: Uint8Array, rng: Prng): Uint8Array {
+  const chunks = parseTranscript(input).map((c) => ({ ...c }));
+  if (chunks.length === 0) return input;
+  const n = rng.int(1, 3);
+  for (let k = 0; k < n && chunks.length; k++) {
+    const i = rng.int(0, chunks.length - 1);
+    const c = chunks[i]!;
+    switch (rng.int(0, 5)) {
+      case 0: {
+        const cut = rng.int(0, c.bytes.length);
+        chunks.splice(i, 1, { dir: c.dir, bytes: c.bytes.subarray(0, cut) }, { dir: c.dir, bytes: c.bytes.subarray(cut) });
+        break;
+      }
+      case 1:
+        chunks.splice(rng.int(0, chunks.length), 0, { ...c });
+        break;
+      case 2:
+        if (chunks.length > 1) chunks.splice(i, 1);
+        break;
+      case 3: {
+        const j = rng.int(0, chunks.length - 1);
+        [chunks[i], chunks[j]] = [chunks[j]!, c];
+        break;
+      }
+      case 4:
+        chunks[i] = { dir: (1 - c.dir) as 0 | 1, bytes: c.bytes };
+        break;
+      default:
+        chunks[i] = { dir: c.dir, bytes: c.bytes.subarray(0, rng.int(0, c.bytes.length)) };
+    }
+  }
+  return writeTranscript(chunks.filter((c) => c.bytes.length));
+}
+
 export const TARGETS: readonly Target[] = [
   {
     name: 'capture',
@@ -360,6 +401,7 @@ export const TARGETS: readonly Target[] = [
     seeds: async () => [...captureSeeds(16 * 1024), ...captureSeeds(16 * 1024).slice(0, 4).map((b) => new Uint8Array(gzipSync(b)))],
     run: captureTarget,
     blind: blindCapture,
+    custom: blindCapture,
   },
   {
     name: 'net',
@@ -369,6 +411,7 @@ export const TARGETS: readonly Target[] = [
     seeds: async () => captureSeeds(16 * 1024),
     run: netTarget,
     blind: blindCapture,
+    custom: blindCapture,
   },
   {
     name: 'tls',
@@ -377,6 +420,7 @@ export const TARGETS: readonly Target[] = [
     dictionary: TLS_DICT,
     seeds: () => transcriptSeeds(capturePaths(() => true).filter((p) => !p.includes('12-tls13-uc-traversal-keylog'))),
     run: async (input) => analyse(transcriptCapture(input)),
+    custom: mutateTranscript,
   },
   {
     name: 'tls-keylog',
@@ -385,6 +429,7 @@ export const TARGETS: readonly Target[] = [
     dictionary: TLS_DICT,
     seeds: () => transcriptSeeds(capturePaths((n) => n.includes('vcs8c') || n.includes('smartslave')).filter((p) => p.includes('12-tls13-uc-traversal-keylog'))),
     run: async (input) => analyse(transcriptCapture(input), keyLogOfScenario()),
+    custom: mutateTranscript,
   },
   {
     name: 'der',
