@@ -23,6 +23,9 @@ import { Coverage, unionStarts } from './fuzz/guided/coverage.js';
 import { TARGETS } from './fuzz/guided/targets.js';
 import type { WorkerInput, WorkerMessage } from './fuzz/guided/worker.js';
 
+/** How long a worker may take to load before its first input. */
+const STARTUP_MS = 300_000;
+
 interface Options {
   targets: string[];
   runs: number;
@@ -139,7 +142,8 @@ async function runTarget(o: Options, target: string, mode: 'guided' | 'blind'): 
       if (s !== lastSeq) {
         lastSeq = s;
         since = performance.now();
-      } else if (performance.now() - since > o.timeoutMs && !hang) {
+      } else if (performance.now() - since > (s === 0 ? STARTUP_MS : o.timeoutMs) && !hang) {
+        // Before its first input a worker loads the stages and the seeds: a minute or more on a busy machine.
         hang = true;
         void worker.terminate();
       }
@@ -170,7 +174,9 @@ async function runTarget(o: Options, target: string, mode: 'guided' | 'blind'): 
     const input = new Uint8Array(shared, 16, Atomics.load(head, 1)).slice();
     const index = Atomics.load(head, 2);
     const what = hang
-      ? `hang: an input ran longer than ${o.timeoutMs} ms`
+      ? Atomics.load(head, 0) === 0
+        ? `hang: the worker ran no input within ${STARTUP_MS} ms of starting`
+        : `hang: an input ran longer than ${o.timeoutMs} ms`
       : (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? `memory: the worker passed its heap cap of ${o.heapMb} MiB`
         : `the worker died: ${error ? `${error.name}: ${error.message}` : 'no result'}`;
