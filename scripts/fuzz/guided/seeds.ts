@@ -9,19 +9,7 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { scanCapture } from '../../../src/analysis/index.js';
-import { fuzzInputs, REPO_ROOT } from '../cases.js';
-
-function walk(dir: string, keep: (name: string) => boolean, depth = 0): string[] {
-  if (depth > 6 || !existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n);
-      const st = statSync(p);
-      if (st.isDirectory()) return walk(p, keep, depth + 1);
-      return st.isFile() && keep(n) ? [p] : [];
-    });
-}
+import { fuzzInputs, REPO_ROOT, walk } from '../cases.js';
 
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
 
