@@ -68,10 +68,10 @@ describe('NSS key log parsing', () => {
     }
   });
 
-  it('never echoes an upper-case hex secret alone on its line as a label (found by the guided fuzzer)', () => {
+  it('never echoes a label with a run of hex digits: an upper-case secret alone on its line, a label run into its hex (found by the guided fuzzer)', () => {
     const secret = 'ABCDEF0123456789'.repeat(4);
-    const p = parseKeyLog(`CLIENT_RANDOM ${CR}\n${secret}\n${'A'.repeat(32)}\n`);
-    expect(p.problems.map((x) => x.line)).toEqual([1, 2, 3]);
+    const p = parseKeyLog(`CLIENT_RANDOM ${CR}\n${secret}\n${'A'.repeat(32)}\nSERVER_HANDSHA${'0'.repeat(32)}461 ${CR} ${S32}\n`);
+    expect(p.problems.map((x) => x.line)).toEqual([1, 2, 3, 4]);
     for (const x of p.problems) expect(x.message).not.toMatch(/[0-9A-F]{16}/);
   });
 
