@@ -13,7 +13,7 @@ import { TARGETS } from '../../scripts/fuzz/guided/targets.js';
 import { repoRoot } from '../helpers/corpus.js';
 import { tempDir } from './lib.js';
 
-const SECONDS = Number(process.env.FUZZ_GUIDED_SECONDS ?? 3);
+const SECONDS = Number(process.env.FUZZ_GUIDED_SECONDS ?? 2);
 
 interface Result {
   target: string;

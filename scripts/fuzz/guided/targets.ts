@@ -8,7 +8,7 @@
  * output line (text, Markdown, CSV; JSON by JSON's rules), JSON that parses, and messages that
  * carry no secret (key log lines are never quoted).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,9 +23,9 @@ import { renderText } from '../../../src/report/text.js';
 import { analysisDoc, firstUnsafe, RAW_UNSAFE_JSON } from '../run.js';
 import { mutate as blindCaptureMutate } from '../mutate.js';
 import { Prng } from '../../captures/prng.js';
-import { tlsCapture, type Step } from '../../../test/hostile/lib.js';
+// The test suite's builders of TLS messages, certificates and captures (scripts are not shipped).
+import { alertRecord, certificateMessage, certificateRequest12, clientHelloWith, handshakeRecords, serverHello12, serverHelloDone, sniExtension, tlsCapture, type Step } from '../../../test/hostile/lib.js';
 import { ext, makeCert, name, seq, tlv } from '../../../test/x509/helpers.js';
-import { certificateMessage, certificateRequest12, clientHelloWith, handshakeRecords, serverHello12, serverHelloDone, sniExtension, alertRecord } from '../../../test/hostile/lib.js';
 import { dictionary } from './mutator.js';
 import { captureSeeds, capturePaths, derSeeds, KEYLOG_SCENARIO, keylogSeeds, parseTranscript, pemSeeds, tarSeeds, transcriptSeeds, writeTranscript, xapiSeeds } from './seeds.js';
 
@@ -65,17 +65,9 @@ function oneLine(where: string, text: string, out: string[]): void {
   unsafe(where, text, false, out);
 }
 
-/** A scratch folder for targets that read files (bundles, the CLI); /dev/shm when there is one. */
+/** A scratch folder for targets that read files (bundles, the CLI), removed at exit. */
 function scratch(): string {
-  let base = tmpdir();
-  try {
-    mkdirSync('/dev/shm/.probe', { recursive: true });
-    rmSync('/dev/shm/.probe', { recursive: true });
-    base = '/dev/shm';
-  } catch {
-    // tmpdir it is
-  }
-  const dir = mkdtempSync(join(base, 'ekuscope-guided-'));
+  const dir = mkdtempSync(join(tmpdir(), 'ekuscope-guided-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
