@@ -328,6 +328,7 @@ async function renderTarget(input: Uint8Array): Promise<string[]> {
     [['report', path, '--format', 'markdown'], 'text'],
     [['report', path, '--format', 'json'], 'json'],
     [['report', path, '--format', 'csv'], 'csv'],
+    [['report', path, '--format', 'html'], 'text'],
     [['report', path, '--format', 'text', '--redact'], 'text'],
     [['certs', path], 'text'],
     [['certs', path, '--format', 'json'], 'json'],
@@ -346,6 +347,8 @@ async function renderTarget(input: Uint8Array): Promise<string[]> {
       }
     }
     unsafe(what, kind === 'csv' ? text.replace(/\r\n/g, '\n') : text, kind === 'json', out);
+    // The dictionary and the seeds carry an element of no HTML vocabulary: on the page it must be text.
+    if (args.includes('html') && /<x-fuzz/i.test(text)) out.push(`${what}: a name became markup (<x-fuzz> unescaped)`);
     unsafe(`${what} (standard error)`, err, false, out);
   }
   return out;
@@ -517,10 +520,10 @@ export const TARGETS: readonly Target[] = [
   },
   {
     name: 'render',
-    what: 'the renderers given hostile certificate names (report in every format, certs)',
+    what: 'the renderers given hostile certificate names (report in every format, HTML included, and certs)',
     maxLength: 2 * 1024,
-    dictionary: dictionary('\u001b[31m', '\u001b]8;;https://x/\u0007', '\u001b]0;t\u0007', '\u202e', '\u2066', '\u061c', '\u009b', '\u0000', '\r\n', '|', '`', '"', ',', '=', '<script>', '\u200b', '\ufeff', '\ud800'),
-    seeds: async () => [new TextEncoder().encode(`vcs8c.example.com\0Example Org\0Example CA\0exp.example.com\0https://x/\0sni.example`), new TextEncoder().encode(`a\u001b[31mRED\0b\u202efdp.exe\0c\u0007\0d|e\0f\r\ng\0h`), ...HOSTILE_PAD.map((p) => new TextEncoder().encode(`${p}x${p}\0${p}`))],
+    dictionary: dictionary('\u001b[31m', '\u001b]8;;https://x/\u0007', '\u001b]0;t\u0007', '\u202e', '\u2066', '\u061c', '\u009b', '\u0000', '\r\n', '|', '`', '"', ',', '=', '<script>', '<x-fuzz>', '"><x-fuzz a=', '\u200b', '\ufeff', '\ud800'),
+    seeds: async () => [new TextEncoder().encode(`vcs8c.example.com\0Example Org\0Example CA\0exp.example.com\0https://x/\0sni.example`), new TextEncoder().encode(`a\u001b[31mRED\0b\u202efdp.exe\0c\u0007\0d|e\0f\r\ng\0h`), new TextEncoder().encode(`<x-fuzz>\0"><x-fuzz a='\0</td><x-fuzz>`), ...HOSTILE_PAD.map((p) => new TextEncoder().encode(`${p}x${p}\0${p}`))],
     run: renderTarget,
   },
 ];
