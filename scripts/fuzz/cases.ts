@@ -8,21 +8,24 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 
 const CAPTURE_NAME = /\.(pcap|pcapng|cap)(\.gz)?$/;
 
-function walk(dir: string, depth = 0): string[] {
+/** Files below `dir` (six levels at most) that `keep` accepts by name and size, in a stable order. */
+export function walk(dir: string, keep: (name: string, size: number) => boolean, depth = 0): string[] {
   if (depth > 6 || !existsSync(dir)) return [];
   return readdirSync(dir)
     .sort()
     .flatMap((n) => {
       const p = join(dir, n);
       const st = statSync(p);
-      if (st.isDirectory()) return walk(p, depth + 1);
-      return st.isFile() && CAPTURE_NAME.test(n) && st.size <= 8 << 20 ? [p] : [];
+      if (st.isDirectory()) return walk(p, keep, depth + 1);
+      return st.isFile() && keep(n, st.size) ? [p] : [];
     });
 }
 
-/** Every capture under captures/ and test/corpus (resolved from the repository root), in a stable order. */
+const isCapture = (n: string, size: number): boolean => CAPTURE_NAME.test(n) && size <= 8 << 20;
+
+/** Every capture under captures/, test/corpus and test/fixtures/tunnels (resolved from the repository root), in a stable order. */
 export function fuzzInputs(root = REPO_ROOT): string[] {
-  return [...walk(join(root, 'captures')), ...walk(join(root, 'test', 'corpus')), ...walk(join(root, 'test', 'fixtures', 'tunnels'))];
+  return [...walk(join(root, 'captures'), isCapture), ...walk(join(root, 'test', 'corpus'), isCapture), ...walk(join(root, 'test', 'fixtures', 'tunnels'), isCapture)];
 }
 
 /** How an input is named in reports: relative to the repository root, never a machine's absolute path. */

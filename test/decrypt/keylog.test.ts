@@ -68,6 +68,13 @@ describe('NSS key log parsing', () => {
     }
   });
 
+  it('never echoes a label with a run of hex digits: an upper-case secret alone on its line, a label run into its hex (found by the guided fuzzer)', () => {
+    const secret = 'ABCDEF0123456789'.repeat(4);
+    const p = parseKeyLog(`CLIENT_RANDOM ${CR}\n${secret}\n${'A'.repeat(32)}\nSERVER_HANDSHA${'0'.repeat(32)}461 ${CR} ${S32}\n`);
+    expect(p.problems.map((x) => x.line)).toEqual([1, 2, 3, 4]);
+    for (const x of p.problems) expect(x.message).not.toMatch(/[0-9A-F]{16}/);
+  });
+
   it('counts problems beyond the limit instead of listing them', () => {
     const p = parseKeyLog(Array.from({ length: 100 }, () => 'garbage').join('\n'), { maxProblems: 5 });
     expect([p.problems.length, p.moreProblems, p.lines]).toEqual([5, 95, 100]);

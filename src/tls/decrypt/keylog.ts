@@ -120,8 +120,10 @@ export function parseKeyLog(input: string | Uint8Array, opts: KeyLogParseOptions
     }
     const parts = line.split(/[ \t]+/);
     const label = parts[0]!;
-    // A label is echoed only when it looks like one: upper-case letters, digits and underscores.
-    const shown = /^[A-Z][A-Z0-9_]{0,63}$/.test(label) ? label : undefined;
+    // A label is echoed only when it looks like one: upper-case letters, digits and underscores,
+    // with no run of 16 hex digits (a secret in upper case alone on its line, a label run into
+    // the hex that followed it when a space was lost).
+    const shown = /^[A-Z][A-Z0-9_]{0,63}$/.test(label) && !/[0-9A-F]{16}/.test(label) ? label : undefined;
     if (!shown) {
       problem(lineNo, 'not a key log entry (expected: LABEL <client random> <secret>)');
       continue;
