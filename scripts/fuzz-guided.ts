@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
+import { ArgWalk } from './fuzz/args.js';
 import { Coverage, unionStarts } from './fuzz/guided/coverage.js';
 import { TARGETS } from './fuzz/guided/targets.js';
 import type { WorkerInput, WorkerMessage } from './fuzz/guided/worker.js';
@@ -45,13 +46,9 @@ const USAGE = 'usage: npm run fuzz:guided -- [TARGET...] [--runs N] [--seed S] [
 
 function parseArgs(argv: string[]): Options | 'list' | 'help' {
   const o: Options = { targets: [], runs: 10_000, seed: 1, out: 'fuzz-findings', timeoutMs: 10_000, heapMb: 512, rssMb: 2048, maxBatch: 64, seconds: 0, mode: 'guided', quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
+  const args = new ArgWalk(argv);
+  for (let a = args.next(); a !== undefined; a = args.next()) {
+    const v = () => args.value();
     const int = (name: string) => {
       const n = Number(v());
       if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);

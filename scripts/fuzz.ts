@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { ArgWalk } from './fuzz/args.js';
 import { fuzzInputs, inputLabel, makeCase } from './fuzz/cases.js';
 import { runCase, type CaseOutcome } from './fuzz/run.js';
 
@@ -34,13 +35,9 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { cases: 500, seed: Date.now() % 1_000_000, timeoutMs: 60_000, heapMb: 1024, worker: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
+  const args = new ArgWalk(argv);
+  for (let a = args.next(); a !== undefined; a = args.next()) {
+    const v = () => args.value();
     if (a === '--cases') o.cases = Number(v());
     else if (a === '--seed') o.seed = Number(v());
     else if (a === '--case') o.only = Number(v());
