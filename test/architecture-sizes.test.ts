@@ -17,7 +17,7 @@ const LONG_FILES: Record<string, number> = {
   'src/expressway/tar.ts': 877,
   'src/net/reassembly/tcp.ts': 746,
   'src/narrate/lessons.ts': 727,
-  'src/narrate/explain.ts': 1103,
+  'src/narrate/explain.ts': 1155,
   'src/narrate/views.ts': 1070,
   'src/expressway/whatif.ts': 889,
 };
@@ -32,7 +32,6 @@ const LONG_FUNCTIONS: Record<string, number> = {
   'src/expressway/rules.ts assessOutcome': 143,
   'src/tls/settled.ts SettledMessages.pack': 141,
   'src/capture/pcapng.ts readPcapng': 236,
-  'src/narrate/explain.ts buildSentences': 134,
   'src/x509/certificate.ts parseCertificate': 143,
 };
 

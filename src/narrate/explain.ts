@@ -197,11 +197,12 @@ function presentedSentence(p: PresentedAssessment, end: EndAssessment, verb: str
   return `${end.short} ${verb} ${leaf ? certSummary(leaf) : 'a certificate'}${more}${dec}.`;
 }
 
-function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): Inline[][] {
+/** Who was TLS client and server (T1, C2), the service the ports name, the version and suite agreed. */
+function helloSentences(a: SessionAssessment): Inline[][] {
   const s = a.session;
-  const out: Inline[][] = [];
   const ch = a.helloFrames.client;
   const sh = a.helloFrames.server;
+  const out: Inline[][] = [];
   const byCert = (e: EndAssessment) =>
     e.box && e.boxBasis === 'certificate'
       ? ` (${e.short} recognised by the certificate it presented, which is in one of its stores: ${e.box.addresses.length ? `${e.endpoint.ip} is not among its known addresses` : 'no address was known for it'})`
@@ -227,7 +228,12 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
     out.push(byFrames(`They negotiated ${a.versionText}${a.suiteText ? ` with ${a.suiteText}` : ''}.`, [sh]));
   }
   if (s.decrypted) out.push(byFrames('Encrypted handshake messages were decrypted with the key log given: what follows is observed, not inferred.', sh !== undefined ? [sh] : []));
-  // Server certificate.
+  return out;
+}
+
+/** The server's certificate: what it was, which store it came from (X1), whether it fits its purpose (E rules). */
+function serverCertificateSentences(a: SessionAssessment): Inline[][] {
+  const out: Inline[][] = [];
   const ps = a.presented.server;
   if (ps) {
     out.push(byFrames(presentedSentence(ps, a.server, 'presented'), [ps.message.frame]));
@@ -236,18 +242,30 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
     const v = verdictSentence(ps, a.server);
     if (v) out.push(byFrames(v, [ps.message.frame]));
   }
-  // CertificateRequest.
+  return out;
+}
+
+/** The CertificateRequest, or that the server asked for no client certificate (T2). */
+function certificateRequestSentences(a: SessionAssessment): Inline[][] {
+  const s = a.session;
+  const ps = a.presented.server;
+  const out: Inline[][] = [];
   const crs = certificateRequestSentence(s, a.server);
   if (crs) out.push(byFrames(crs, [s.certificateRequest!.frame]));
   else if (!s.tls.tls13 && s.tls.version !== undefined && a.clientCert === 'not-requested' && ps) {
     out.push(byFrames(`${a.server.short} did not request a client certificate, so none was exchanged.`, [ps.message.frame]));
   }
-  // Client certificate.
+  return out;
+}
+
+/** The client's answer to a CertificateRequest: its certificate, an empty one (T3), or what the capture does not show (C4). */
+function clientCertificateSentences(a: SessionAssessment): Inline[][] {
+  const s = a.session;
+  const out: Inline[][] = [];
   const pc = a.presented.client;
   const clientMsg = s.certificateMessages.find((m) => m.from === 'client');
   if (pc) {
-    const verb = a.client.box ? 'answered with' : 'answered with';
-    out.push(byFrames(presentedSentence(pc, a.client, verb), [pc.message.frame]));
+    out.push(byFrames(presentedSentence(pc, a.client, 'answered with'), [pc.message.frame]));
     const st = storeSentence(pc, a.client);
     if (st) out.push(byFrames(st, [pc.message.frame]));
     const v = verdictSentence(pc, a.client);
@@ -275,7 +293,15 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   } else if (a.clientCert === 'requested-not-sent') {
     out.push(byFrames(`${a.client.short} sent no Certificate message although one was requested.`, s.certificateRequest ? [s.certificateRequest.frame] : []));
   }
-  // TLS 1.3 inference.
+  return out;
+}
+
+/** What TLS 1.3 hides, and what record sizes and the store rule let one infer (T7, X1). */
+function tls13Sentences(a: SessionAssessment): Inline[][] {
+  const s = a.session;
+  const ch = a.helloFrames.client;
+  const sh = a.helloFrames.server;
+  const out: Inline[][] = [];
   const t = a.tls13;
   if (t) {
     out.push(
@@ -304,6 +330,14 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
       );
     }
   }
+  return out;
+}
+
+/** How the handshake ended: the readable alerts besides the one that ended it (T4), then the outcome. */
+function endSentences(a: SessionAssessment): Inline[][] {
+  const s = a.session;
+  const sh = a.helloFrames.server;
+  const out: Inline[][] = [];
   // Readable alerts other than the one that ended the handshake (a warning before the ServerHello, a
   // close_notify read with the key log): the ladder shows them, so the story tells them too.
   for (const al of s.alerts) {
@@ -315,7 +349,13 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
   }
   // Outcome.
   for (const e of a.outcome.explanation) out.push(byFrames(e, a.outcome.frames));
-  // Logs (X9).
+  return out;
+}
+
+/** What the boxes' logs say of this connection (X9), and where else the same handshake was captured. */
+function logSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): Inline[][] {
+  const ch = a.helloFrames.client;
+  const out: Inline[][] = [];
   for (const lm of a.logs) {
     const ev = lm.event;
     out.push(
@@ -330,6 +370,18 @@ function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): I
     out.push(byFrames(`The same handshake is also in ${o.source}${f !== undefined ? ` (there it starts in frame ${f})` : ''}, captured at the other end; this story uses the frames of ${a.source}.`, ch !== undefined ? [ch] : []));
   }
   return out;
+}
+
+function buildSentences(a: SessionAssessment, alsoIn: SessionEntry['alsoIn']): Inline[][] {
+  return [
+    ...helloSentences(a),
+    ...serverCertificateSentences(a),
+    ...certificateRequestSentences(a),
+    ...clientCertificateSentences(a),
+    ...tls13Sentences(a),
+    ...endSentences(a),
+    ...logSentences(a, alsoIn),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
