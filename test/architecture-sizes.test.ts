@@ -17,8 +17,6 @@ const LONG_FILES: Record<string, number> = {
   'src/expressway/tar.ts': 877,
   'src/net/reassembly/tcp.ts': 746,
   'src/narrate/lessons.ts': 727,
-  'src/narrate/views.ts': 1070,
-  'src/expressway/whatif.ts': 889,
 };
 
 /** Functions over the limit today: `path name` → lines of body. */
