@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { repoRoot } from './corpus.js';
 
@@ -99,7 +100,7 @@ export function measureSources(dir = srcDir): { files: FileSize[]; functions: Fu
   return { files, functions };
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*\/test\//, '/test/'));
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1]);
 if (isMain) {
   const fileLimit = Number(process.argv[2] ?? 700);
   const fnLimit = Number(process.argv[3] ?? 120);
