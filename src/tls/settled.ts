@@ -185,6 +185,54 @@ export type StoredCertificate = (message: HandshakeMessage, position: number, de
 /** Whether a settled handshake message keeps its bytes (undefined: every message does). */
 export type KeepBytes = (message: HandshakeMessage) => boolean;
 
+/** Where a Certificate message's certificates are cut out (kept elsewhere), at their offsets in its bytes. */
+type Cut = { at: number[]; ders: Uint8Array[] };
+
+/**
+ * pack's first pass: which handshake messages drop their bytes (`keep`, or dropped already), which
+ * Certificate messages keep only the bytes around certificates another store holds, and how many bytes remain.
+ */
+function planBytes(
+  list: readonly TlsMessage[],
+  certificatesOf: ((m: HandshakeMessage) => readonly { readonly der: Uint8Array }[] | undefined) | undefined,
+  stored: StoredCertificate | undefined,
+  keep: KeepBytes | undefined,
+): { byteCount: number; cut: (Cut | undefined)[]; dropped: boolean[] } {
+  const n = list.length;
+  let byteCount = 0;
+  const cut: (Cut | undefined)[] = new Array(n);
+  const dropped: boolean[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = list[i]!;
+    if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
+    if (m.kind === 'handshake' && (m.bytesDropped || (keep !== undefined && !keep(m)))) {
+      dropped[i] = true;
+      continue;
+    }
+    const b = m.bytes;
+    byteCount += b.length;
+    if (m.kind !== 'handshake' || m.type !== 11 || stored === undefined || certificatesOf === undefined) continue;
+    const certs = certificatesOf(m);
+    if (certs === undefined) continue;
+    const at: number[] = [];
+    const ders: Uint8Array[] = [];
+    let end = 0;
+    for (let k = 0; k < certs.length; k++) {
+      const der = certs[k]!.der;
+      const off = der.byteOffset - b.byteOffset;
+      if (der.buffer !== b.buffer || off < end || off + der.length > b.length) continue;
+      const kept = stored(m, k, der);
+      if (kept === undefined || kept === der || kept.length !== der.length) continue;
+      at.push(off);
+      ders.push(kept);
+      end = off + der.length;
+      byteCount -= der.length;
+    }
+    if (ders.length > 0) cut[i] = { at, ders };
+  }
+  return { byteCount, cut, dropped };
+}
+
 export class SettledMessages {
   private constructor(
     /** The rows, then the messages' bytes, in one buffer. */
@@ -215,37 +263,7 @@ export class SettledMessages {
     const liveCtxs: DecodeContext[] = [];
     const ders: Uint8Array[] = [];
     let errors: (DecodeError | undefined)[] | undefined;
-    let byteCount = 0;
-    const cut: ({ at: number[]; ders: Uint8Array[] } | undefined)[] = new Array(n);
-    const dropped: boolean[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const m = list[i]!;
-      if (m.kind !== 'handshake' && m.kind !== 'change-cipher-spec' && m.kind !== 'alert') continue;
-      if (m.kind === 'handshake' && (m.bytesDropped || (keep !== undefined && !keep(m)))) {
-        dropped[i] = true;
-        continue;
-      }
-      const b = m.bytes;
-      byteCount += b.length;
-      if (m.kind !== 'handshake' || m.type !== 11 || stored === undefined || certificatesOf === undefined) continue;
-      const certs = certificatesOf(m);
-      if (certs === undefined) continue;
-      const at: number[] = [];
-      const ders: Uint8Array[] = [];
-      let end = 0;
-      for (let k = 0; k < certs.length; k++) {
-        const der = certs[k]!.der;
-        const off = der.byteOffset - b.byteOffset;
-        if (der.buffer !== b.buffer || off < end || off + der.length > b.length) continue;
-        const kept = stored(m, k, der);
-        if (kept === undefined || kept === der || kept.length !== der.length) continue;
-        at.push(off);
-        ders.push(kept);
-        end = off + der.length;
-        byteCount -= der.length;
-      }
-      if (ders.length > 0) cut[i] = { at, ders };
-    }
+    const { byteCount, cut, dropped } = planBytes(list, certificatesOf, stored, keep);
     const w = new RowWriter();
     const bytes = new Uint8Array(byteCount);
     let bAt = 0;

@@ -28,7 +28,7 @@ import { decodeName } from './names.js';
 import { CURVE_BITS, CURVE_NAMES, EXTENSION_NAMES, OID, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids.js';
 import { PKIJS_MAX_NODES, checkWithPkijs } from './pkijs-boundary.js';
 import { isPlainCertificate } from './plain.js';
-import type { CertInfo, DistinguishedName, ExtensionSummary, PublicKeyInfo, SignatureAlgorithm } from './types.js';
+import type { CertInfo, DistinguishedName, ExtendedKeyUsage, ExtensionSummary, PublicKeyInfo, SignatureAlgorithm } from './types.js';
 
 /**
  * A TLS Certificate entry can be up to 2^24-1 bytes; real ones are a few KiB and the largest
@@ -225,6 +225,71 @@ export interface ParseOptions {
   readonly schemaCheck?: 'auto' | 'always';
 }
 
+/**
+ * Decodes the extensions the rules read (EKU, key usage, basic constraints, names, key ids, CRL and AIA
+ * pointers) and summarises every one; `result` holds the decoded ones under their CertInfo keys.
+ */
+function decodeExtensions(extensions: TbsParts['extensions'], warnings: string[]): { result: Record<string, unknown>; summaries: ExtensionSummary[]; eku: ExtendedKeyUsage } {
+  const result: Record<string, unknown> = {};
+  const summaries: ExtensionSummary[] = [];
+  const seen = new Set<string>();
+  let eku = NO_EKU;
+  for (const ext of extensions) {
+    const name = EXTENSION_NAMES[ext.oid];
+    // §4.2: a certificate MUST NOT include more than one instance of an extension. The first wins.
+    if (seen.has(ext.oid)) {
+      warnings.push(`extension ${name ?? ext.oid} appears more than once (RFC 5280 §4.2); the later copy is ignored`);
+      summaries.push({ oid: ext.oid, ...(name ? { name } : {}), critical: ext.critical, length: ext.value.length, error: 'duplicate' });
+      continue;
+    }
+    seen.add(ext.oid);
+    let error: string | undefined;
+    const take = <T>(key: string, r: { ok: true; value: T } | { ok: false; error: { message: string } }): void => {
+      if (r.ok) result[key] = r.value;
+      else error = r.error.message;
+    };
+    switch (ext.oid) {
+      case OID.extKeyUsage: {
+        const r = decodeEku(ext.value, ext.critical, warnings);
+        if (r.ok) eku = r.value;
+        else {
+          // An EKU that cannot be read permits nothing: OpenSSL marks such a certificate invalid.
+          error = r.error.message;
+          eku = { ...NO_EKU, present: true, critical: ext.critical };
+        }
+        break;
+      }
+      case OID.keyUsage:
+        take('keyUsage', decodeKeyUsage(ext.value, ext.critical));
+        break;
+      case OID.basicConstraints:
+        take('basicConstraints', decodeBasicConstraints(ext.value, ext.critical));
+        break;
+      case OID.subjectAltName:
+        take('san', decodeSan(ext.value, ext.critical, warnings));
+        break;
+      case OID.subjectKeyIdentifier:
+        take('subjectKeyId', decodeSki(ext.value));
+        break;
+      case OID.authorityKeyIdentifier:
+        take('authorityKeyId', decodeAki(ext.value));
+        break;
+      case OID.netscapeCertType:
+        take('netscapeCertType', decodeNetscapeCertType(ext.value, ext.critical));
+        break;
+      case OID.crlDistributionPoints:
+        take('crlDistributionPoints', decodeCrlDp(ext.value));
+        break;
+      case OID.authorityInfoAccess:
+        take('authorityInfoAccess', decodeAia(ext.value));
+        break;
+    }
+    if (error) warnings.push(`extension ${name ?? ext.oid} could not be decoded: ${error}`);
+    summaries.push({ oid: ext.oid, ...(name ? { name } : {}), critical: ext.critical, length: ext.value.length, ...(error ? { error } : {}) });
+  }
+  return { result, summaries, eku };
+}
+
 /** Decodes one certificate. Never throws. The input is copied; the result does not alias it. */
 export function parseCertificate(input: Uint8Array, options: ParseOptions = {}): CertInfo {
   const der = copyBytes(input);
@@ -285,63 +350,7 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
     ...(p.outerAlg.parameters ? { parameters: p.outerAlg.parameters } : {}),
   };
 
-  const result: Record<string, unknown> = {};
-  const summaries: ExtensionSummary[] = [];
-  const seen = new Set<string>();
-  let eku = NO_EKU;
-  for (const ext of p.extensions) {
-    const name = EXTENSION_NAMES[ext.oid];
-    // §4.2: a certificate MUST NOT include more than one instance of an extension. The first wins.
-    if (seen.has(ext.oid)) {
-      warnings.push(`extension ${name ?? ext.oid} appears more than once (RFC 5280 §4.2); the later copy is ignored`);
-      summaries.push({ oid: ext.oid, ...(name ? { name } : {}), critical: ext.critical, length: ext.value.length, error: 'duplicate' });
-      continue;
-    }
-    seen.add(ext.oid);
-    let error: string | undefined;
-    const take = <T>(key: string, r: { ok: true; value: T } | { ok: false; error: { message: string } }): void => {
-      if (r.ok) result[key] = r.value;
-      else error = r.error.message;
-    };
-    switch (ext.oid) {
-      case OID.extKeyUsage: {
-        const r = decodeEku(ext.value, ext.critical, warnings);
-        if (r.ok) eku = r.value;
-        else {
-          // An EKU that cannot be read permits nothing: OpenSSL marks such a certificate invalid.
-          error = r.error.message;
-          eku = { ...NO_EKU, present: true, critical: ext.critical };
-        }
-        break;
-      }
-      case OID.keyUsage:
-        take('keyUsage', decodeKeyUsage(ext.value, ext.critical));
-        break;
-      case OID.basicConstraints:
-        take('basicConstraints', decodeBasicConstraints(ext.value, ext.critical));
-        break;
-      case OID.subjectAltName:
-        take('san', decodeSan(ext.value, ext.critical, warnings));
-        break;
-      case OID.subjectKeyIdentifier:
-        take('subjectKeyId', decodeSki(ext.value));
-        break;
-      case OID.authorityKeyIdentifier:
-        take('authorityKeyId', decodeAki(ext.value));
-        break;
-      case OID.netscapeCertType:
-        take('netscapeCertType', decodeNetscapeCertType(ext.value, ext.critical));
-        break;
-      case OID.crlDistributionPoints:
-        take('crlDistributionPoints', decodeCrlDp(ext.value));
-        break;
-      case OID.authorityInfoAccess:
-        take('authorityInfoAccess', decodeAia(ext.value));
-        break;
-    }
-    if (error) warnings.push(`extension ${name ?? ext.oid} could not be decoded: ${error}`);
-    summaries.push({ oid: ext.oid, ...(name ? { name } : {}), critical: ext.critical, length: ext.value.length, ...(error ? { error } : {}) });
-  }
+  const { result, summaries, eku } = decodeExtensions(p.extensions, warnings);
 
   return {
     der,

@@ -1,0 +1,226 @@
+/** The neutral document of a report: the summary table, each case's inputs and boxes, a section per session or group of sessions alike. */
+import type { CertInfo } from '../../x509/index.js';
+import { certName, editionText, ekuText, endpointText, serialText, type ExpresswayBox } from '../../expressway/index.js';
+import type { Block, Doc, Inline, Severity } from '../doc.js';
+import type { SessionStory, StoryOutcome } from '../explanation.js';
+import { SEVERITY_ORDER, type CaseEntry, type SessionEntry } from './common.js';
+
+/** The document without its sessions' sections: the summary, inputs and case-wide notes (after `--follow` told each session). */
+export function withoutSessionSections(doc: Doc): Doc {
+  const strip = (blocks: readonly Block[]): Block[] =>
+    blocks.filter((b) => !(b.kind === 'section' && SECTION_SOURCE in b)).map((b) => (b.kind === 'section' && b.id !== undefined && b.id !== 'summary' ? { ...b, blocks: strip(b.blocks) } : b));
+  return { ...doc, blocks: strip(doc.blocks) };
+}
+
+function outcomeCell(st: SessionStory): Inline[] {
+  const sev = storySeverity(st.outcome);
+  const word = st.outcome === 'ok' ? 'ok' : st.outcome === 'failed' ? 'FAILED' : st.outcome === 'warning' ? 'warning' : 'unknown';
+  return [{ kind: 'severity', severity: sev }, ` ${word}: ${st.outcomeText}`];
+}
+
+const OUTCOME_WORD: Record<StoryOutcome, string> = { ok: 'ok', failed: 'FAILED', warning: 'warning', unknown: 'not visible' };
+
+function storySeverity(o: StoryOutcome): Severity {
+  return o === 'ok' ? 'ok' : o === 'failed' ? 'error' : o === 'warning' ? 'warning' : 'info';
+}
+
+/** A summary line's mark: the worse of the outcome's and the worst finding's (an ERROR finding is never shown as a warning). */
+function lineSeverity(st: SessionStory): Severity {
+  let sev = storySeverity(st.outcome);
+  for (const f of st.findings) if ((f.severity === 'error' || f.severity === 'warning') && SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[sev]) sev = f.severity;
+  return sev;
+}
+
+/** The word after the mark: the outcome's, or "ERROR" when an error finding stands over a handshake that did not fail. */
+function lineWord(st: SessionStory): string {
+  return st.outcome !== 'failed' && lineSeverity(st) === 'error' ? 'ERROR' : OUTCOME_WORD[st.outcome];
+}
+
+/** The one finding that says most: the first error, else the first warning, else the key ok fact. */
+function conclusion(e: SessionEntry): string {
+  const fs = e.story.findings;
+  const errors = fs.filter((f) => f.severity === 'error');
+  // Prefer the certificate's reason over the bare rejection when both are errors.
+  // A broken store rule (X1) is the root of what the certificate then lacks.
+  const cause = errors.find((f) => f.code === 'store-mismatch') ?? errors.find((f) => /lacks|does not allow|restricts|expired|trusted CA list/.test(f.title));
+  const top = errors.length > 1 && cause ? cause : (errors[0] ?? fs.find((f) => f.severity === 'warning'));
+  if (top) return `${top.title} [${top.rule}]`;
+  const ok = fs.find((f) => f.code === 'client-cert-has-clientauth') ?? fs.find((f) => f.code === 'server-cert-has-serverauth');
+  return ok ? ok.title : '';
+}
+
+function boxKv(b: ExpresswayBox): [string, Inline[]] {
+  const parts: string[] = [];
+  parts.push(b.edition === 'expressway' ? 'Expressway (edition not stated in the inputs)' : `${editionText(b.edition)}${b.editionBasis ? ` (${b.editionBasis})` : ''}`);
+  parts.push(b.addresses.length ? `addresses ${b.addresses.join(', ')}${b.addressBasis === 'option' ? ' (--expressway)' : ''}` : 'no address known');
+  if (b.version) parts.push(`software ${b.version}`);
+  if (b.checking) parts.push(`SIP TLS EKU checking ${b.checking.mode}${b.checking.defaulted ? ' (not in xconf: default On, X4)' : ' (xconf, X4)'}`);
+  const st = b.stores;
+  if (st) {
+    const leaf = (l: readonly { cert: CertInfo; file: string }[]) => (l[0] ? `${certName(l[0].cert)}, serial ${serialText(l[0].cert)}, ${ekuText(l[0].cert)} (${l[0].file})` : 'none');
+    parts.push(`client store: ${leaf(st.client)}`);
+    parts.push(`server store: ${leaf(st.server)}`);
+    parts.push(`trusted CAs: ${st.ca.length}`);
+  }
+  return [b.name, [parts.join('; ')]];
+}
+
+/** The id of a session's section: its case, capture and TCP stream (stream ids repeat across captures). */
+function sessionAnchor(s: SessionEntry): string {
+  return `session-${s.caseIndex}-${s.a.session.id}-${s.analysis.source}`;
+}
+
+/** What a session's section is told from. */
+type ToldSession = Pick<SessionEntry, 'a' | 'alsoIn' | 'story'>;
+const SECTION_SOURCE = Symbol('section source');
+const SECTION_ALIKE = Symbol('sessions alike');
+function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; readonly [SECTION_ALIKE]: readonly SessionEntry[] }): Block[] {
+  const s = this[SECTION_SOURCE];
+  const alike = this[SECTION_ALIKE];
+  const st = s.story;
+  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: lineSeverity(st) }, ' ', { kind: 'strong', text: st.headline }] }];
+  if (alike.length) {
+    const n = alike.length;
+    b.push({
+      kind: 'paragraph',
+      content: [
+        `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike, s)}. Every frame number below is this session's.`,
+      ],
+    });
+  }
+  b.push({ kind: 'list', items: st.sentences });
+  const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
+  if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
+  const ladder = st.ladder;
+  if (ladder.length) b.push({ kind: 'ladder', left: s.a.client.short, right: s.a.server.short, steps: ladder });
+  b.push(...st.blocks);
+  return b;
+}
+const SECTION_BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sessionSectionBlocks });
+
+/** A session's section of the document, its content made when read (a renderer reads it once, as it writes it). */
+export function sessionSection(s: ToldSession, alike: readonly SessionEntry[] = [], id = 'session'): Block {
+  const more = alike.length ? ` (and ${alike.length.toLocaleString('en-US')} more alike)` : '';
+  const section = { kind: 'section' as const, id, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
+  Object.defineProperty(section, SECTION_SOURCE, { value: s });
+  Object.defineProperty(section, SECTION_ALIKE, { value: alike });
+  return Object.defineProperty(section, 'blocks', SECTION_BLOCKS) as unknown as Block;
+}
+
+/**
+ * What makes two sessions of a case the same story to a reader: the summary line (`what`: ends
+ * without the client port, service, version, outcome and its conclusion), the findings, the
+ * certificates each side presented and the SNI. A client retrying every few seconds gives hundreds.
+ */
+function alikeKey(s: SessionEntry, what: readonly Inline[]): string {
+  const x = s.a.session;
+  return JSON.stringify([
+    what,
+    s.story.headline,
+    s.story.findings.map((f) => `${f.severity}:${f.code}:${f.title}`),
+    x.serverCertificates.map((r) => r.id),
+    x.clientCertificates.map((r) => r.id),
+    x.clientCertificateEmpty,
+    x.sni ?? null,
+  ]);
+}
+
+/** A session that tells its group's story, and the sessions that went the same way. */
+interface SessionGroup {
+  readonly lead: SessionEntry;
+  readonly what: Inline[];
+  readonly alike: SessionEntry[];
+}
+
+/** Sessions grouped by alikeKey, in order of their first session; never across cases. */
+function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[]> {
+  const out = new Map<CaseEntry, SessionGroup[]>();
+  for (const e of entries) {
+    const groups: SessionGroup[] = [];
+    const byKey = new Map<string, SessionGroup>();
+    for (const s of e.sessions) {
+      const a = s.a;
+      const src = e.c.dedupe === false && e.c.analyses.length > 1 ? `[${a.source}] ` : '';
+      const why = conclusion(s);
+      const line = `${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `;
+      const what: Inline[] = [{ kind: 'severity', severity: lineSeverity(s.story) }, ` ${line}`, { kind: 'strong', text: lineWord(s.story) }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
+      const key = alikeKey(s, what);
+      const known = byKey.get(key);
+      if (known) {
+        known.alike.push(s);
+        continue;
+      }
+      const g: SessionGroup = { lead: s, what, alike: [] };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    out.set(e, groups);
+  }
+  return out;
+}
+
+/**
+ * "#1 (frame 12), #2 (frame 30) … #399 (frame 9012)": the first ten and the last three when there
+ * are more. A session in another capture file than `lead`'s is named with its file: session ids and
+ * frame numbers belong to one file.
+ */
+function sessionList(list: readonly SessionEntry[], lead: Pick<SessionEntry, 'a'>): string {
+  const one = (s: SessionEntry) => `#${s.a.session.id}${s.a.source !== lead.a.source ? ` in ${s.a.source}` : ''} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
+  if (list.length <= 13) return list.map(one).join(', ');
+  return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
+}
+
+export function buildDoc(title: string, entries: readonly CaseEntry[], storiesAbove: boolean): Doc {
+  const blocks: Block[] = [];
+  const all = entries.flatMap((e) => e.sessions);
+  const failed = all.filter((s) => s.story.outcome === 'failed').length;
+  const ok = all.filter((s) => s.story.outcome === 'ok').length;
+  const multi = entries.length > 1;
+  const grouped = groupAlike(entries);
+  const summaryRows: Inline[][][] = entries.flatMap((e) =>
+    grouped.get(e)!.map((g) => {
+      const more = g.alike.length;
+      const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike, g.lead)}.`] : g.what;
+      const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.a.session.id}`, to: sessionAnchor(g.lead) }];
+      return multi ? [[e.c.name], ref, what] : [ref, what];
+    }),
+  );
+  const summary: Block[] = [
+    {
+      kind: 'paragraph',
+      content: [
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line ${storiesAbove ? 'was explained above, as its session came' : 'is explained further on'}, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
+      ],
+    },
+  ];
+  if (all.length) summary.push({ kind: 'table', columns: multi ? ['case', 'session', 'what happened'] : ['session', 'what happened'], rows: summaryRows });
+  blocks.push({ kind: 'section', title: 'Summary', id: 'summary', blocks: summary });
+
+  for (const e of entries) {
+    const caseBlocks: Block[] = [];
+    const kv: [string, Inline[]][] = [['inputs', [e.c.inputs.join(', ') || 'none']]];
+    for (const b of e.c.context.boxes) kv.push(boxKv(b));
+    if (e.c.context.boxes.length === 0) kv.push(['Expressway', ['none known: a plain TLS explanation (give a bundle, or --expressway IP[=NAME], for store and checking-mode rules)']]);
+    caseBlocks.push({ kind: 'kv', pairs: kv });
+    if (e.sessions.length === 0) {
+      const nonTls = e.c.analyses.reduce((n, a) => n + a.connections.length, 0);
+      const full = e.c.analyses.some((an) => an.stats.connectionsOverLimit !== undefined);
+      caseBlocks.push({ kind: 'paragraph', content: [`No TLS handshake was found (${full ? 'more than ' : ''}${nonTls.toLocaleString('en-US')} TCP connection(s) in the capture${e.c.analyses.length > 1 ? 's' : ''}).`] });
+    }
+    for (const g of grouped.get(e)!) caseBlocks.push(sessionSection(g.lead, g.alike, sessionAnchor(g.lead)));
+    if (e.findings.length || e.c.notes.length || e.c.context.notes.length) {
+      const nb: Block[] = [];
+      if (e.findings.length) nb.push({ kind: 'findings', findings: e.findings });
+      const notes = [...e.c.notes, ...e.c.context.notes];
+      if (notes.length) nb.push({ kind: 'list', items: notes.map((n) => [n]) });
+      caseBlocks.push({ kind: 'section', title: 'Stores, configuration and capture notes', blocks: nb });
+    }
+    if (multi) blocks.push({ kind: 'section', title: `Case ${e.c.name}`, id: e.c.name, blocks: caseBlocks });
+    else {
+      blocks.push({ kind: 'section', title: 'Inputs and Expressway boxes', blocks: caseBlocks.slice(0, 1) });
+      // One section per story, hundreds of thousands in a large capture: never as call arguments.
+      for (let i = 1; i < caseBlocks.length; i++) blocks.push(caseBlocks[i]!);
+    }
+  }
+  return { title: entries.length === 1 ? `${title}: ${entries[0]!.c.name}` : title, blocks };
+}

@@ -1,0 +1,190 @@
+/** The session index: one row per TLS session of every capture open, with its outcome, and the filter over them. */
+import { safeText } from '../../bytes/text.js';
+import type { Session } from '../../analysis/index.js';
+import { endpointText, nameService } from '../../expressway/index.js';
+import { alertDescriptionName, alertLevelName, versionName } from '../../tls/index.js';
+import type { Finding } from '../doc.js';
+import type { SessionStory, StoryOutcome } from '../explanation.js';
+import { OUTCOME_SYMBOL, OUTCOME_TONE, captureLabel, type CaptureData, type Tone, type ViewData } from './common.js';
+
+/** One line of the sessions pane. */
+export interface SessionRow {
+  readonly key: string;
+  readonly captureLabel: string;
+  readonly sessionId: number;
+  readonly clientAddr: string;
+  readonly serverAddr: string;
+  readonly clientName?: string;
+  readonly serverName?: string;
+  readonly service: string;
+  readonly version: string;
+  readonly outcome: StoryOutcome;
+  readonly outcomeText: string;
+  readonly symbol: string;
+  readonly tone: Tone;
+  readonly findings: number;
+  /** Lower-case text the session filter searches: hosts, ports, outcome, serials, subjects. */
+  readonly haystack: string;
+}
+
+export interface SessionEntry {
+  readonly row: SessionRow;
+  readonly session: Session;
+  readonly capture: CaptureData;
+  readonly story?: SessionStory;
+}
+
+export interface ViewModel {
+  readonly rows: readonly SessionRow[];
+  readonly entries: ReadonlyMap<string, SessionEntry>;
+  readonly counts: Readonly<Record<StoryOutcome, number>>;
+  readonly findings: number;
+  readonly explained: boolean;
+  /** Capture- or store-wide findings (no session). */
+  readonly generalFindings: readonly Finding[];
+  /** Sessions left out because the explanation tells them with the same handshake from another capture. */
+  readonly toldOnce: number;
+  readonly captures: number;
+}
+
+export function sessionKey(captureIndex: number, sessionId: number): string {
+  return `${captureIndex}:${sessionId}`;
+}
+
+export function buildViewModel(data: ViewData): ViewModel {
+  const stories = new Map<string, SessionStory>();
+  for (const s of data.explanation?.stories ?? data.stories ?? []) stories.set(`${s.source}\u0000${s.sessionId}`, s);
+  const rows: SessionRow[] = [];
+  const entries = new Map<string, SessionEntry>();
+  const counts: Record<StoryOutcome, number> = { ok: 0, failed: 0, warning: 0, unknown: 0 };
+  let findings = 0;
+  let toldOnce = 0;
+  data.captures.forEach((capture, ci) => {
+    for (const session of capture.sessions) {
+      const story = stories.get(`${capture.source}\u0000${session.id}`);
+      // The explanation tells a handshake captured on two boxes once: so does the list.
+      if (data.explanation && !story) {
+        toldOnce++;
+        continue;
+      }
+      const row = sessionRow(sessionKey(ci, session.id), capture, session, story);
+      rows.push(row);
+      entries.set(row.key, { row, session, capture, ...(story && { story }) });
+      counts[row.outcome]++;
+      findings += row.findings;
+    }
+  });
+  const generalFindings = (data.explanation?.findings ?? []).filter((f) => f.session === undefined);
+  return { rows, entries, counts, findings, explained: data.explanation !== undefined, generalFindings, toldOnce, captures: data.captures.length };
+}
+
+export function roleEndpoints(s: Session): { client: { ip: string; port: number }; server: { ip: string; port: number } } {
+  return { client: s.client ?? s.connection.a, server: s.server ?? s.connection.b };
+}
+
+function isAddressName(name: string, addrs: readonly string[]): boolean {
+  return addrs.includes(name) || /^[0-9a-f:.[\]]+$/i.test(name);
+}
+
+function sessionRow(key: string, capture: CaptureData, s: Session, story: SessionStory | undefined): SessionRow {
+  const { client, server } = roleEndpoints(s);
+  const fallback = analysisOutcome(s);
+  const outcome = story?.outcome ?? fallback.outcome;
+  const outcomeText = safeText(story?.outcomeText ?? fallback.text);
+  const service = safeText(story?.service ?? nameService({ clientPort: client.port, serverPort: server.port }).service?.name ?? '');
+  const version = s.tls.version !== undefined ? versionName(s.tls.version) : s.tls.offeredMaxVersion !== undefined ? `${versionName(s.tls.offeredMaxVersion)}?` : '?';
+  const clientName = story && !isAddressName(story.client.name, story.client.addresses) ? safeText(story.client.name) : undefined;
+  const serverName = story && !isAddressName(story.server.name, story.server.addresses) ? safeText(story.server.name) : undefined;
+  const certTexts: string[] = [];
+  for (const m of s.certificateMessages) {
+    for (const ref of m.certificates) {
+      const c = capture.pool.get(ref.id);
+      if (!c) continue;
+      certTexts.push(c.serial ?? '', c.serialDisplay ?? '', c.subject?.rfc4514 ?? '', c.issuer?.rfc4514 ?? '', ...(c.san?.dns ?? []));
+    }
+  }
+  const clientAddr = endpointText(client);
+  const serverAddr = endpointText(server);
+  const haystack = [
+    clientAddr,
+    serverAddr,
+    `:${client.port}`,
+    `:${server.port}`,
+    clientName ?? '',
+    serverName ?? '',
+    service,
+    version,
+    outcome,
+    outcomeText,
+    s.sni ?? '',
+    capture.source,
+    capture.label ?? '',
+    story?.headline ?? '',
+    `#${s.id}`,
+    ...certTexts,
+  ]
+    .join('\n')
+    .toLowerCase();
+  return {
+    key,
+    captureLabel: capture.label !== undefined ? safeText(capture.label) : captureLabel(capture.source),
+    sessionId: s.id,
+    clientAddr: safeText(clientAddr),
+    serverAddr: safeText(serverAddr),
+    ...(clientName !== undefined && { clientName }),
+    ...(serverName !== undefined && { serverName }),
+    service,
+    version,
+    outcome,
+    outcomeText,
+    symbol: OUTCOME_SYMBOL[outcome],
+    tone: OUTCOME_TONE[outcome],
+    findings: story?.findings.length ?? 0,
+    haystack,
+  };
+}
+
+/** The verdict the analysis alone supports, for sessions without a story (yet). */
+function analysisOutcome(s: Session): { outcome: StoryOutcome; text: string } {
+  const o = s.tls.outcome;
+  const who = (by: string) => (by === 'unknown' ? 'one side' : `the ${by}`);
+  switch (o.kind) {
+    case 'completed':
+      return { outcome: 'ok', text: `handshake completed (frame ${o.frame})` };
+    case 'resumed':
+      return { outcome: 'ok', text: `session resumed (frame ${o.frame})` };
+    case 'alert': {
+      const a = o.alert;
+      if (a.encrypted) return { outcome: 'warning', text: `encrypted alert from ${who(a.by)} (frame ${a.frame})` };
+      const fatal = a.level === 2;
+      const desc = a.description !== undefined ? `${a.description} ${alertDescriptionName(a.description)}` : '?';
+      return { outcome: fatal ? 'failed' : 'warning', text: `${a.level !== undefined ? alertLevelName(a.level) : ''} alert ${desc} from ${who(a.by)} (frame ${a.frame})`.trim() };
+    }
+    case 'closed':
+    case 'reset': {
+      const how = o.kind === 'closed' ? 'closed' : 'reset';
+      if (s.tls.silentRejection) return { outcome: 'failed', text: `${how} by ${who(o.end.by)} without an alert after the peer's certificate (frame ${o.end.frame})` };
+      return { outcome: 'warning', text: `${how} by ${who(o.end.by)} before the handshake completed (frame ${o.end.frame})` };
+    }
+    case 'capture-ended':
+      return { outcome: 'unknown', text: `the capture ended during the handshake (frame ${o.frame})` };
+    case 'tls13':
+      return { outcome: 'unknown', text: o.resumed ? 'TLS 1.3 resumption: its end is not visible without keys' : 'TLS 1.3: the end of the handshake is not visible without keys' };
+    case 'no-handshake':
+      return { outcome: 'unknown', text: 'the capture started after the handshake' };
+    case 'in-progress':
+      return { outcome: 'unknown', text: 'handshake in progress' };
+    case 'not-tls':
+      return { outcome: 'unknown', text: 'not TLS' };
+  }
+}
+
+/**
+ * The sessions a filter keeps. Each whitespace-separated word must occur in the session's host
+ * names, addresses, ports, service, outcome, or a certificate's serial, subject or issuer.
+ */
+export function filterRows(rows: readonly SessionRow[], query: string): readonly SessionRow[] {
+  const words = query.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+  if (words.length === 0) return rows;
+  return rows.filter((r) => words.every((w) => r.haystack.includes(w)));
+}
