@@ -1,7 +1,14 @@
 // Deterministic synthetic capture for benchmarks: mostly full-size TLS application-data segments,
 // with thousands of real handshakes (replayed from a template capture) interleaved, as a long
 // Expressway tcpdump looks. Ethernet/IPv4/TCP, classic pcap, microsecond timestamps.
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+// The shared capture writer, compiled. A fresh clone has it after `npm install` (prepare builds
+// dist/); a checkout whose dist/ predates it is built here once.
+const writerUrl = new URL('../dist/capture/writer.js', import.meta.url);
+if (!existsSync(writerUrl)) spawnSync('npm', ['run', 'build'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
+const { CaptureWriter } = await import(writerUrl.href);
 
 const MSS = 1448;
 
@@ -17,51 +24,38 @@ export function rng(seed) {
   };
 }
 
+/**
+ * A classic pcap file (microsecond, little-endian, Ethernet) written by the project's one capture
+ * writer, src/capture/writer.ts, compiled to dist/ by `npm install` (or `npm run build`).
+ * `bytes` and `frames` count what was written so far.
+ */
 export class PcapOut {
   constructor(path) {
-    this.fd = openSync(path, 'w');
-    this.buf = Buffer.allocUnsafe(8 << 20);
-    this.pos = 0;
-    this.bytes = 0;
+    this.writer = CaptureWriter.toFile(path, { format: 'pcap', linktype: 1 });
+    this.frame = Buffer.allocUnsafe(54 + 65536);
+    this.bytes = 24;
     this.frames = 0;
-    const h = Buffer.alloc(24);
-    h.writeUInt32LE(0xa1b2c3d4, 0); h.writeUInt16LE(2, 4); h.writeUInt16LE(4, 6);
-    h.writeUInt32LE(262144, 16); h.writeUInt32LE(1, 20);
-    this.put(h);
   }
-  put(b) {
-    if (this.pos + b.length > this.buf.length) this.flush();
-    b.copy(this.buf, this.pos);
-    this.pos += b.length;
-    this.bytes += b.length;
-  }
-  flush() {
-    writeSync(this.fd, this.buf, 0, this.pos);
-    this.pos = 0;
-  }
-  close() { this.flush(); closeSync(this.fd); }
+  close() { this.writer.close(); }
 }
 
-/** Writes one Ethernet/IPv4/TCP frame (checksums left zero: offloaded, as many captures show). */
+/** Writes one Ethernet/IPv4/TCP frame at `t` microseconds (checksums left zero: offloaded, as many captures show). */
 export function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, pOff = 0, pLen = payload ? payload.length : 0) {
   const len = 14 + 20 + 20 + pLen;
-  const rec = Buffer.allocUnsafe(16 + 54);
-  rec.writeUInt32LE(Math.floor(t / 1e6), 0);
-  rec.writeUInt32LE(t % 1e6, 4);
-  rec.writeUInt32LE(len, 8);
-  rec.writeUInt32LE(len, 12);
-  rec.fill(0, 16, 30);
-  rec[28] = 0x08; rec[29] = 0x00;
-  rec[30] = 0x45; rec[31] = 0;
-  rec.writeUInt16BE(40 + pLen, 32);
-  rec.writeUInt32BE(0x40000000, 34);
-  rec[38] = 64; rec[39] = 6; rec.writeUInt16BE(0, 40);
-  rec.writeUInt32BE(src, 42); rec.writeUInt32BE(dst, 46);
-  rec.writeUInt16BE(sport, 50); rec.writeUInt16BE(dport, 52);
-  rec.writeUInt32BE(seq >>> 0, 54); rec.writeUInt32BE(ack >>> 0, 58);
-  rec[62] = 0x50; rec[63] = flags; rec.writeUInt16BE(65535, 64); rec.writeUInt32BE(0, 66);
-  out.put(rec);
-  if (pLen) out.put(payload.subarray(pOff, pOff + pLen));
+  const f = out.frame;
+  f.fill(0, 0, 14);
+  f[12] = 0x08; f[13] = 0x00;
+  f[14] = 0x45; f[15] = 0;
+  f.writeUInt16BE(40 + pLen, 16);
+  f.writeUInt32BE(0x40000000, 18);
+  f[22] = 64; f[23] = 6; f.writeUInt16BE(0, 24);
+  f.writeUInt32BE(src, 26); f.writeUInt32BE(dst, 30);
+  f.writeUInt16BE(sport, 34); f.writeUInt16BE(dport, 36);
+  f.writeUInt32BE(seq >>> 0, 38); f.writeUInt32BE(ack >>> 0, 42);
+  f[46] = 0x50; f[47] = flags; f.writeUInt16BE(65535, 48); f.writeUInt32BE(0, 50);
+  if (pLen) payload.copy(f, 54, pOff, pOff + pLen);
+  out.writer.packetAt(BigInt(t), f.subarray(0, len));
+  out.bytes += 16 + len;
   out.frames++;
 }
 

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/corpus.js';
+import { importsOf, sourceFiles } from './helpers/imports.js';
 
 /**
  * ARCHITECTURE.md: one direction of flow; each stage imports only from the stages above it.
@@ -22,22 +23,8 @@ const ALLOWED: Record<string, string[]> = {
 };
 const CORE = ['bytes', 'capture', 'net', 'tls', 'x509', 'analysis', 'expressway', 'narrate'];
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : /\.tsx?$/.test(n) ? [p] : [];
-  });
-}
-
 const src = join(repoRoot, 'src');
-const files = walk(src);
-
-function importsOf(text: string): string[] {
-  const out: string[] = [];
-  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
-  for (const m of text.matchAll(re)) out.push((m[1] ?? m[2] ?? m[3])!);
-  return out;
-}
+const files = sourceFiles(src);
 
 describe('architecture', () => {
   it('the whole project type-checks (tsc --noEmit over src, test, scripts and bench), as `npm run typecheck` does', async () => {

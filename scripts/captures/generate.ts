@@ -13,7 +13,7 @@ import { CaptureWriter, LINKTYPE, type CaptureOptions, type Link } from '../lib/
 import { mintAll, dnToString, type MintedCert } from './pki.js';
 import { CERT_SPECS } from './certs.js';
 import { SCENARIOS, HOSTS } from './scenarios.js';
-import type { BundleDef, ConnDef, ScenarioDef } from './model.js';
+import type { BundleDef, ConnDef, ConnResult, ScenarioDef } from './model.js';
 import { startRelay, freePort, type Trace, type Side } from './relay.js';
 import { startOpenSslServer, runOpenSslClient, runNodeClient, startNodeServer, type Credentials, type StackOutcome, type RunningStack } from './stacks.js';
 import { render, merge, type RenderedPacket, type HostDef } from './render.js';
@@ -23,14 +23,6 @@ import { writeVariants } from './variants.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = path.join(ROOT, 'captures');
-
-export interface ConnResult {
-  def: ConnDef;
-  trace: Trace;
-  client: StackOutcome;
-  server: StackOutcome;
-  keylog: string[];
-}
 
 const BOX: Record<'vcs8c' | 'smartslave', { host: HostDef; role: 'Core' | 'Edge'; domain: string }> = {
   vcs8c: { host: HOSTS.vcs8c, role: 'Core', domain: 's.com' },

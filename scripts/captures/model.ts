@@ -1,6 +1,7 @@
 /** Types shared by the scenario definitions and the generator. */
 import type { HostDef } from './render.js';
-import type { TlsVersion } from './stacks.js';
+import type { Trace } from './relay.js';
+import type { StackOutcome, TlsVersion } from './stacks.js';
 
 export type BoxTag = 'vcs8c' | 'smartslave';
 
@@ -69,4 +70,13 @@ export interface ScenarioDef {
   readme: string;
   /** Write the Node client's key log as sslkeylog.txt. */
   keylogFile?: boolean;
+}
+
+/** One connection as the generator ran it: its definition, the relay's trace, both stacks' outcomes, the key log. */
+export interface ConnResult {
+  def: ConnDef;
+  trace: Trace;
+  client: StackOutcome;
+  server: StackOutcome;
+  keylog: string[];
 }

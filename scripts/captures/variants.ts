@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CaptureWriter, LINKTYPE, mac, type CaptureOptions, type Dir, type Link } from '../lib/pcap/index.js';
 import { render, type HostDef, type RenderedPacket } from './render.js';
-import type { ScenarioDef } from './model.js';
-import type { ConnResult } from './generate.js';
+import type { ConnResult, ScenarioDef } from './model.js';
 import { keyMessages } from './tlsinfo.js';
 
 interface VariantInfo {

@@ -5,8 +5,15 @@
 import { safeText } from '../bytes/index.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { KeyLog, KeyLogFileError, type Analysis, type KeyLogNote, type Session } from '../analysis/index.js';
-import type { DecryptionHook } from './report.js';
+import { KeyLog, KeyLogFileError, type Analysis, type AnalyzeOptions, type KeyLogNote, type Session } from '../analysis/index.js';
+
+/**
+ * Key-log decryption hook. The TLS stage's decryptor (src/tls/decrypt) plugs in here: given the key
+ * log files, it returns the per-connection factory analyzeCapture takes as `decryptorFor`, plus
+ * notes for the report (files read, sessions without keys). Until it is wired, key logs are noted as
+ * not used and TLS 1.3 contents stay "inferred, not observed" (T7).
+ */
+export type DecryptionHook = (keylogs: readonly string[]) => Promise<{ decryptorFor?: AnalyzeOptions['decryptorFor']; notes: string[] }>;
 
 /** Commander's collector for a repeatable option. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

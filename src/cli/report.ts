@@ -35,7 +35,7 @@ import { renderHtmlChunks } from '../report/html.js';
 import { renderJsonChunks } from '../report/json.js';
 import { renderMarkdownChunks } from '../report/markdown.js';
 import { renderTextChunks } from '../report/text.js';
-import { decryptionNotes, keyLogDecryption } from './keylog.js';
+import { decryptionNotes, keyLogDecryption, type DecryptionHook } from './keylog.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv' | 'html';
@@ -46,13 +46,7 @@ export function formatForOutFile(file: string): ReportFormat | undefined {
   return /\.html?$/i.test(file) ? 'html' : undefined;
 }
 
-/**
- * Key-log decryption hook. The TLS stage's decryptor (src/tls/decrypt) plugs in here: given the key
- * log files, it returns the per-connection factory analyzeCapture takes as `decryptorFor`, plus
- * notes for the report (files read, sessions without keys). Until it is wired, key logs are noted as
- * not used and TLS 1.3 contents stay "inferred, not observed" (T7).
- */
-export type DecryptionHook = (keylogs: readonly string[]) => Promise<{ decryptorFor?: AnalyzeOptions['decryptorFor']; notes: string[] }>;
+export type { DecryptionHook } from './keylog.js';
 
 export interface ReportOptions {
   /** More analysis options for each capture, by its display name and size (the viewer: progress, live snapshots). */

@@ -3,7 +3,7 @@
  * they cannot drift apart. Keys are the ones terminal users already know (less, vim, Wireshark).
  */
 import type { Key } from 'ink';
-import type { Action } from './store.js';
+import type { Action } from './actions.js';
 
 /** What a key asks for: a store action, or an effect the app performs (writing a file). */
 export type Command = Action | { readonly type: 'export' } | { readonly type: 'exportPage' };

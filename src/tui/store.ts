@@ -22,7 +22,6 @@ import {
   type Seg,
   type SessionEntry,
   type SessionRow,
-  type Tone,
   type TreeNode,
   type ViewData,
   type ViewModel,
@@ -32,23 +31,10 @@ import type { Key } from 'ink';
 import { safeText } from '../bytes/text.js';
 import { helpLines } from './help.js';
 import { keyToCommand } from './keymap.js';
+import type { Action, KeyPress, Move, Progress, Status } from './actions.js';
 import { hexBytesPerRow, innerHeight, innerWidth, layout, paneBox, PANE_ORDER, type Layout, type PaneId } from './layout.js';
 
-export interface Progress {
-  /** reading: captures streaming in; explaining: read, narration being built; done; failed. */
-  readonly phase: 'starting' | 'reading' | 'explaining' | 'done' | 'failed';
-  readonly bytes: number;
-  readonly total?: number;
-  /** What is being read, for the header. Safe text. */
-  readonly label?: string;
-  /** Problems met while reading (one line each). Safe text. */
-  readonly problems: readonly string[];
-}
-
-export interface Status {
-  readonly text: string;
-  readonly tone: Tone;
-}
+export type { Action, KeyPress, Move, Progress, Status } from './actions.js';
 
 export interface UiState {
   readonly cols: number;
@@ -81,33 +67,6 @@ export interface UiState {
   /** Counts page export requests (key E), as exportRequest. */
   readonly pageExportRequest: number;
 }
-
-export type Move = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
-
-/** A key as Ink reports it; fields left out are false. */
-export type KeyPress = Partial<Key>;
-
-export type Action =
-  | { readonly type: 'key'; readonly input: string; readonly key: KeyPress }
-  | { readonly type: 'move'; readonly move: Move }
-  | { readonly type: 'expand' }
-  | { readonly type: 'collapse' }
-  | { readonly type: 'activate' }
-  | { readonly type: 'focus'; readonly pane: PaneId }
-  | { readonly type: 'nextPane' }
-  | { readonly type: 'prevPane' }
-  | { readonly type: 'filterStart' }
-  | { readonly type: 'filterInput'; readonly text: string }
-  | { readonly type: 'filterBackspace' }
-  | { readonly type: 'filterAccept' }
-  | { readonly type: 'filterCancel' }
-  | { readonly type: 'finding'; readonly step: 1 | -1 }
-  | { readonly type: 'help' }
-  | { readonly type: 'escape' }
-  | { readonly type: 'quit' }
-  | { readonly type: 'status'; readonly status: Status | undefined }
-  | { readonly type: 'resize'; readonly cols: number; readonly rows: number }
-  | { readonly type: 'snapshot'; readonly data?: ViewData; readonly progress: Progress };
 
 const EMPTY: ViewData = { captures: [] };
 

@@ -1,6 +1,12 @@
-/** The pcap / pcapng writer of scripts/lib: checksums, container layouts, gzip. */
+/** The capture writer (src/capture/writer.ts, shared through scripts/lib/pcap) and the frame builders: checksums, container layouts, gzip, and that it is the only writer. */
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { readCapture } from '../../src/capture/index.js';
+import { repoRoot } from '../helpers/corpus.js';
+import { pcapFile, pcapngFile } from '../helpers/frames.js';
 import {
   buildTcpFrame, buildUdpFrame, CaptureWriter, foldChecksum, ip, LINKTYPE, mac, onesSum, TcpConnection, TCP_FLAGS,
   type Link, type TcpEndpoint,
@@ -113,4 +119,76 @@ describe('CaptureWriter', () => {
     const raw = zlib.gunzipSync(w.bytes());
     expect(raw.length).toBe(24 + 100 * (16 + 61));
   });
+
+  it('writes a time nanoseconds cannot express in the resolution if_tsresol names, and the reader agrees', async () => {
+    // 1/1024 s units (if_tsresol 0x80 | 10): 1000.5 s after the epoch.
+    const w = CaptureWriter.toMemory({ format: 'pcapng', linktype: 1, tsresol: 0x80 | 10 });
+    w.packetAt((1000n << 10n) + 512n, frame);
+    w.packet(2_000_250_000_000n, frame); // 2000.25 s, given in nanoseconds and converted
+    w.close();
+    const got: Array<[number, number]> = [];
+    await readCapture(Readable.from([Buffer.from(w.bytes())]), (f) => void got.push([f.tsSec, f.tsNsec]));
+    expect(got).toEqual([
+      [1000, 500_000_000],
+      [2000, 250_000_000],
+    ]);
+  });
+
+  it('writes a decryption secrets block where it is asked, and the reader hands it to its hook', async () => {
+    const w = CaptureWriter.toMemory({ format: 'pcapng', linktype: 1 });
+    w.packet(ts, frame);
+    w.secrets(0x544c534b, Buffer.from('CLIENT_RANDOM 00 11\n'));
+    w.packet(ts + 1000n, frame);
+    w.close();
+    const seen: string[] = [];
+    const summary = await readCapture(Readable.from([Buffer.from(w.bytes())]), () => undefined, {
+      onSecrets: (t, d) => void seen.push(`${t.toString(16)}:${Buffer.from(d).toString()}`),
+    });
+    expect(summary.problems).toEqual([]);
+    expect(summary.frames).toBe(2);
+    expect(seen).toEqual(['544c534b:CLIENT_RANDOM 00 11\n']);
+    expect(() => CaptureWriter.toMemory({ format: 'pcap', linktype: 1 }).secrets(1, new Uint8Array(1))).toThrow(/pcapng/);
+  });
 });
+
+describe('one capture writer', () => {
+  it('no file but src/capture/writer.ts writes a pcap header or a pcapng section header (tests, generator, benchmark)', () => {
+    // A header written by hand: a write of the pcap magics or the section header block type, or the
+    // magic spelled out as bytes of a file. Readers compare with these numbers; they never write them.
+    const written = /(?:write\w*|set\w*|u32|w32|w)\(\s*(?:[\w.]+,\s*)?[^,()'"`]*?0x(?:a1b2c3d4|a1b23c4d|0a0d0d0a)\b|pcapngBlock\(\s*0x0a0d0d0a|['"](?:d4c3b2a1|a1b2c3d4)/;
+    const offenders: string[] = [];
+    for (const dir of ['src', 'scripts', 'test', 'bench']) {
+      for (const f of filesUnder(join(repoRoot, dir))) {
+        const rel = relative(repoRoot, f);
+        if (rel === join('src', 'capture', 'writer.ts') || rel === join('test', 'captures', 'pcap-writer.test.ts')) continue;
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            if (written.test(line)) offenders.push(`${rel}:${i + 1}: ${line.trim()}`);
+          });
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the test helpers write through it: pcapFile and pcapngFile give the writer\'s bytes', () => {
+    const data = new Uint8Array(60).fill(7);
+    const w = CaptureWriter.toMemory({ format: 'pcap', linktype: 1 });
+    w.packetAt(1_700_000_000n * 1_000_000n + 5n, data);
+    w.close();
+    expect(pcapFile([{ data, sec: 1_700_000_000, sub: 5 }])).toEqual(Buffer.from(w.bytes()));
+    const n = CaptureWriter.toMemory({ format: 'pcapng', linktype: 101, bigEndian: true });
+    n.packetAt(1_700_000_001n * 1_000_000n, data, 1500);
+    n.close();
+    expect(pcapngFile([{ data, sec: 1_700_000_001, origLen: 1500 }], { linkType: 101, be: true })).toEqual(Buffer.from(n.bytes()));
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'corpus' ? [] : filesUnder(p);
+    return /\.(ts|tsx|mjs|js|sh)$/.test(e.name) ? [p] : [];
+  });
+}
+

@@ -14,7 +14,8 @@ import * as tls from 'node:tls';
 import { expect } from 'vitest';
 import type { Analysis } from '../../src/analysis/index.js';
 import { certRows } from '../../src/cli/certs.js';
-import { ethernet, pcapFile, pcapngBlock, tcpPacketIp, type RawFrame } from '../helpers/frames.js';
+import { CaptureWriter } from '../../src/capture/writer.js';
+import { ethernet, pcapFile, tcpPacketIp, type RawFrame } from '../helpers/frames.js';
 
 export interface Pki {
   readonly dir: string;
@@ -196,37 +197,19 @@ export function writePcap(dir: string, name: string, r: Recorded): string {
   return f;
 }
 
+/** Secrets type of a Decryption Secrets Block holding an SSLKEYLOGFILE (pcapng §4.7, "TLSK"). */
+const TLS_KEY_LOG = 0x544c534b;
+
 /** A pcapng with the key log in a Decryption Secrets Block before the packets, or after them. */
 export function writePcapngWithSecrets(dir: string, name: string, r: Recorded, where: 'first' | 'last'): string {
-  const frames = framesOf(r.chunks);
-  const shb = Buffer.alloc(16);
-  shb.writeUInt32LE(0x1a2b3c4d, 0);
-  shb.writeUInt16LE(1, 4);
-  shb.writeInt32LE(-1, 8);
-  shb.writeInt32LE(-1, 12);
-  const idb = Buffer.alloc(8);
-  idb.writeUInt16LE(1, 0);
-  idb.writeUInt32LE(262144, 4);
+  const w = CaptureWriter.toMemory({ format: 'pcapng', linktype: 1 });
   const secrets = Buffer.from(r.keylog, 'latin1');
-  const dsbBody = Buffer.alloc(8 + secrets.length);
-  dsbBody.writeUInt32LE(0x544c534b, 0);
-  dsbBody.writeUInt32LE(secrets.length, 4);
-  secrets.copy(dsbBody, 8);
-  const dsb = pcapngBlock(0x0000000a, dsbBody);
-  const epbs = frames.map((fr, i) => {
-    const units = BigInt(fr.sec ?? 1_700_000_000) * 1_000_000n + BigInt(fr.sub ?? i);
-    const body = Buffer.alloc(20 + ((fr.data.length + 3) & ~3));
-    body.writeUInt32LE(0, 0);
-    body.writeUInt32LE(Number(units >> 32n), 4);
-    body.writeUInt32LE(Number(units & 0xffffffffn), 8);
-    body.writeUInt32LE(fr.data.length, 12);
-    body.writeUInt32LE(fr.data.length, 16);
-    Buffer.from(fr.data).copy(body, 20);
-    return pcapngBlock(6, body);
-  });
-  const blocks = [pcapngBlock(0x0a0d0d0a, shb), pcapngBlock(1, idb), ...(where === 'first' ? [dsb] : []), ...epbs, ...(where === 'last' ? [dsb] : [])];
+  if (where === 'first') w.secrets(TLS_KEY_LOG, secrets);
+  framesOf(r.chunks).forEach((fr, i) => w.packetAt(BigInt(fr.sec ?? 1_700_000_000) * 1_000_000n + BigInt(fr.sub ?? i), fr.data));
+  if (where === 'last') w.secrets(TLS_KEY_LOG, secrets);
+  w.close();
   const f = join(dir, `${name}.pcapng`);
-  writeFileSync(f, Buffer.concat(blocks));
+  writeFileSync(f, w.bytes());
   return f;
 }
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classifyBundleFileName, openBundle, stripPrivateKeys, type Bundle } from '../../src/expressway/bundle.js';
+import { pcapFile } from '../helpers/frames.js';
 import { type TestEntry, tarBytes, tarGzBytes, tempDir } from './tarWriter.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'expressway');
@@ -13,7 +14,8 @@ const TS_E = '2026-03-30_10_12_13';
 const TS_C = '2026-03-30_10_11_00';
 const PEM = (label: string): string => `-----BEGIN CERTIFICATE-----\n${Buffer.from(label).toString('base64')}\n-----END CERTIFICATE-----\n`;
 const KEY = '-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n';
-const PCAP = Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex');
+/** An empty capture: the pcap header alone. */
+const PCAP = pcapFile([], { snaplen: 65535 });
 
 /** Expressway-E's files (host tag with underscores on purpose) and Expressway-C's. */
 function edgeFiles(host = 'smart_slave_e'): Record<string, Buffer> {

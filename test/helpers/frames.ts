@@ -1,4 +1,5 @@
 /** Minimal frame and file builders for decoder and reassembly tests. */
+import { CaptureWriter } from '../../src/capture/writer.js';
 
 export function ipv4(s: string): number[] {
   return s.split('.').map((x) => parseInt(x, 10));
@@ -62,28 +63,22 @@ export interface RawFrame {
   origLen?: number;
 }
 
-/** Classic pcap; `ns` writes the nanosecond magic; `be` big-endian. */
+/** Default capture time of the i-th frame when it gives none: one second apart from 2023-11-14. */
+const defaultSec = (i: number): number => 1_700_000_000 + i;
+
+/** Classic pcap (the project's one writer, src/capture/writer.ts); `ns` writes the nanosecond magic; `be` big-endian. */
 export function pcapFile(frames: RawFrame[], opts: { linkType?: number; ns?: boolean; be?: boolean; snaplen?: number } = {}): Buffer {
-  const le = !opts.be;
-  const parts: Buffer[] = [];
-  const h = Buffer.alloc(24);
-  const w32 = (b: Buffer, v: number, o: number) => (le ? b.writeUInt32LE(v >>> 0, o) : b.writeUInt32BE(v >>> 0, o));
-  const w16 = (b: Buffer, v: number, o: number) => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o));
-  w32(h, opts.ns ? 0xa1b23c4d : 0xa1b2c3d4, 0);
-  w16(h, 2, 4);
-  w16(h, 4, 6);
-  w32(h, opts.snaplen ?? 262144, 16);
-  w32(h, opts.linkType ?? 1, 20);
-  parts.push(h);
-  frames.forEach((f, i) => {
-    const r = Buffer.alloc(16);
-    w32(r, f.sec ?? 1_700_000_000 + i, 0);
-    w32(r, f.sub ?? 0, 4);
-    w32(r, f.data.length, 8);
-    w32(r, f.origLen ?? f.data.length, 12);
-    parts.push(r, Buffer.from(f.data));
+  const w = CaptureWriter.toMemory({
+    format: 'pcap',
+    linktype: opts.linkType ?? 1,
+    ...(opts.ns ? { nanosecond: true } : {}),
+    ...(opts.be ? { bigEndian: true } : {}),
+    ...(opts.snaplen !== undefined ? { snaplen: opts.snaplen } : {}),
   });
-  return Buffer.concat(parts);
+  const perSecond = opts.ns ? 1_000_000_000n : 1_000_000n;
+  frames.forEach((f, i) => w.packetAt(BigInt(f.sec ?? defaultSec(i)) * perSecond + BigInt(f.sub ?? 0), f.data, f.origLen ?? f.data.length));
+  w.close();
+  return Buffer.from(w.bytes());
 }
 
 function pad4(n: number): number {
@@ -101,38 +96,18 @@ export function pcapngBlock(type: number, body: Buffer, le = true): Buffer {
   return b;
 }
 
+/** pcapng with one interface (the project's one writer); `tsUnits` gives a frame's time in the `tsresol` units. */
 export function pcapngFile(frames: RawFrame[], opts: { linkType?: number; tsresol?: number; be?: boolean; tsUnits?: (f: RawFrame, i: number) => bigint } = {}): Buffer {
-  const le = !opts.be;
-  const w32 = (b: Buffer, v: number, o: number) => (le ? b.writeUInt32LE(v >>> 0, o) : b.writeUInt32BE(v >>> 0, o));
-  const w16 = (b: Buffer, v: number, o: number) => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o));
-  const shbBody = Buffer.alloc(16);
-  w32(shbBody, 0x1a2b3c4d, 0);
-  w16(shbBody, 1, 4);
-  w16(shbBody, 0, 6);
-  shbBody.writeInt32LE(-1, 8);
-  shbBody.writeInt32LE(-1, 12);
-  const opt: number[] = [];
-  const idbBody = Buffer.alloc(8 + (opts.tsresol !== undefined ? 12 : 0));
-  w16(idbBody, opts.linkType ?? 1, 0);
-  w32(idbBody, 262144, 4);
-  if (opts.tsresol !== undefined) {
-    w16(idbBody, 9, 8);
-    w16(idbBody, 1, 10);
-    idbBody[12] = opts.tsresol;
-    // option end (code 0, len 0) at 16..19 already zero
-  }
-  void opt;
-  const blocks = [pcapngBlock(0x0a0d0d0a, shbBody, le), pcapngBlock(1, idbBody, le)];
-  frames.forEach((f, i) => {
-    const units = opts.tsUnits ? opts.tsUnits(f, i) : BigInt(f.sec ?? 1_700_000_000 + i) * 1_000_000n + BigInt(f.sub ?? 0);
-    const body = Buffer.alloc(20 + pad4(f.data.length));
-    w32(body, 0, 0);
-    w32(body, Number(units >> 32n), 4);
-    w32(body, Number(units & 0xffffffffn), 8);
-    w32(body, f.data.length, 12);
-    w32(body, f.origLen ?? f.data.length, 16);
-    Buffer.from(f.data).copy(body, 20);
-    blocks.push(pcapngBlock(6, body, le));
+  const w = CaptureWriter.toMemory({
+    format: 'pcapng',
+    linktype: opts.linkType ?? 1,
+    ...(opts.tsresol !== undefined ? { tsresol: opts.tsresol } : {}),
+    ...(opts.be ? { bigEndian: true } : {}),
   });
-  return Buffer.concat(blocks);
+  frames.forEach((f, i) => {
+    const units = opts.tsUnits ? opts.tsUnits(f, i) : BigInt(f.sec ?? defaultSec(i)) * 1_000_000n + BigInt(f.sub ?? 0);
+    w.packetAt(units, f.data, f.origLen ?? f.data.length);
+  });
+  w.close();
+  return Buffer.from(w.bytes());
 }

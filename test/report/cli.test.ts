@@ -9,6 +9,7 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderText } from '../../src/report/text.js';
 import type { Explanation } from '../../src/narrate/explanation.js';
 import { capturesDir } from '../helpers/corpus.js';
+import { pcapFile } from '../helpers/frames.js';
 
 const S05 = join(capturesDir, '05-uc-traversal-eku-on-failed');
 const S01 = join(capturesDir, '01-webex-client-cert');
@@ -187,13 +188,7 @@ describe('a JSON report is written session by session', () => {
     expect(readFileSync(file, 'utf8')).toBe(a.out);
     // A capture with no packets: a report without sessions.
     const empty = join(tmp, 'empty.pcap');
-    const header = Buffer.alloc(24);
-    header.writeUInt32LE(0xa1b2c3d4, 0);
-    header.writeUInt16LE(2, 4);
-    header.writeUInt16LE(4, 6);
-    header.writeUInt32LE(65535, 16);
-    header.writeUInt32LE(1, 20);
-    writeFileSync(empty, header);
+    writeFileSync(empty, pcapFile([], { snaplen: 65535 }));
     const none = await runReport([empty], { format: 'json' });
     expect(none.errors).toEqual([]);
     const doc = JSON.parse([...none.pieces()].join('')) as { sessions: unknown[] };

@@ -5,7 +5,7 @@
  * frame it emits and returns the time after the last one.
  */
 import { buildTcpFrame, tcpOptions, TCP_FLAGS, type Ip, type Link, type Mac } from './frame.js';
-import type { Timestamp } from './writer.js';
+import type { Timestamp } from '../../../src/capture/writer.js';
 
 export type Dir = 'c2s' | 's2c';
 

@@ -3,6 +3,11 @@
  * pcapng (section header, interface description blocks with if_name / if_description / if_tsresol,
  * enhanced packet blocks), to a file or to memory, optionally gzip-compressed.
  *
+ * ekuscope itself only reads captures; this one writer makes every capture the project writes: the
+ * tests' files, the scenario generator (scripts/captures) and the benchmark (bench/gen.mjs, plain
+ * JavaScript, imports it from dist/). It lives in src/ so that `npm install` (which builds dist/)
+ * gives the benchmark a compiled copy, and it depends on nothing but node:fs and node:zlib.
+ *
  * Writes are synchronous and buffered in 4 MiB chunks, so a caller can stream a gigabyte without
  * holding it in memory and without awaiting per packet. With gzip, every flushed chunk becomes one
  * gzip member (RFC 1952 §2.2 allows concatenated members; gzip, zlib's gunzip, Node's zlib and
@@ -26,6 +31,11 @@ export interface CaptureOptions {
   linktype: number;
   /** pcap: nanosecond magic (0xa1b23c4d); pcapng: if_tsresol = 9. Default microseconds. */
   nanosecond?: boolean;
+  /**
+   * pcapng: the raw if_tsresol byte of every interface (a power of ten, or of two with the high bit
+   * set: 0x80 | 10 is 1/1024 s), for files in an unusual resolution; overrides `nanosecond`.
+   */
+  tsresol?: number;
   /** Write in big-endian byte order (pcap magic / pcapng byte-order magic tell the reader). */
   bigEndian?: boolean;
   snaplen?: number;
@@ -51,8 +61,9 @@ export class CaptureWriter {
   private pos = 0;
   private closed = false;
   private readonly le: boolean;
-  private readonly divisor: bigint;
   private readonly snaplen: number;
+  /** Timestamp units per second: 10^6 or 10^9, or what `tsresol` says. */
+  private readonly perSecond: bigint;
   /** Packets written so far (1-based number of the next one is count + 1). */
   count = 0;
 
@@ -62,7 +73,7 @@ export class CaptureWriter {
     private readonly onClose: () => void,
   ) {
     this.le = !opts.bigEndian;
-    this.divisor = opts.nanosecond ? 1n : 1000n;
+    this.perSecond = unitsPerSecond(opts);
     this.snaplen = opts.snaplen ?? 262144;
     this.writeHeader();
   }
@@ -89,15 +100,21 @@ export class CaptureWriter {
    * frame length; the frame is cut to the snap length. `iface` is the pcapng interface id.
    */
   packet(ts: Timestamp, frame: Uint8Array, origLen = frame.length, iface = 0): void {
+    this.packetAt((ts * this.perSecond) / 1_000_000_000n, frame, origLen, iface);
+  }
+
+  /**
+   * Appends one packet whose time is given in the file's own units (microseconds, nanoseconds, or
+   * what `tsresol` says): for a timestamp nanoseconds cannot express, such as 1/1024 s.
+   */
+  packetAt(units: bigint, frame: Uint8Array, origLen = frame.length, iface = 0): void {
     if (this.closed) throw new Error('writer closed');
     const cap = Math.min(frame.length, this.snaplen);
     this.count++;
     if (this.opts.format === 'pcap') {
       this.ensure(16 + cap);
-      const sec = ts / 1_000_000_000n;
-      const frac = (ts % 1_000_000_000n) / this.divisor;
-      this.u32(Number(sec));
-      this.u32(Number(frac));
+      this.u32(Number(units / this.perSecond));
+      this.u32(Number(units % this.perSecond));
       this.u32(cap);
       this.u32(origLen);
       this.put(frame, cap);
@@ -106,16 +123,34 @@ export class CaptureWriter {
     const padded = (cap + 3) & ~3;
     const blockLen = 32 + padded;
     this.ensure(blockLen);
-    const units = ts / this.divisor;
     this.u32(6);
     this.u32(blockLen);
     this.u32(iface);
-    this.u32(Number(units >> 32n));
+    this.u32(Number((units >> 32n) & 0xffffffffn));
     this.u32(Number(units & 0xffffffffn));
     this.u32(cap);
     this.u32(origLen);
     this.put(frame, cap);
     this.zeros(padded - cap);
+    this.u32(blockLen);
+  }
+
+  /**
+   * pcapng: appends a Decryption Secrets Block (block type 0x0000000A) carrying `data`, of secrets
+   * type `secretsType` (0x544c534b, "TLSK": an SSLKEYLOGFILE's lines).
+   */
+  secrets(secretsType: number, data: Uint8Array): void {
+    if (this.closed) throw new Error('writer closed');
+    if (this.opts.format !== 'pcapng') throw new Error('decryption secrets need pcapng');
+    const padded = (data.length + 3) & ~3;
+    const blockLen = 20 + padded;
+    this.ensure(blockLen);
+    this.u32(0x0000000a);
+    this.u32(blockLen);
+    this.u32(secretsType);
+    this.u32(data.length);
+    this.put(data, data.length);
+    this.zeros(padded - data.length);
     this.u32(blockLen);
   }
 
@@ -168,7 +203,7 @@ export class CaptureWriter {
       const idbOpts = encodeOptions(this.le, [
         [2, i.name ? utf8(i.name) : undefined],
         [3, i.description ? utf8(i.description) : undefined],
-        [9, Uint8Array.of(o.nanosecond ? 9 : 6)],
+        [9, Uint8Array.of(o.tsresol ?? (o.nanosecond ? 9 : 6))],
       ]);
       const len = 20 + idbOpts.length;
       this.u32(1);
@@ -214,6 +249,11 @@ export class CaptureWriter {
     this.buf.fill(0, this.pos, this.pos + n);
     this.pos += n;
   }
+}
+
+function unitsPerSecond(o: CaptureOptions): bigint {
+  if (o.format === 'pcapng' && o.tsresol !== undefined) return o.tsresol & 0x80 ? 1n << BigInt(o.tsresol & 0x7f) : 10n ** BigInt(o.tsresol);
+  return o.nanosecond ? 1_000_000_000n : 1_000_000n;
 }
 
 function utf8(s: string): Uint8Array {
