@@ -42,29 +42,10 @@ import { boxTitle, boxForAddress, type ExpresswayBox, type ExpresswayContext } f
 import type { TlsLogEvent } from './logs.js';
 import { SERVICES, nameService, type PartyKind, type ServiceNaming } from './services.js';
 import { storeRoleText, type BoxStores, type StoreEntry, type StoreMatch } from './stores.js';
-import type { DomainRuleId } from './rulebook.js';
+import type { DomainRuleId } from '../rules/ids.js';
 
-export type FindingSeverity = 'error' | 'warning' | 'info' | 'ok';
-
-/**
- * A conclusion of the rule book, with the rule id from DOMAIN.md it rests on and the frames that
- * prove it. narrate's Doc carries these unchanged (doc.ts re-exports this type as Finding).
- */
-export interface RuleFinding {
-  readonly severity: FindingSeverity;
-  /** Rule id from DOMAIN.md (E1–E8, T1–T8, C1–C7, X1–X9) the finding rests on (rulebook.ts). */
-  readonly rule: DomainRuleId;
-  /** Further rules the explanation also uses. */
-  readonly alsoRules?: readonly DomainRuleId[];
-  /** The TLS session (TCP stream id) it concerns; undefined for store- or capture-wide findings. */
-  readonly session?: number;
-  readonly frames: readonly number[];
-  readonly title: string;
-  readonly detail: string;
-  readonly fix?: string;
-  /** A short machine-readable code, stable across versions (e.g. "client-cert-lacks-clientauth"). */
-  readonly code: string;
-}
+export type { FindingSeverity, RuleFinding } from '../rules/finding.js';
+import type { FindingSeverity, RuleFinding } from '../rules/finding.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small wording helpers (shared with the explainer).

@@ -1,0 +1,2 @@
+/** Placeholder filled in as the rules' logic moves here. */
+export interface RuleChecks {}
