@@ -1,3 +1,4 @@
+import type { RuleChecks } from './checks.js';
 import type { DomainRuleId } from './ids.js';
 
 /** E: certificates and EKU; T: the handshake; C: what a capture can show; X: Cisco Expressway. */
@@ -20,5 +21,5 @@ export interface RuleInfo {
 
 /** One unit of the rule book: what it says, and the checks it runs over the analysed facts (checks.ts). */
 export interface Rule extends RuleInfo {
-  readonly checks?: import('./checks.js').RuleChecks;
+  readonly checks?: RuleChecks;
 }

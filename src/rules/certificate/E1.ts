@@ -1,3 +1,4 @@
+import { citing, ekuFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E1: Rule = {
@@ -11,4 +12,7 @@ export const E1: Rule = {
     'Key Usage (E7) and the EKUs of the CA certificates above it (E5) still apply.',
   ].join('\n\n'),
   sources: ['RFC 5280 §4.2.1.12', 'OpenSSL crypto/x509/v3_purp.c', 'Go crypto/x509/verify.go', 'OpenJDK EndEntityChecker'],
+  checks: {
+    presented: [{ order: 3, run: citing('E1', ekuFinding) }],
+  },
 };

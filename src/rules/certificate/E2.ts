@@ -1,3 +1,6 @@
+import type { PresentedFacts } from '../checks.js';
+import type { RuleFinding } from '../finding.js';
+import { citing, ekuFinding, storeVerdictFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E2: Rule = {
@@ -12,4 +15,15 @@ export const E2: Rule = {
   ].join('\n\n'),
   fix: 'Give the TLS client a certificate whose EKU lists clientAuth (for Expressway: in the client store, e.g. from a private CA), and the TLS server one that lists serverAuth.',
   sources: ['RFC 5280 §4.2.1.12', 'Cisco document 225693', 'Chrome Root Program policy v1.8'],
+  checks: {
+    presented: [{ order: 2, run: undecodable }, { order: 3, run: citing('E2', ekuFinding) }],
+    storeRole: [{ order: 2, run: citing('E2', storeVerdictFinding) }],
+  },
 };
+
+/** A presented leaf that could not be decoded: no verdict on its EKU. */
+function undecodable(f: PresentedFacts): RuleFinding | undefined {
+  const leaf = f.p.leaf;
+  if (!leaf?.error) return undefined;
+  return { severity: 'warning', rule: 'E2', session: f.sid, frames: f.frames, code: 'cert-undecodable', title: `The ${f.what} in frame ${f.p.message.frame} could not be decoded`, detail: leaf.error };
+}

@@ -1,3 +1,4 @@
+import { citing, ekuFinding, storeVerdictFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E3: Rule = {
@@ -11,4 +12,8 @@ export const E3: Rule = {
   ].join('\n\n'),
   fix: 'List the purposes explicitly (clientAuth, serverAuth) instead of relying on anyExtendedKeyUsage.',
   sources: ['RFC 5280 §4.2.1.12', 'OpenSSL crypto/x509/v3_purp.c', 'Go crypto/x509/verify.go', 'mozilla::pkix'],
+  checks: {
+    presented: [{ order: 3, run: citing('E3', ekuFinding) }],
+    storeRole: [{ order: 2, run: citing('E3', storeVerdictFinding) }],
+  },
 };

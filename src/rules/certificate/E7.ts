@@ -1,3 +1,4 @@
+import { citing, kuFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E7: Rule = {
@@ -11,4 +12,7 @@ export const E7: Rule = {
   ].join('\n\n'),
   fix: 'Issue the certificate with a Key Usage that allows its use, and its CA with keyCertSign.',
   sources: ['RFC 5280 §4.2.1.3', 'OpenSSL crypto/x509/v3_purp.c'],
+  checks: {
+    presented: [{ order: 4, run: citing('E7', kuFinding) }],
+  },
 };

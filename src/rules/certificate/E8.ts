@@ -1,3 +1,4 @@
+import { citing, kuFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E8: Rule = {
@@ -11,4 +12,7 @@ export const E8: Rule = {
   ].join('\n\n'),
   fix: 'Issue the server certificate with the Key Usage its suites need (digitalSignature for ECDHE, keyEncipherment for RSA key exchange), or negotiate a suite it fits.',
   sources: ['RFC 5246 §7.4.2', 'RFC 8422 §5.3', 'RFC 8446 §4.4.2.2'],
+  checks: {
+    presented: [{ order: 4, run: citing('E8', kuFinding) }],
+  },
 };

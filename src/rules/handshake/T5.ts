@@ -1,3 +1,6 @@
+import { boxTitle } from '../../expressway/context.js';
+import type { PresentedFacts } from '../checks.js';
+import type { RuleFinding } from '../finding.js';
 import type { Rule } from '../types.js';
 
 export const T5: Rule = {
@@ -11,4 +14,34 @@ export const T5: Rule = {
   ].join('\n\n'),
   fix: 'For unknown_ca (48): add the issuing CA to the verifier\'s trusted CA list, or present a chain to a CA it trusts.',
   sources: ['RFC 5246 §7.2', 'OpenSSL ssl/statem/statem_lib.c', 'Go crypto/tls/handshake_server.go', 'OpenJDK EndEntityChecker'],
+  checks: {
+    presented: [{ order: 6, run: verifierTrust }],
+  },
 };
+
+/** The chain against the verifier's own trusted CA list: trust, not EKU (T5). */
+function verifierTrust(f: PresentedFacts): RuleFinding[] {
+  const { p, sid, frames, what, end } = f;
+  if (!f.verdict) return [];
+  const completed = f.verdict.completed;
+  const who = end.short;
+  const out: RuleFinding[] = [];
+  if (p.trust) {
+    const t = p.trust.chain;
+    if (t.status === 'unknown-root' || t.status === 'missing-intermediate' || t.status === 'complete-untrusted-root') {
+      out.push({
+        severity: completed ? 'warning' : 'error',
+        rule: 'T5',
+        session: sid,
+        frames,
+        code: t.status === 'missing-intermediate' ? 'chain-missing-intermediate' : 'chain-unknown-root',
+        title: `${boxTitle(p.trust.box)}'s trusted CA list does not complete this ${what}'s chain`,
+        detail: `${t.notes.join('; ')}. A verifier that cannot complete the chain answers unknown_ca (48): trust, not EKU (T5).`,
+        fix: `Add the missing CA certificate(s) to ${boxTitle(p.trust.box)}'s trusted CA list, or have ${who} send the intermediate.`,
+      });
+    } else if (t.status === 'signature-invalid') {
+      out.push({ severity: 'error', rule: 'T5', session: sid, frames, code: 'chain-signature-invalid', title: `A signature in the ${what}'s chain does not verify`, detail: t.notes.join('; ') + '.' });
+    }
+  }
+  return out;
+}
