@@ -66,7 +66,7 @@ export function captureFindings(edit: (a: Analysis) => Analysis): RuleFinding[] 
 }
 
 /** The store audit of one box holding `box`'s stores. */
-export function audit(box: Omit<FakeBox, 'host' | 'ip' | 'edition'> & { edition?: 'C' | 'E' }, includeOk = false, now = new Date('2026-03-29T00:00:00Z')): RuleFinding[] {
+export function audit(box: Omit<FakeBox, 'host' | 'ip' | 'edition'> & { edition?: 'C' | 'E' }, includeOk = false, now = new Date('2027-06-01T00:00:00Z')): RuleFinding[] {
   const ctx = fakeContext([{ host: 'vcs8c', ip: C.ip, edition: box.edition ?? 'C', ...box }]);
   const b = ctx.boxes[0]!;
   return auditStores(b, b.stores!, now, { includeOk });
