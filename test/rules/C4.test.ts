@@ -11,7 +11,7 @@ describe('C4: capture ended', () => {
     expect(a.outcome.status).toBe('unknown');
   });
   it('fires: a capture file that ends early', () => {
-    const fs = captureFindings((a) => ({ ...a, capture: { ...a.capture, problems: [{ severity: 'fatal', message: 'the file ends inside a packet record', frame: 16 }] } }));
+    const fs = captureFindings((a) => ({ ...a, capture: { ...a.capture, problems: [{ severity: 'fatal', message: 'the file ends inside a packet record', fileOffset: 4000, frame: 16 }] } }));
     expect(citing(fs, 'C4').map((x) => [x.code, x.frames])).toEqual([['capture-cut', [16]]]);
   });
   it('stays silent when the capture shows how the handshake ended', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Session } from '../../src/analysis/index.js';
+import type { AnomalyCode } from '../../src/tls/index.js';
 import { CHAINS, assess, citing, mentioning } from './setup.js';
 
-const anomaly = (code: string) => (s: Parameters<NonNullable<Parameters<typeof assess>[0]>['edit'] & {}>[0]) => ({ ...s, tls: { ...s.tls, anomalies: [{ code, frame: 14, message: `${code} in frame 14` }] } }) as typeof s;
+const anomaly = (code: AnomalyCode) => (s: Session): Session => ({ ...s, tls: { ...s.tls, anomalies: [{ code, dir: 1, frame: 14, message: `${code} in frame 14` }] } });
 
 describe('T4: the alert codes', () => {
   it('fires: a malformed alert record is about the alert list', () => {
