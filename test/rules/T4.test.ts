@@ -10,6 +10,12 @@ describe('T4: the alert codes', () => {
     const f = citing(assess({ edit: anomaly('bad-alert') }).findings, 'T4');
     expect(f.map((x) => [x.code, x.frames])).toEqual([['tls-bad-alert', [14]]]);
   });
+  it('fires: an alert whose direction and position say nothing about whose certificate was refused is told by its code', () => {
+    const a = assess({ end: { kind: 'alert', by: 'client', description: 42 } });
+    const f = citing(a.findings, 'T4');
+    expect(f.map((x) => [x.code, x.alsoRules, x.frames])).toEqual([['handshake-failed', ['T5', 'X7'], [14]]]);
+    expect(a.outcome.rejected).toBeUndefined();
+  });
   it('is cited beside C1 where an expired certificate may draw alert 45 or 42', () => {
     const a = assess({ clientChain: CHAINS.clientOk, at: new Date('2099-01-01T00:00:00Z') });
     expect(mentioning(a.findings, 'T4').map((x) => x.code)).toContain('cert-expired');

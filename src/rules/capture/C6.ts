@@ -1,3 +1,5 @@
+import { citing } from '../citing.js';
+import { failedHandshake } from '../handshake/headline.js';
 import type { Rule } from '../types.js';
 
 export const C6: Rule = {
@@ -11,4 +13,7 @@ export const C6: Rule = {
   ].join('\n\n'),
   fix: 'Capture with a key log and pass it with --keylog to read the alert\'s code.',
   sources: ['RFC 5246 §7.1', 'RFC 8446 §5.2'],
+  checks: {
+    session: [{ order: 20, run: citing('C6', failedHandshake) }],
+  },
 };

@@ -1,4 +1,5 @@
-import { citing, ekuFinding } from './purpose.js';
+import { citing } from '../citing.js';
+import { ekuFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E1: Rule = {

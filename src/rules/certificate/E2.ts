@@ -1,6 +1,7 @@
 import type { PresentedFacts } from '../checks.js';
 import type { RuleFinding } from '../finding.js';
-import { citing, ekuFinding, storeVerdictFinding } from './purpose.js';
+import { citing } from '../citing.js';
+import { ekuFinding, storeVerdictFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E2: Rule = {

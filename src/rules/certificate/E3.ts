@@ -1,4 +1,5 @@
-import { citing, ekuFinding, storeVerdictFinding } from './purpose.js';
+import { citing } from '../citing.js';
+import { ekuFinding, storeVerdictFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E3: Rule = {

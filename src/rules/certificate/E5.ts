@@ -2,7 +2,8 @@ import { evaluatePurpose } from '../../x509/index.js';
 import type { PresentedFacts, StoreFacts, StoreRoleFacts } from '../checks.js';
 import { certName } from '../facts/words.js';
 import type { RuleFinding } from '../finding.js';
-import { citing, ekuFinding, storeVerdictFinding } from './purpose.js';
+import { citing } from '../citing.js';
+import { ekuFinding, storeVerdictFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E5: Rule = {

@@ -1,4 +1,5 @@
-import { citing, kuFinding } from './purpose.js';
+import { citing } from '../citing.js';
+import { kuFinding } from './purpose.js';
 import type { Rule } from '../types.js';
 
 export const E7: Rule = {

@@ -1,3 +1,5 @@
+import { citing } from '../citing.js';
+import { failedHandshake } from './headline.js';
 import { evaluatePurpose } from '../../x509/index.js';
 import { clientFix } from '../facts/fixes.js';
 import { certificateRequestMisfits } from '../facts/request.js';
@@ -19,7 +21,7 @@ export const T3: Rule = {
   fix: 'Give the client a certificate issued by one of the CAs the server lists, with clientAuth.',
   sources: ['RFC 5246 §7.4.6', 'RFC 8446 §4.4.2', 'dotnet/runtime#121982'],
   checks: {
-    session: [{ order: 41, run: emptyCertificate }],
+    session: [{ order: 20, run: citing('T3', failedHandshake) }, { order: 41, run: emptyCertificate }],
   },
 };
 

@@ -1,3 +1,5 @@
+import { citing } from '../citing.js';
+import { failedHandshake } from './headline.js';
 import type { Rule } from '../types.js';
 
 export const T4: Rule = {
@@ -10,4 +12,7 @@ export const T4: Rule = {
     'The list names the alert codes a certificate problem produces. ekuscope cites it where it reads an alert\'s code (and for a malformed alert record); what a code says about EKU is T5, and who sent it to whom is T6.',
   ].join('\n\n'),
   sources: ['RFC 5246 §7.2', 'RFC 8446 §6'],
+  checks: {
+    session: [{ order: 20, run: citing('T4', failedHandshake) }],
+  },
 };

@@ -1,3 +1,5 @@
+import { citing } from '../citing.js';
+import { failedHandshake } from './headline.js';
 import { boxTitle } from '../../expressway/context.js';
 import type { PresentedFacts } from '../checks.js';
 import type { RuleFinding } from '../finding.js';
@@ -15,6 +17,7 @@ export const T5: Rule = {
   fix: 'For unknown_ca (48): add the issuing CA to the verifier\'s trusted CA list, or present a chain to a CA it trusts.',
   sources: ['RFC 5246 §7.2', 'OpenSSL ssl/statem/statem_lib.c', 'Go crypto/tls/handshake_server.go', 'OpenJDK EndEntityChecker'],
   checks: {
+    session: [{ order: 20, run: citing('T5', failedHandshake) }],
     presented: [{ order: 6, run: verifierTrust }],
   },
 };

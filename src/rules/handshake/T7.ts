@@ -1,3 +1,5 @@
+import { citing } from '../citing.js';
+import { failedHandshake } from './headline.js';
 import type { SessionFacts } from '../facts/session.js';
 import { certSummary } from '../facts/words.js';
 import type { RuleFinding } from '../finding.js';
@@ -15,7 +17,7 @@ export const T7: Rule = {
   fix: 'Capture with a key log (SSLKEYLOGFILE on a test client) and pass it with --keylog.',
   sources: ['RFC 8446 §2, §4.4'],
   checks: {
-    session: [{ order: 43, run: compressedUnreadable }, { order: 44, run: tls13NotObserved }],
+    session: [{ order: 20, run: citing('T7', failedHandshake) }, { order: 43, run: compressedUnreadable }, { order: 44, run: tls13NotObserved }],
   },
 };
 

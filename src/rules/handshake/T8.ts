@@ -1,3 +1,5 @@
+import { citing } from '../citing.js';
+import { failedHandshake } from './headline.js';
 import type { Rule } from '../types.js';
 
 export const T8: Rule = {
@@ -10,4 +12,7 @@ export const T8: Rule = {
     'ekuscope calls such a close a likely rejection and names the certificate that lacks what it needs, if one does; any other close before the handshake completed is reported as a close without a reason in the capture.',
   ].join('\n\n'),
   sources: ['Node.js tls (Node 20)', 'RFC 5246 §7.2.1'],
+  checks: {
+    session: [{ order: 20, run: citing('T8', failedHandshake) }],
+  },
 };
