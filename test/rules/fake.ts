@@ -3,7 +3,7 @@
  * endpoints and ending are chosen by the test, shaped as the analysis stage shapes them.
  */
 import type { Analysis, CertificateMessageInfo, Session } from '../../src/analysis/index.js';
-import { buildBoxStores, buildContext, parseXconf, type Bundle, type ExpresswayContext } from '../../src/expressway/index.js';
+import { buildBoxStores, buildContext, parseXconf, type Bundle, type ExpresswayContext, type TlsLogEvent } from '../../src/expressway/index.js';
 import type { Outcome, TlsMessage } from '../../src/tls/index.js';
 import { CertPool, type CertInfo } from '../../src/x509/index.js';
 
@@ -146,6 +146,8 @@ export interface FakeBox {
   readonly client?: readonly CertInfo[];
   readonly server?: readonly CertInfo[];
   readonly ca?: readonly CertInfo[];
+  /** Log lines of the box's loggingsnapshot, already parsed (X9). */
+  readonly logEvents?: readonly TlsLogEvent[];
 }
 
 const pem = (c: CertInfo): string => `-----BEGIN CERTIFICATE-----\n${Buffer.from(c.der).toString('base64')}\n-----END CERTIFICATE-----\n`;
@@ -163,7 +165,7 @@ export function fakeContext(boxes: readonly FakeBox[]): ExpresswayContext {
           ...(b.checking ? [`*c xConfiguration SIP TLS Certificate ExtendedKeyUsage Checking Mode: "${b.checking}"`] : []),
         ].join('\n'),
       );
-      const bundle = { host: b.host, timestamps: [], files: [], stores: { ca: [], client: [], server: [] }, captures: [], xconf, logs: [], logEvents: [], problems: [] } as unknown as Bundle;
+      const bundle = { host: b.host, timestamps: [], files: [], stores: { ca: [], client: [], server: [] }, captures: [], xconf, logs: [], logEvents: b.logEvents ?? [], problems: [] } as unknown as Bundle;
       const files = [
         ...(b.client ? [{ role: 'client' as const, name: `client_${b.host}.pem`, bytes: bytes(b.client) }] : []),
         ...(b.server ? [{ role: 'server' as const, name: `server_${b.host}.pem`, bytes: bytes(b.server) }] : []),
