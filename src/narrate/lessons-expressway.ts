@@ -19,15 +19,17 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: 'Scenario 1: who says hello first?',
+        rules: ['T1'],
         session: S01,
         focus: { from: 'client', what: 'ClientHello' },
         text: [
-          'Frame {frame}: {from} sends ClientHello to {to}. {from} is Expressway-E ({host}): it opened a SIP TLS connection to Webex on 5061 for a call, so it is the TLS client.',
+          'Frame {frame}: {from} sends ClientHello to {to}. {from} is Expressway-E ({host}): it opened a SIP TLS connection to Webex on 5061 for a call, so it is the TLS client (T1).',
         ],
       },
       {
         kind: 'explain',
         title: 'Webex asks for a certificate',
+        rules: ['T2'],
         session: S01,
         focus: { from: 'server', what: 'CertificateRequest' },
         text: [
@@ -38,6 +40,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'Which store answers?',
+        rules: ['X1', 'E6'],
         session: S01,
         question: 'Expressway-E is the TLS client here. Which certificate will it send in its Certificate message?',
         choices: STORE_CHOICES,
@@ -45,22 +48,24 @@ export const EXPRESSWAY_LESSONS = [
         answer: 'client',
         answerAt: { from: 'client', what: 'Certificate' },
         reveal: [
-          'Frame {frame}: Expressway-E sends serial {serial} ({subject}, issued by {issuer}) — that is {store}.',
-          'EKU: {eku}. Webex verifies a client certificate, so it needs clientAuth — and has it: {outcome}.',
+          'Frame {frame}: Expressway-E sends serial {serial} ({subject}, issued by {issuer}) — that is {store} (X1).',
+          'EKU: {eku}. Webex verifies a client certificate (E6), so it needs clientAuth — and has it: {outcome}.',
         ],
       },
       {
         kind: 'explain',
         title: 'Scenario 2: now the neighbor calls in',
+        rules: ['T1'],
         session: S02,
         focus: { from: 'client', what: 'ClientHello' },
         text: [
-          'Frame {frame}: the x8.11.4 neighbor {from} sends ClientHello to {to}, the x15.5 Expressway ({host}) on 5061. This time Expressway is the TLS server.',
+          'Frame {frame}: the x8.11.4 neighbor {from} sends ClientHello to {to}, the x15.5 Expressway ({host}) on 5061. This time Expressway is the TLS server (T1).',
         ],
       },
       {
         kind: 'quiz',
         title: 'Which store now?',
+        rules: ['X1', 'E6'],
         session: S02,
         question: 'Expressway ({host}) is the TLS server. Which certificate will it present?',
         choices: STORE_CHOICES,
@@ -68,12 +73,13 @@ export const EXPRESSWAY_LESSONS = [
         answer: 'server',
         answerAt: { from: 'server', what: 'Certificate' },
         reveal: [
-          'Frame {frame}: serial {serial} ({subject}) — {store}. A TLS client verifies it for "SSL server" (E6): it needs serverAuth. EKU: {eku}.',
+          'Frame {frame}: serial {serial} ({subject}) — {store} (X1). A TLS client verifies it for "SSL server" (E6): it needs serverAuth. EKU: {eku}.',
         ],
       },
       {
         kind: 'explain',
         title: "The neighbor's own certificate",
+        rules: ['X4'],
         session: S02,
         focus: { from: 'client', what: 'Certificate' },
         text: [
@@ -84,7 +90,8 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'compare',
         title: 'Side by side',
-        text: ['Same product, opposite roles, different stores. The port (5061 in both) did not decide anything: the ClientHello did.'],
+        rules: ['X1', 'T1'],
+        text: ['Same product, opposite roles, different stores. The port (5061 in both) did not decide anything: the ClientHello did (T1, X1).'],
         rows: [
           { label: 'Scenario 1: Expressway-E → Webex', session: S01, host: 'smartslave' },
           { label: 'Scenario 2: neighbor → Expressway', session: S02, host: 'vcs8c' },
@@ -110,6 +117,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'Inbound: the neighbor calls',
+        rules: ['X1', 'X2'],
         session: S04_IN,
         question: 'A neighbor connects to {host} on 5061. Which store does {host} present from?',
         choices: STORE_CHOICES,
@@ -121,17 +129,19 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'Outbound: configuration from CUCM',
+        rules: ['X1', 'X2'],
         session: S04_OUT,
         question: '{host} fetches MRA configuration from CUCM on 6972, and CUCM requests a certificate. Which store does {host} present from?',
         choices: STORE_CHOICES,
         check: { kind: 'store' },
         answer: 'client',
         answerAt: { from: 'client', what: 'Certificate' },
-        reveal: ['Frame {frame}: serial {serial} — {store}. Same bytes as the inbound one; this time it comes from the client store because Expressway is the TLS client.'],
+        reveal: ['Frame {frame}: serial {serial} — {store}. Same bytes as the inbound one; this time it comes from the client store because Expressway is the TLS client (X1).'],
       },
       {
         kind: 'explain',
         title: 'Why it still works',
+        rules: ['X3'],
         session: S04_OUT,
         focus: { from: 'client', what: 'Certificate' },
         text: [
@@ -142,6 +152,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: 'The same copy in scenario 3',
+        rules: ['X2'],
         session: S03,
         focus: { from: 'client', what: 'Certificate' },
         text: ["The document's test case 3: Expressway-C sends its client certificate to CUCM on 6972 in frame {frame}: serial {serial} — {store}."],
@@ -157,7 +168,7 @@ export const EXPRESSWAY_LESSONS = [
     name: 'sunset-failure',
     title: 'The sunset failure and its two fixes (conditions 2 and 2.1)',
     summary: 'Condition 2: serverAuth-only client certificate on Expressway-C; checking Off; CA1 client certificate',
-    rules: ['X1', 'X4', 'X5', 'X7', 'E2', 'E5', 'T5', 'T6'],
+    rules: ['X1', 'X4', 'X5', 'X7', 'E2', 'E5', 'T5', 'T6', 'T1'],
     intro: [
       'Condition 2 of the document: every certificate comes from the public CA2, which since 2026 issues serverAuth only. Expressway-C opens the UC traversal zone to Expressway-E (7001) with its client-store certificate.',
       'Test case 1 (checking On on Expressway-E): the zone fails. Test case 2 (checking Off): the zone comes up but the SSH tunnels (2222) do not. Condition 2.1: a clientAuth certificate from a private CA in the client store fixes both.',
@@ -166,13 +177,15 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: 'Expressway-C calls Expressway-E',
+        rules: ['T1', 'X1'],
         session: S05,
         focus: { from: 'client', what: 'ClientHello' },
-        text: ['Frame {frame}: {from} (Expressway-C) sends ClientHello to {to} (Expressway-E, traversal zone). Expressway-C is the TLS client: it will present its client store.'],
+        text: ['Frame {frame}: {from} (Expressway-C) sends ClientHello to {to} (Expressway-E, traversal zone). Expressway-C is the TLS client (T1): it will present its client store (X1).'],
       },
       {
         kind: 'explain',
         title: 'Expressway-E asks for a client certificate',
+        rules: ['X4'],
         session: S05,
         focus: { from: 'server', what: 'CertificateRequest' },
         text: ['Frame {frame}: Expressway-E requests a certificate. Its SIP TLS EKU checking is {serverChecking} (X4; On is the default): the certificate it gets must have clientAuth.'],
@@ -180,6 +193,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: "What Expressway-C sends",
+        rules: ['E2', 'E5'],
         session: S05,
         focus: { from: 'client', what: 'Certificate' },
         text: [
@@ -190,6 +204,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'Test case 1: checking On',
+        rules: ['T5', 'T6'],
         session: S05,
         question: 'Will Expressway-E (OpenSSL, checking On) accept this client certificate?',
         choices: OUTCOME_CHOICES,
@@ -204,13 +219,15 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: "The same, seen from Expressway-E's capture",
+        rules: ['X4'],
         session: S05_E,
         focus: { from: 'server', what: 'Alert' },
-        text: ["Expressway-E's own capture of the same connection shows the alert in its frame {frame}. Its bundle's xconf says checking {checking}."],
+        text: ["Expressway-E's own capture of the same connection shows the alert in its frame {frame}. Its bundle's xconf says checking {checking} (X4)."],
       },
       {
         kind: 'quiz',
         title: 'Fix 1 (test case 2): checking Off',
+        rules: ['X4'],
         session: S06_UC,
         question: 'Same certificates, checking Off on Expressway-E. Will the 7001 handshake complete now?',
         choices: OUTCOME_CHOICES,
@@ -222,6 +239,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'But the SSH tunnels',
+        rules: ['X5', 'X7'],
         session: S06_SSH,
         question: 'Expressway-C now opens port 2222 (SSH tunnels) with the same client certificate. Will it be accepted?',
         choices: OUTCOME_CHOICES,
@@ -236,15 +254,17 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: 'Fix 2 (condition 2.1): a clientAuth certificate in the client store',
+        rules: ['X1', 'X7'],
         session: S07_UC,
         focus: { from: 'client', what: 'Certificate' },
         text: [
-          'Frame {frame}: Expressway-C now presents serial {serial} from {issuer} — {store}. EKU: {eku}. Its server store keeps the public serverAuth-only certificate: devices never see the client store.',
+          'Frame {frame}: Expressway-C now presents serial {serial} from {issuer} — {store}. EKU: {eku}. Its server store keeps the public serverAuth-only certificate: devices never see the client store (X1).',
         ],
       },
       {
         kind: 'quiz',
         title: 'The tunnels with the fix',
+        rules: ['X7', 'X5'],
         session: S07_SSH,
         question: 'Will the 2222 connection complete now?',
         choices: OUTCOME_CHOICES,
@@ -265,7 +285,7 @@ export const EXPRESSWAY_LESSONS = [
     name: 'private-ca',
     title: 'Private CA trade-offs (condition 3)',
     summary: 'Condition 3: every certificate from the private CA1; a remote that does not trust CA1 says unknown_ca',
-    rules: ['X1', 'T2', 'T5', 'T6'],
+    rules: ['X1', 'T2', 'T5', 'T6', 'E2'],
     intro: [
       'Condition 3: sign every certificate with the internal CA1. EKU is then never the problem — a private CA can put clientAuth in every certificate — but trust becomes one: every remote must load CA1.',
     ],
@@ -273,13 +293,15 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'explain',
         title: 'Expressway-E calls a remote',
+        rules: ['X1'],
         session: S08,
         focus: { from: 'client', what: 'ClientHello' },
-        text: ['Frame {frame}: Expressway-E ({from}) opens SIP TLS to a remote organisation, {to}. Expressway-E is the TLS client: client store.'],
+        text: ['Frame {frame}: Expressway-E ({from}) opens SIP TLS to a remote organisation, {to}. Expressway-E is the TLS client: client store (X1).'],
       },
       {
         kind: 'explain',
         title: 'The remote says which CAs it accepts',
+        rules: ['T2'],
         session: S08,
         focus: { from: 'server', what: 'CertificateRequest' },
         text: ['Frame {frame}: CertificateRequest. Acceptable CAs: {caNames}. An empty list means "any"; a list is a hint of what the remote trusts (T2).'],
@@ -287,17 +309,19 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'Does the client certificate have clientAuth?',
+        rules: ['E2'],
         session: S08,
         question: "Does the certificate Expressway-E sends list clientAuth?",
         choices: YES_NO,
         check: { kind: 'has-eku', eku: 'clientAuth' },
         answer: 'yes',
         answerAt: { from: 'client', what: 'Certificate' },
-        reveal: ['Frame {frame}: serial {serial}, issued by {issuer} — {store}. EKU: {eku}. EKU is fine.'],
+        reveal: ['Frame {frame}: serial {serial}, issued by {issuer} — {store}. EKU: {eku}. EKU is fine (E2).'],
       },
       {
         kind: 'quiz',
         title: 'And will the remote accept it?',
+        rules: ['T5'],
         session: S08,
         question: 'The remote has not loaded CA1. Will the handshake complete?',
         choices: OUTCOME_CHOICES,
@@ -326,17 +350,19 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'Which store?',
+        rules: ['X1', 'X3'],
         session: S09_CHECKS,
         question: 'Expressway-E calls {server}. Which store does it present from?',
         choices: STORE_CHOICES,
         check: { kind: 'store' },
         answer: 'client',
         answerAt: { from: 'client', what: 'Certificate' },
-        reveal: ['Frame {frame}: serial {serial} — {store}. EKU: {eku}, issued by {issuer}.'],
+        reveal: ['Frame {frame}: serial {serial} — {store} (X1). EKU: {eku}, issued by {issuer}.'],
       },
       {
         kind: 'quiz',
         title: 'A remote that checks clientAuth',
+        rules: ['T5', 'X7'],
         session: S09_CHECKS,
         question: 'This remote checks clientAuth. Will the handshake complete?',
         choices: OUTCOME_CHOICES,
@@ -348,6 +374,7 @@ export const EXPRESSWAY_LESSONS = [
       {
         kind: 'quiz',
         title: 'A remote that does not',
+        rules: ['X7'],
         session: S09_NOCHECK,
         question: 'The second remote, {server}, has its clientAuth check disabled. Will the same certificate pass?',
         choices: OUTCOME_CHOICES,
