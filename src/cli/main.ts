@@ -17,6 +17,7 @@ import type { ArchiveProgress } from '../expressway/index.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
+import { rulesText, RulesUsageError, type RulesOptions } from './rules.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -332,6 +333,21 @@ function lessonCommand(program: Command, { io, setCode }: Run): void {
     });
 }
 
+function rulesCommand(program: Command, { io }: Run): void {
+  program
+    .command('rules')
+    .description('the rules findings cite (E certificates, T handshake, C capture, X Expressway); with ID, that rule in full: what it says, the fix, sources, lessons')
+    .argument('[id]', 'a rule id, e.g. E5 or x1 (any case)')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .action((id: string | undefined, opts: RulesOptions) => {
+      try {
+        io.out(rulesText(id, opts, io.color === true));
+      } catch (e) {
+        throw e instanceof RulesUsageError ? new UsageError(e.message) : e;
+      }
+    });
+}
+
 // view: the interactive viewer (src/tui); a plain `ekuscope PATH...` on a terminal opens it too.
 function viewCommand(program: Command, { io, setCode }: Run): void {
   program
@@ -349,7 +365,7 @@ function viewCommand(program: Command, { io, setCode }: Run): void {
 }
 
 /** The commands, in the order --help lists them. */
-const COMMANDS: readonly CommandWiring[] = [flowsCommand, certsCommand, whatifCommand, reportCommand, checkStoreCommand, lessonCommand, viewCommand];
+const COMMANDS: readonly CommandWiring[] = [flowsCommand, certsCommand, whatifCommand, reportCommand, checkStoreCommand, lessonCommand, rulesCommand, viewCommand];
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let code: number = EXIT.OK;

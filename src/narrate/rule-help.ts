@@ -128,7 +128,7 @@ export function ruleFamiliesText(): string {
 
 /** Rule ids cited in a text: "(T1)", "[T6, T5, X7]", "by X1", "rule E5". */
 export function citedRuleIds(text: string): string[] {
-  return [...new Set([...text.matchAll(/\b([ETCX][0-9]{1,2})\b/g)].map((m) => m[1]!))];
+  return [...new Set([...text.matchAll(/\b([ETCX][0-9]{1,2})\b(?!\.[0-9])/g)].map((m) => m[1]!))];
 }
 
 /** "X1 (The store rule), E6 (Which purpose a verifier checks)": rule ids with their titles, for a citation. */
