@@ -7,6 +7,8 @@
  * one rule needs besides, and reads the lessons for where each rule is taught.
  */
 import { DOMAIN_RULES, isDomainRule, type DomainRuleId } from '../expressway/rulebook.js';
+
+export type { DomainRuleId };
 import { LESSONS } from './lessons.js';
 
 export type RuleFamily = 'E' | 'T' | 'C' | 'X';

@@ -3,8 +3,7 @@
  * went to, else the lines of the narration on screen), and their explanations as lines, as
  * `ekuscope rules ID` gives them. Pure; the store keeps whether it is open and its scroll.
  */
-import type { DomainRuleId } from '../expressway/rulebook.js';
-import { citedRuleIds, ruleHelp, RULE_FAMILIES } from '../narrate/rule-help.js';
+import { citedRuleIds, ruleHelp, RULE_FAMILIES, type DomainRuleId } from '../narrate/rule-help.js';
 import { wrapSegs, type NarrationView, type Seg } from '../narrate/views.js';
 
 /** An open rule panel: the rules it explains, in the order cited, and its first line on screen. */

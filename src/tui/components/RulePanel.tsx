@@ -1,4 +1,4 @@
-import type { DomainRuleId } from '../../expressway/rulebook.js';
+import type { DomainRuleId } from '../../narrate/rule-help.js';
 import { rulePanelLines } from '../rule-panel.js';
 import { Overlay } from './Overlay.js';
 
