@@ -1,7 +1,7 @@
 /**
  * `ekuscope rules`: the list, one rule in full, errors; and every rule id any text output cites
- * (the reports of every scenario in text, Markdown and JSON, every lesson printed, whatif for each
- * of the document's conditions) is one `ekuscope rules --format json` explains.
+ * (the reports of every scenario in text, Markdown and JSON, check-store on their bundles, every
+ * lesson printed, whatif for each of the document's conditions) is one `ekuscope rules --format json` explains.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,6 +152,17 @@ describe('every rule id cited in text output is one ekuscope rules explains', ()
       const ids = expectExplained(`lesson ${l.name}`, r.out);
       for (const id of l.rules) expect(ids, `lesson ${l.name} cites ${id}`).toContain(id);
     }
+  }, 120_000);
+
+  it('check-store on the bundles of every scenario, in text', async () => {
+    let cited = 0;
+    // The numbered folders are bundles; variants/ holds loose captures, no stores.
+    for (const name of scenarios.filter((n) => /^\d/.test(n))) {
+      const r = await run(['check-store', join(capturesDir, name)]);
+      expect([0, 1], `${name}: ${r.err}`).toContain(r.code);
+      cited += expectExplained(`check-store ${name}`, r.out).length;
+    }
+    expect(cited).toBeGreaterThan(0);
   }, 120_000);
 
   it('whatif for each of the document\'s conditions, in text and JSON', async () => {
