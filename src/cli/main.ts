@@ -17,6 +17,7 @@ import type { ArchiveProgress } from '../expressway/index.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 import { runWhatIf, WhatIfUsageError, type WhatIfOptions } from './whatif.js';
 import { lessonProblems, lessonText, LessonUsageError, resolveNamedLesson, type LessonOptions } from './lesson.js';
+import { rulesText, RulesUsageError, type RulesOptions } from './rules.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
@@ -83,16 +84,16 @@ function version(): string {
   }
 }
 
-export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  let code: number = EXIT.OK;
-  const program = new Command();
-  program
-    .name('ekuscope')
-    .description('Explains TLS handshakes in packet captures: roles, certificate stores, EKUs and why a handshake failed.')
-    .version(version(), '-V, --version', 'print the version')
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+/** What a command's wiring needs from the run: the streams, and how to set the exit code. */
+interface Run {
+  readonly io: Io;
+  setCode(code: number): void;
+}
 
+/** Registers one command on the program. */
+type CommandWiring = (program: Command, run: Run) => void;
+
+function flowsCommand(program: Command, { io }: Run): void {
   program
     .command('flows')
     .description('one line per TCP connection: endpoints, frames, bytes each way, gaps, how it ended')
@@ -121,7 +122,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         json?.end();
       }
     });
+}
 
+function certsCommand(program: Command, { io }: Run): void {
   program
     .command('certs')
     .description('every certificate seen: session, frame, sender, position in the chain, subject, issuer, serial, EKU')
@@ -138,7 +141,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       const { progress, out } = progressOf(io, opts.quiet);
       await runCerts(files, { format: opts.format, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), ...(progress && { progress }), out, err: io.err });
     });
+}
 
+function whatifCommand(program: Command, { io, setCode }: Run): void {
   program
     .command('whatif')
     .description('predict, service by service, what works with these certificates and checking modes (see README: whatif)')
@@ -163,36 +168,39 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         const r = await runWhatIf(bundles, opts, io.color === true);
         for (const w of r.warnings) io.err(`ekuscope: ${w}\n`);
         io.out(r.text);
-        if (r.anyFails) code = EXIT.FINDINGS;
+        if (r.anyFails) setCode(EXIT.FINDINGS);
       } catch (e) {
         throw e instanceof WhatIfUsageError ? new UsageError(e.message) : e;
       }
     });
+}
 
-  const finishReport = async (r: ReportResult, o: ReportCliOptions, progress?: ProgressLine): Promise<number> => {
-    progress?.clear();
-    if (r.errors.length) {
-      for (const e of r.errors) io.err(`ekuscope: ${e}\n`);
+/** Writes a report (or a store audit) where --out says, piece by piece; its exit code. */
+async function finishReport(io: Io, r: ReportResult, o: ReportCliOptions, progress?: ProgressLine): Promise<number> {
+  progress?.clear();
+  if (r.errors.length) {
+    for (const e of r.errors) io.err(`ekuscope: ${e}\n`);
+    return EXIT.USAGE;
+  }
+  // Written piece by piece (a JSON report session by session): the whole text is never held.
+  if (o.out) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(o.out, 'w');
+      for (const piece of r.pieces()) writeSync(fd, piece);
+    } catch (e) {
+      io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
       return EXIT.USAGE;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
-    // Written piece by piece (a JSON report session by session): the whole text is never held.
-    if (o.out) {
-      let fd: number | undefined;
-      try {
-        fd = openSync(o.out, 'w');
-        for (const piece of r.pieces()) writeSync(fd, piece);
-      } catch (e) {
-        io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
-        return EXIT.USAGE;
-      } finally {
-        if (fd !== undefined) closeSync(fd);
-      }
-    } else for (const piece of r.pieces()) io.out(piece);
-    return r.exitCode;
-  };
+  } else for (const piece of r.pieces()) io.out(piece);
+  return r.exitCode;
+}
 
-  /** What `report` takes from its options, with or without --follow. */
-  const reportInputs = (o: ReportCliOptions) => ({
+/** What `report` takes from its options, with or without --follow. */
+function reportInputs(io: Io, o: ReportCliOptions) {
+  return {
     stores: o.store,
     expressway: o.expressway,
     keylogs: o.keylog,
@@ -200,45 +208,47 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     redact: o.redact === true,
     color: !o.out && io.color === true,
     generator: 'ekuscope 0.1.0',
-  });
-
-  /** `report --follow`: until the input ends, Ctrl-C or SIGTERM; a second Ctrl-C ends at once. */
-  const followReport = async (paths: string[], o: ReportCliOptions): Promise<number> => {
-    const { progress, out } = progressOf(io, o.quiet);
-    let fd: number | undefined;
-    if (o.out) {
-      try {
-        fd = openSync(o.out, 'w');
-      } catch (e) {
-        io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
-        return EXIT.USAGE;
-      }
-    }
-    const stop = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stop.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-      stop.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-      const r = await runFollow(paths, {
-        ...reportInputs(o),
-        format: o.format,
-        signal: stop.signal,
-        out: fd === undefined ? out : (t) => void writeSync(fd!, t),
-        ...(progress && { analyzeOptions: progressOptions(progress) }),
-      });
-      progress?.clear();
-      for (const e of r.errors) io.err(`ekuscope: ${safeText(e)}\n`);
-      return r.exitCode;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      if (fd !== undefined) closeSync(fd);
-    }
   };
+}
 
+/** `report --follow`: until the input ends, Ctrl-C or SIGTERM; a second Ctrl-C ends at once. */
+async function followReport(io: Io, paths: string[], o: ReportCliOptions): Promise<number> {
+  const { progress, out } = progressOf(io, o.quiet);
+  let fd: number | undefined;
+  if (o.out) {
+    try {
+      fd = openSync(o.out, 'w');
+    } catch (e) {
+      io.err(`ekuscope: cannot write ${o.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT.USAGE;
+    }
+  }
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const r = await runFollow(paths, {
+      ...reportInputs(io, o),
+      format: o.format,
+      signal: stop.signal,
+      out: fd === undefined ? out : (t) => void writeSync(fd!, t),
+      ...(progress && { analyzeOptions: progressOptions(progress) }),
+    });
+    progress?.clear();
+    for (const e of r.errors) io.err(`ekuscope: ${safeText(e)}\n`);
+    return r.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function reportCommand(program: Command, { io, setCode }: Run): void {
   program
     .command('report')
     .description('explains every TLS handshake: roles, certificate stores, EKU needed and present, why it ended as it did, and the fix')
@@ -253,18 +263,20 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--quiet', QUIET_HELP)
     .action(async (paths: string[], o: ReportCliOptions, cmd: Command) => {
       if (o.follow) {
-        code = await followReport(paths, o);
+        setCode(await followReport(io, paths, o));
         return;
       }
       const { progress } = progressOf(io, o.quiet);
       const r = await runReport(paths, {
         ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),
-        ...reportInputs(o),
+        ...reportInputs(io, o),
         format: formatOf(o, cmd),
       });
-      code = await finishReport(r, o, progress);
+      setCode(await finishReport(io, r, o, progress));
     });
+}
 
+function checkStoreCommand(program: Command, { io, setCode }: Run): void {
   program
     .command('check-store')
     .description('audits certificate stores without a capture: which certificate loses which service when the peer checks clientAuth, EKU traps in CA certificates, expiry, client store = server store')
@@ -285,9 +297,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         redact: o.redact === true,
         color: !o.out && io.color === true,
       });
-      code = await finishReport(r, { ...o, keylog: [] }, progress);
+      setCode(await finishReport(io, r, { ...o, keylog: [] }, progress));
     });
+}
 
+function lessonCommand(program: Command, { io, setCode }: Run): void {
   program
     .command('lesson')
     .description('guided walkthroughs over the captures in captures/; without NAME, the list (see README: lesson)')
@@ -306,19 +320,36 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
           await runLesson(resolved, { color });
           const problems = lessonProblems(resolved);
           for (const p of problems) io.err(`ekuscope: ${p}\n`);
-          if (problems.length) code = EXIT.FINDINGS;
+          if (problems.length) setCode(EXIT.FINDINGS);
           return;
         }
         const r = await lessonText(name, opts, color);
         io.out(r.text);
         for (const p of r.problems) io.err(`ekuscope: ${p}\n`);
-        if (r.problems.length) code = EXIT.FINDINGS;
+        if (r.problems.length) setCode(EXIT.FINDINGS);
       } catch (e) {
         throw e instanceof LessonUsageError ? new UsageError(e.message) : e;
       }
     });
+}
 
-  // view: the interactive viewer (src/tui); a plain `ekuscope PATH...` on a terminal opens it too.
+function rulesCommand(program: Command, { io }: Run): void {
+  program
+    .command('rules')
+    .description('the rules findings cite (E certificates, T handshake, C capture, X Expressway); with ID, that rule in full: what it says, the fix, sources, lessons')
+    .argument('[id]', 'a rule id, e.g. E5 or x1 (any case)')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .action((id: string | undefined, opts: RulesOptions) => {
+      try {
+        io.out(rulesText(id, opts, io.color === true));
+      } catch (e) {
+        throw e instanceof RulesUsageError ? new UsageError(e.message) : e;
+      }
+    });
+}
+
+// view: the interactive viewer (src/tui); a plain `ekuscope PATH...` on a terminal opens it too.
+function viewCommand(program: Command, { io, setCode }: Run): void {
   program
     .command('view')
     .description('interactive viewer: sessions, ladder, details, bytes and narration, keys as in less and vim (needs a terminal)')
@@ -329,8 +360,25 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--keylog <FILE>', 'as for report (repeatable)', repeatable, [])
     .option('--follow', 'read one capture file on as it grows (tcpdump -U -w FILE running), until you quit: new sessions appear as they come, with their stories once settled')
     .action(async (paths: string[], o: { exportDir: string; store: string[]; expressway: string[]; keylog: string[]; follow?: boolean }) => {
-      code = await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog, follow: o.follow === true }, io);
+      setCode(await runView(paths, { exportDir: o.exportDir, stores: o.store, expressway: o.expressway, keylogs: o.keylog, follow: o.follow === true }, io));
     });
+}
+
+/** The commands, in the order --help lists them. */
+const COMMANDS: readonly CommandWiring[] = [flowsCommand, certsCommand, whatifCommand, reportCommand, checkStoreCommand, lessonCommand, rulesCommand, viewCommand];
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = new Command();
+  program
+    .name('ekuscope')
+    .description('Explains TLS handshakes in packet captures: roles, certificate stores, EKUs and why a handshake failed.')
+    .version(version(), '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const run: Run = { io, setCode: (c) => void (code = c) };
+  for (const wire of COMMANDS) wire(program, run);
+
   const first = argv[0];
   const isPath = first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first) && existsSync(first);
   if (isPath && process.stdout.isTTY && process.stdin.isTTY) argv = ['view', ...argv];

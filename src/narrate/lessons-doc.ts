@@ -5,6 +5,7 @@
  */
 import type { Block, Doc, Inline } from './doc.js';
 import { lessonCaptures, LESSONS, type Lesson } from './lessons.js';
+import { ruleCitations } from './rule-help.js';
 import type { ResolvedLesson, ResolvedSession, ResolvedStep } from './lessons-resolve.js';
 
 export function lessonListDoc(lessons: readonly Lesson[] = LESSONS): Doc {
@@ -61,6 +62,9 @@ function stepBlocks(step: ResolvedStep, showLadder: boolean): Block[] {
     blocks.push({ kind: 'paragraph', content: [{ kind: 'strong', text: 'Answer:' }, ' ', right ? `${right.key} — ${right.text}` : q.answer] });
     if (q.answerFocus && step.session) blocks.push({ kind: 'paragraph', content: focusLine(step.session, q.answerFocus) });
     for (const t of q.reveal) blocks.push({ kind: 'paragraph', content: [t] });
+  }
+  if (step.rules.length) {
+    blocks.push({ kind: 'paragraph', content: [{ kind: 'strong', text: step.rules.length === 1 ? 'Rule:' : 'Rules:' }, ` ${ruleCitations(step.rules)}; `, { kind: 'code', text: `ekuscope rules ${step.rules[0]}` }, ' explains it in full.'] });
   }
   if (step.problems.length) blocks.push({ kind: 'list', items: step.problems.map((p) => [{ kind: 'severity', severity: 'error' }, ` ${p}`]) });
   return blocks;

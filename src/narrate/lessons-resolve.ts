@@ -11,6 +11,7 @@ import { closeEvents } from '../net/index.js';
 import { alertDescriptionName, alertLevelName, certificateTypeName, handshakeTypeName, versionName, type TlsMessage } from '../tls/index.js';
 import type { CertInfo } from '../x509/index.js';
 import { framesText, type LadderStep } from './doc.js';
+import type { DomainRuleId } from '../expressway/rulebook.js';
 import { captureKey, lessonSources, type Choice, type CompareStep, type Lesson, type LessonStep, type MessageRef, type MessageWhat, type QuizCheck, type SessionRef, type Side } from './lessons.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -109,6 +110,8 @@ export interface ResolvedStep {
   readonly text: readonly string[];
   readonly quiz?: ResolvedQuiz;
   readonly table?: { readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] };
+  /** The rules the step teaches (`ekuscope rules ID`). */
+  readonly rules: readonly DomainRuleId[];
   /** Anything that did not resolve; a lesson with problems is a bug in the lesson or the capture. */
   readonly problems: readonly string[];
 }
@@ -472,9 +475,10 @@ export function resolveLesson(lesson: Lesson, captures: LessonCaptures): Resolve
     const number = i + 1;
     const where = `lesson ${lesson.name}, step ${number}`;
     const problems: string[] = [];
+    const rules = step.rules ?? [];
     if (step.kind === 'compare') {
       const table = compareTable(step, captures, problems);
-      steps.push({ kind: 'compare', number, title: step.title, text: step.text, table, problems });
+      steps.push({ kind: 'compare', number, title: step.title, text: step.text, table, rules, problems });
       return;
     }
     let rs: ResolvedSession | undefined;
@@ -488,7 +492,7 @@ export function resolveLesson(lesson: Lesson, captures: LessonCaptures): Resolve
       if (rs && step.focus && !focus) problems.push(`${where}: no ${refText(step.focus)} in ${rs.key}`);
       const values = rs ? facts(rs, focus) : new Map<string, string>();
       const text = step.text.map((t) => (rs ? fill(t, values, problems, where) : t));
-      steps.push({ kind: 'explain', number, title: step.title, ...(rs ? { session: rs } : {}), ...(focus ? { focus } : {}), text, problems });
+      steps.push({ kind: 'explain', number, title: step.title, ...(rs ? { session: rs } : {}), ...(focus ? { focus } : {}), text, rules, problems });
       return;
     }
     // Quiz: the question is asked with the session in view; the answer focuses answerAt.
@@ -509,6 +513,7 @@ export function resolveLesson(lesson: Lesson, captures: LessonCaptures): Resolve
       ...(rs ? { session: rs } : {}),
       text: [],
       quiz: { question, choices: step.choices, answer: step.answer, ...(observed ? { observed } : {}), ...(answerFocus ? { answerFocus } : {}), reveal },
+      rules,
       problems,
     });
   });

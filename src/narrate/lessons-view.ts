@@ -5,6 +5,7 @@
  * Pure; the TUI renders it and keeps the progress.
  */
 import { framesText } from './doc.js';
+import { ruleCitations } from './rule-help.js';
 import type { LessonLadderEntry, ResolvedLesson, ResolvedSession, ResolvedStep } from './lessons-resolve.js';
 import type { LadderRow, LadderView, Seg, Tone } from './views.js';
 
@@ -172,6 +173,10 @@ export function lessonScreen(r: ResolvedLesson, progress: LessonProgress): Lesso
       if (q.answerFocus && rs) body.push(focusSegs(rs, q.answerFocus));
       for (const t of q.reveal) body.push([{ text: t }]);
     }
+  }
+  // A quiz names its rules once answered: a rule's title can give the answer away.
+  if (step.rules.length && (!step.quiz || answered)) {
+    body.push([{ text: step.rules.length === 1 ? 'Rule: ' : 'Rules: ', bold: true }, { text: ruleCitations(step.rules), tone: 'accent' }, { text: ` · ekuscope rules ${step.rules[0]}`, tone: 'muted' }]);
   }
   for (const p of step.problems) body.push([{ text: `✖ ${p}`, tone: 'bad' }]);
   const open = step.quiz !== undefined && !answered;

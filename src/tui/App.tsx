@@ -13,6 +13,7 @@ import { HelpOverlay } from './components/HelpOverlay.js';
 import { HexPane } from './components/HexPane.js';
 import { LadderPane } from './components/LadderPane.js';
 import { NarrationPane } from './components/NarrationPane.js';
+import { RulePanel } from './components/RulePanel.js';
 import { SessionsPane } from './components/SessionsPane.js';
 import { sessionPage, writePem, type PemWriter } from './export.js';
 import { useTerminalSize } from './hooks.js';
@@ -111,7 +112,9 @@ function Screen({ state: s }: { readonly state: UiState }) {
     unknown: m.counts.unknown,
     findings: m.findings,
   };
-  const body = s.help ? (
+  const body = s.rule ? (
+    <RulePanel ids={s.rule.ids} width={l.cols} height={l.rows - 2} top={s.rule.top} />
+  ) : s.help ? (
     <HelpOverlay width={l.cols} height={l.rows - 2} top={s.helpTop} notes={s.progress.problems} />
   ) : (
     <Box flexDirection="column">

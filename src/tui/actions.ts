@@ -44,6 +44,7 @@ export type Action =
   | { readonly type: 'filterCancel' }
   | { readonly type: 'finding'; readonly step: 1 | -1 }
   | { readonly type: 'help' }
+  | { readonly type: 'rule' }
   | { readonly type: 'escape' }
   | { readonly type: 'quit' }
   | { readonly type: 'status'; readonly status: Status | undefined }

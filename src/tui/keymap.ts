@@ -16,15 +16,15 @@ export interface KeyHelp {
 export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '↑ ↓  k j', what: 'move in the focused pane' },
   { keys: 'PgUp PgDn  g G', what: 'page up, page down, first, last' },
-  { keys: 'Tab  Shift-Tab', what: 'next, previous pane' },
-  { keys: '1 … 5', what: 'sessions, ladder, details, bytes, narration' },
+  { keys: 'Tab  Shift-Tab  1…5', what: 'next, previous pane; go to a pane, as listed below' },
   { keys: 'Enter  Space', what: 'open session → ladder → details; expand/collapse' },
   { keys: '→ l  ← h', what: 'expand; collapse or go to the parent (details)' },
   { keys: '/', what: 'filter: host, port, outcome, serial, subject' },
   { keys: 'n  N', what: 'next, previous finding' },
   { keys: 'e  E', what: 'export: the certificate as PEM, the session as a page' },
+  { keys: 'r', what: 'explain the rules the finding or narration cites' },
   { keys: '?', what: 'this help (↑↓ scroll it, other keys close it)' },
-  { keys: 'Esc', what: 'close help, clear the filter' },
+  { keys: 'Esc', what: 'close help or the rules, clear the filter' },
   { keys: 'q  Ctrl-C', what: 'quit' },
 ];
 
@@ -39,6 +39,8 @@ export const PANE_HELP: readonly KeyHelp[] = [
 export interface KeyContext {
   readonly filterEditing: boolean;
   readonly help: boolean;
+  /** The rule panel is open (key r). */
+  readonly rule?: object;
 }
 
 export function keyToCommand(input: string, key: Key, ctx: KeyContext): Command | undefined {
@@ -56,14 +58,14 @@ export function keyToCommand(input: string, key: Key, ctx: KeyContext): Command 
     const text = [...input].filter((c) => c >= ' ' && c !== '\x7f').join('');
     return text ? { type: 'filterInput', text } : undefined;
   }
-  if (ctx.help) {
+  if (ctx.help || ctx.rule) {
     if (input === 'q') return { type: 'quit' };
-    // The help scrolls when it is longer than the screen; any other key closes it.
+    // The help and the rule panel scroll when longer than the screen; any other key closes them.
     if (key.upArrow || input === 'k') return { type: 'move', move: 'up' };
     if (key.downArrow || input === 'j') return { type: 'move', move: 'down' };
     if (key.pageUp) return { type: 'move', move: 'pageUp' };
     if (key.pageDown) return { type: 'move', move: 'pageDown' };
-    return { type: 'help' };
+    return { type: ctx.help ? 'help' : 'rule' };
   }
   if (key.upArrow || input === 'k') return { type: 'move', move: 'up' };
   if (key.downArrow || input === 'j') return { type: 'move', move: 'down' };
@@ -87,6 +89,8 @@ export function keyToCommand(input: string, key: Key, ctx: KeyContext): Command 
       return { type: 'export' };
     case 'E':
       return { type: 'exportPage' };
+    case 'r':
+      return { type: 'rule' };
     case '?':
       return { type: 'help' };
     case 'q':

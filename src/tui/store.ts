@@ -32,6 +32,7 @@ import { safeText } from '../bytes/text.js';
 import { helpLines } from './help.js';
 import { keyToCommand } from './keymap.js';
 import type { Action, KeyPress, Move, Progress, Status } from './actions.js';
+import { citedRules, rulePanelLines, type RulePanel } from './rule-panel.js';
 import { hexBytesPerRow, innerHeight, innerWidth, layout, paneBox, PANE_ORDER, type Layout, type PaneId } from './layout.js';
 
 export type { Action, KeyPress, Move, Progress, Status } from './actions.js';
@@ -60,6 +61,8 @@ export interface UiState {
   readonly finding?: number;
   readonly help: boolean;
   readonly helpTop: number;
+  /** The rule panel (key r): the rules it explains and its scroll. */
+  readonly rule?: RulePanel;
   readonly status?: Status;
   readonly quit: boolean;
   /** Counts export requests (key e); the app writes the file when it changes. */
@@ -268,6 +271,11 @@ function applyFilter(s: UiState, filter: string): UiState {
 }
 
 function move(s: UiState, m: Move): UiState {
+  if (s.rule) {
+    const page = s.rows - 4;
+    const maxTop = Math.max(0, rulePanelLines(s.rule.ids, s.cols - 3).length - page);
+    return { ...s, rule: { ...s.rule, top: clamp(moveIndex(s.rule.top, m, maxTop + 1, page), 0, maxTop) } };
+  }
   if (s.help) {
     const page = s.rows - 4;
     const maxTop = Math.max(0, helpLines(s.cols, s.progress.problems).length - page);
@@ -465,7 +473,10 @@ export function reduce(s: UiState, a: Action): UiState {
       return stepFinding(base, a.step);
     case 'help':
       return { ...base, help: !base.help, helpTop: 0 };
+    case 'rule':
+      return toggleRule(base);
     case 'escape':
+      if (base.rule) return toggleRule(base);
       if (base.help) return { ...base, help: false, helpTop: 0 };
       if (base.filterEditing || base.filter) return { ...applyFilter(base, ''), filterEditing: false };
       return base;
@@ -505,6 +516,20 @@ export function reduce(s: UiState, a: Action): UiState {
       return selectSession(withRows, visible[0]?.key);
     }
   }
+}
+
+/** r: opens the explanation of the rules the current finding or the narration on screen cites; again, closes it. */
+function toggleRule(s: UiState): UiState {
+  if (s.rule) {
+    const next = { ...s };
+    delete (next as { rule?: RulePanel }).rule;
+    return next;
+  }
+  const v = narration(s);
+  if (!v) return { ...s, status: { text: 'no session selected', tone: 'muted' } };
+  const ids = citedRules(v, narrationText(s).lines, s.finding, s.narrationTop, height(s, 'narration'));
+  if (ids.length === 0) return { ...s, status: { text: 'no rule cited in the narration shown', tone: 'muted' } };
+  return { ...s, help: false, rule: { ids, top: 0 } };
 }
 
 function withoutStatus(s: UiState): UiState {

@@ -26,7 +26,7 @@ async function helpOf(cmd: string): Promise<string> {
 }
 
 describe('--help and the README', () => {
-  for (const cmd of ['report', 'check-store', 'view', 'flows', 'certs', 'whatif', 'lesson']) {
+  for (const cmd of ['report', 'check-store', 'view', 'flows', 'certs', 'whatif', 'lesson', 'rules']) {
     it(`every option of ${cmd} --help is in the README's ${cmd} section`, async () => {
       const help = await helpOf(cmd);
       const options = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((o) => o !== '--help');

@@ -116,3 +116,17 @@ describe('lesson keys (reducer)', () => {
     for (const l of LESSONS) for (const step of l.steps) if (step.kind === 'quiz') for (const c of step.choices) expect(RESERVED_KEYS, `${l.name}: ${step.title}`).not.toContain(c.key);
   });
 });
+
+describe('the rules a step teaches, on the lesson screen', () => {
+  const text = (body: readonly (readonly { text: string }[])[]) => body.map((p) => p.map((s) => s.text).join('')).join('\n');
+  it('an explain step ends with its rules and the command that explains them', () => {
+    const screen = lessonScreen(lesson, { step: 0, answers: {} });
+    expect(text(screen.body)).toContain('Rule: T1 (Who sends ClientHello is the TLS client) · ekuscope rules T1');
+  });
+  it('a quiz names its rules only once answered, as a rule title could give the answer away', () => {
+    const quiz = lesson.steps.findIndex((s) => s.quiz !== undefined);
+    expect(lesson.steps[quiz]!.rules).toContain('X1');
+    expect(text(lessonScreen(lesson, { step: quiz, answers: {} }).body)).not.toContain('Rules:');
+    expect(text(lessonScreen(lesson, { step: quiz, answers: { [quiz]: 'c' } }).body)).toContain('Rules: X1 (The store rule), E6 (Which purpose a verifier checks) · ekuscope rules X1');
+  });
+});

@@ -183,3 +183,28 @@ describe('ekuscope lesson (CLI)', () => {
     expect(r.err).toMatch(/store-rule/);
   });
 });
+
+describe('lessons cite the rules they teach', () => {
+  const cited = (texts: readonly string[]) => [...new Set(texts.flatMap((t) => [...t.matchAll(/\b([ETCX][0-9])\b/g)].map((m) => m[1]!)))];
+  for (const l of LESSONS) {
+    it(`${l.name}: every rule a step's text cites is in its rules, and every step's rules in the lesson's`, () => {
+      let withRules = 0;
+      for (const s of l.steps) {
+        const texts = s.kind === 'quiz' ? [s.question, ...s.reveal] : s.text;
+        const rules = s.rules ?? [];
+        for (const id of cited(texts)) expect(rules, `${l.name} / ${s.title} cites ${id}`).toContain(id);
+        for (const id of rules) expect(l.rules, `${l.name} / ${s.title} teaches ${id}`).toContain(id);
+        if (rules.length) withRules++;
+      }
+      // The rule the lesson is about is taught by at least one step.
+      expect(l.steps.some((s) => s.rules?.includes(l.rules[0]!)), `${l.name} teaches ${l.rules[0]} in a step`).toBe(true);
+      expect(withRules).toBeGreaterThan(0);
+    });
+  }
+
+  it('a printed lesson names each step\'s rules and the command that explains them', async () => {
+    const r = await run(['lesson', 'eku-chaining', '--print', '--format', 'text']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Rule: E5 (EKU on CA certificates constrains the leaf); ekuscope rules E5 explains it in full.');
+  });
+});

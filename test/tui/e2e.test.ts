@@ -159,6 +159,16 @@ describeWith(['tmux'], 'ekuscope view in tmux', () => {
     // n: the session's first finding, named in the status line.
     t.keys('g', 'n');
     s = await t.waitFor(/^finding \d+ of \d+: [ETCX]\d/m);
+    const rule = s.match(/^finding \d+ of \d+: ([ETCX]\d)/m)![1]!;
+
+    // r: that finding's rules explained over the panes, the finding's own rule first; Esc closes it.
+    t.keys('r');
+    s = await t.waitFor(new RegExp(`Rules? ${rule}[,  ].*Esc closes`));
+    expect(s).toMatch(new RegExp(`^. ${rule} \\S`, 'm'));
+    expect(s).toContain('Fix: ');
+    t.keys('Escape');
+    s = await t.waitFor(/▶ Narration/);
+    expect(s).not.toContain('Esc closes');
 
     // No colour anywhere; selection and focus still visible (inverse video, heavy frame).
     const raw = t.screen(true);

@@ -148,6 +148,45 @@ describe.each(SIZES)('the viewer at %i×%i', (cols, rows) => {
     v.unmount();
   });
 
+  it('r explains the rules of the finding n went to, over the panes; ↑↓ scroll it, Esc closes it', async () => {
+    const v = await renderAt(cols, rows, f.explained);
+    await v.type('n', 'r');
+    expectFits(v, cols, rows);
+    expect(v.state().rule?.ids).toEqual(['E2', 'X4', 'T5']);
+    expect(focusedTitle(v)).toMatch(/▶ Rules E2, X4, T5 · (1–\d+ of \d+, ↑↓ scroll · )?Esc closes/);
+    let frame = v.frame();
+    expect(frame).toContain('E2 EKU present: only the listed purposes');
+    expect(frame).toContain('family E: certificates and EKU');
+    expect(frame).toMatch(/Fix: Give the certificate the purpose its role needs/);
+    // Longer than the screen (80×24), the panel scrolls and its title says where; else it stays.
+    const longer = /of \d+, ↑↓ scroll/.test(focusedTitle(v) ?? '');
+    expect(longer).toBe(rows < 40);
+    await v.type(KEYS.down);
+    expect(v.state().rule?.top).toBe(longer ? 1 : 0);
+    if (longer) expect(focusedTitle(v)).toMatch(/· 2–\d+ of \d+, ↑↓ scroll · Esc closes/);
+    await v.type(KEYS.escape);
+    expect(v.state().rule).toBeUndefined();
+    frame = v.frame();
+    expect(frame).not.toContain('Esc closes');
+    expect(frame).toMatch(/ERROR \[E2, X4, T5\]/);
+    v.unmount();
+  });
+
+  it('r without a current finding explains the rules the narration on screen cites', async () => {
+    const v = await renderAt(cols, rows, f.explained);
+    await v.type('5');
+    const shown = v.frame();
+    await v.type('r');
+    const ids = v.state().rule?.ids ?? [];
+    expect(ids.length).toBeGreaterThan(0);
+    // Each rule the panel explains is cited in the narration that was on screen.
+    for (const id of ids) expect(shown).toMatch(new RegExp(`\\b${id}\\b`));
+    expect(v.frame()).toContain(`${ids[0]} `);
+    await v.type('r');
+    expect(v.state().rule).toBeUndefined();
+    v.unmount();
+  });
+
   it('? shows every key and every pane, and a key other than the scrolling ones closes it', async () => {
     const v = await renderAt(cols, rows, f.explained);
     await v.type('?');

@@ -268,10 +268,43 @@ describe('the store: keys → state', () => {
   });
 });
 
+describe('the rule panel (r)', () => {
+  it('opens on the current finding\'s rules, scrolls with j/k, closes with r, Esc or any other key; q still quits', () => {
+    let s = press(start(80, 24), 'n', 'r');
+    expect(s.rule).toEqual({ ids: ['E2', 'X4', 'T5'], top: 0 });
+    s = press(s, 'j', 'j');
+    expect(s.rule?.top).toBe(2);
+    s = press(s, 'k');
+    expect(s.rule?.top).toBe(1);
+    // Keys meant for the panes do not reach them while the panel is open.
+    const focus = s.focus;
+    expect(press(s, '1').rule).toBeUndefined();
+    expect(press(s, '1').focus).toBe(focus);
+    expect(press(s, 'r').rule).toBeUndefined();
+    expect(press(s, '{esc}').rule).toBeUndefined();
+    expect(press(s, 'q').quit).toBe(true);
+  });
+
+  it('r with no session says so and opens nothing', () => {
+    const s = press(initialState(80, 24), 'r');
+    expect(s.rule).toBeUndefined();
+    expect(s.status?.text).toBe('no session selected');
+  });
+
+  it('r closes the help and opens over it', () => {
+    const s = press(start(), 'n', '?');
+    expect(s.help).toBe(true);
+    // In the help any key but the scrolling ones closes it: r first closes the help, then opens the panel.
+    const closed = press(s, 'r');
+    expect(closed.help).toBe(false);
+    expect(press(closed, 'r').rule?.ids[0]).toBe('E2');
+  });
+});
+
 describe('keymap', () => {
   it('every key in the help does something', () => {
     const ctx = { filterEditing: false, help: false };
-    for (const k of ['k', 'j', 'g', 'G', '/', 'n', 'N', 'e', '?', 'q', 'h', 'l', ' ', '1', '5']) expect(keyToCommand(k, {} as never, ctx), k).toBeDefined();
+    for (const k of ['k', 'j', 'g', 'G', '/', 'n', 'N', 'e', 'r', '?', 'q', 'h', 'l', ' ', '1', '5']) expect(keyToCommand(k, {} as never, ctx), k).toBeDefined();
     expect(KEY_HELP.map((k) => k.keys).join(' ')).toContain('Tab');
     expect(keyToCommand('x', {} as never, ctx)).toBeUndefined();
   });

@@ -69,7 +69,7 @@ export function StatusLine(p: { readonly status?: Status; readonly filterEditing
   }
   if (p.status) return <Line segs={[{ text: p.status.text, tone: p.status.tone }]} width={p.width} />;
   const hints = p.width >= 110
-    ? '↑↓/jk move · Tab pane · Enter open/expand · / filter · n/N finding · e export PEM · ? help · q quit'
+    ? '↑↓/jk move · Tab pane · Enter open/expand · / filter · n/N finding · r rules · e/E export · ? help · q quit'
     : '↑↓ jk · Tab pane · Enter open · / filter · n/N finding · e export · ? help · q quit';
   return <Line segs={[{ text: hints, tone: 'muted' }]} width={p.width} />;
 }
