@@ -33,7 +33,7 @@ export function ruleDoc(r: RuleHelp): Doc {
   const family = RULE_FAMILIES.find((f) => f.id === r.family)!;
   const blocks: Block[] = [
     { kind: 'paragraph', content: [{ kind: 'em', text: `Family ${family.id}: ${family.title}` }] },
-    { kind: 'paragraph', content: [r.explanation] },
+    ...r.explanation.split(/\n\n+/).map((text): Block => ({ kind: 'paragraph', content: [text] })),
   ];
   if (r.fix !== undefined) blocks.push({ kind: 'section', title: 'Fix', blocks: [{ kind: 'paragraph', content: [r.fix] }] });
   blocks.push({ kind: 'section', title: 'Sources', blocks: [{ kind: 'list', items: r.sources.map((s) => [s]) }] });

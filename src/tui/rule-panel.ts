@@ -38,7 +38,7 @@ export function rulePanelLines(ids: readonly DomainRuleId[], width: number): (re
     if (i > 0) out.push([]);
     add([{ text: `${r.id} `, tone: 'accent', bold: true }, { text: r.title, bold: true }]);
     add([{ text: `family ${r.family}: ${RULE_FAMILIES.find((f) => f.id === r.family)!.title}`, tone: 'muted' }]);
-    add([{ text: r.explanation }]);
+    for (const para of r.explanation.split(/\n\n+/)) add([{ text: para }]);
     if (r.fix !== undefined) add([{ text: 'Fix: ', tone: 'ok', bold: true }, { text: r.fix }]);
     add([{ text: 'Sources: ', bold: true }, { text: r.sources.join('; '), tone: 'muted' }]);
     if (r.lessons.length) add([{ text: 'Lessons: ', bold: true }, { text: r.lessons.map((l) => `ekuscope lesson ${l.name}`).join(', '), tone: 'accent' }]);

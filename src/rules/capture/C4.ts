@@ -12,6 +12,7 @@ export const C4: Rule = {
     'A capture stopped during a handshake, or a file cut in transfer, says nothing about what followed; ekuscope reports such a handshake as not finished in the capture, not as failed.',
   ].join('\n\n'),
   fix: 'Capture longer: start the capture, then trigger the connection, and stop only after it is up or has failed.',
+  sources: ['RFC 9293 §3.6 (closing a TCP connection: what each side sent last is its FIN or RST)', 'the test corpus, with tshark\'s dissection as reference'],
   checks: {
     session: [{ order: 20, run: captureEnded }],
   },

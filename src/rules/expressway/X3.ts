@@ -10,4 +10,5 @@ export const X3: Rule = {
     'So a serverAuth-only certificate in the client store was put there on purpose (or by the upgrade, X2); ekuscope cites this rule in its advice on fixing the client store.',
   ].join('\n\n'),
   sources: ['Cisco document 225693', 'Cisco Expressway administrator guide (x15.5)'],
+  fix: 'Get a client certificate with clientAuth (a private CA); use "Upload server certificate file as client certificate" only where the far ends do not check clientAuth.',
 };

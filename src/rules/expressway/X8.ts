@@ -10,4 +10,5 @@ export const X8: Rule = {
     'ekuscope lists neighbor zones among the services a client-store certificate without clientAuth breaks; a name mismatch is not an EKU problem.',
   ].join('\n\n'),
   sources: ['Cisco Expressway administrator guide (x15.5)'],
+  fix: 'Give the connecting side\'s certificate clientAuth, and a SAN that matches the address or name the peer connects to.',
 };

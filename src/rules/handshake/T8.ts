@@ -12,6 +12,7 @@ export const T8: Rule = {
     'ekuscope calls such a close a likely rejection and names the certificate that lacks what it needs, if one does; any other close before the handshake completed is reported as a close without a reason in the capture.',
   ].join('\n\n'),
   sources: ['Node.js tls (Node 20)', 'RFC 5246 §7.2.1'],
+  fix: 'The peer gave no reason on the wire: read the verifier\'s own log for why it closed.',
   checks: {
     session: [{ order: 20, run: citing('T8', failedHandshake) }],
   },
