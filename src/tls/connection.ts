@@ -8,7 +8,7 @@
  * copied or buffered, only its record headers are read, and only for a few records after the
  * handshake, after which data() answers 'ignore' and the reassembler stops delivering.
  */
-import { copyBytes } from '../bytes/index.js';
+import { CaptureBudget, copyBytes, DISSECTOR_BYTES, sizeText } from '../bytes/index.js';
 import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
 import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
 import { ContentType, handshakeTypeName, isNullCipher } from './names.js';
@@ -92,55 +92,11 @@ export interface TlsConnectionOptions {
   readonly limits?: Partial<TlsLimits>;
   readonly decryptor?: TlsDecryptor;
   /** Shared by every connection of one capture: a bound on what they hold together (see TlsBudget). */
-  readonly budget?: TlsBudget;
+  readonly budget?: CaptureBudget;
 }
 
-/**
- * What all TLS connections of one capture may hold together while their handshakes are under way:
- * handshake messages being reassembled, messages waiting for their connection to finish, plaintext
- * scanned for a TLS start, records kept for a decryptor. Each connection is bounded by TlsLimits;
- * this bounds thousands of them at once (a capture of many connections that each start a large
- * message and never finish it). A connection gives back what it counted when it settles. Near the
- * bound, its owner lets the oldest handshakes under way go (makeRoom); past it, messages are kept
- * truncated and said so, and the analysis goes on.
- */
-export class TlsBudget {
-  used = 0;
-  /** Times a connection was refused room. */
-  refusals = 0;
-
-  /**
-   * `makeRoom`: called when `n` bytes do not fit, to let other connections go (their owner
-   * summarises the oldest handshakes under way as they stand); `asking` is the connection that
-   * wants the room, which must not be let go in its own call.
-   */
-  constructor(
-    readonly max: number,
-    private readonly makeRoom?: (n: number, asking: unknown) => void,
-  ) {}
-
-  /** Counts `n` more bytes if they fit; `always`: counts them even past the bound (small messages). */
-  take(n: number, always = false, asking?: unknown): boolean {
-    if (this.used + n > this.max && this.makeRoom) this.makeRoom(n, asking);
-    if (!always && this.used + n > this.max) {
-      this.refusals++;
-      return false;
-    }
-    this.used += n;
-    return true;
-  }
-
-  give(n: number): void {
-    this.used = Math.max(0, this.used - n);
-  }
-}
-
-function sizeText(n: number): string {
-  return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n / 1024)} KiB`;
-}
-
-/** What the TLS connections of one capture hold together at most, by default. */
-export const DEFAULT_TLS_BUDGET_BYTES = 64 * 1024 * 1024;
+/** The capture-wide budget as the TLS dissectors know it (the same one the reassembler counts against). */
+export { CaptureBudget as TlsBudget, DEFAULT_CAPTURE_BUDGET_BYTES as DEFAULT_TLS_BUDGET_BYTES } from '../bytes/index.js';
 
 export interface TlsSummary {
   /** True once TLS records were recognised in either direction. */
@@ -329,7 +285,7 @@ export class TlsConnection implements StreamConsumer {
   private lastFrame = 0;
   private lastTs: [number, number] = [0, 0];
   private ctx: DecodeContext | undefined;
-  private readonly budget: TlsBudget | undefined;
+  private readonly budget: CaptureBudget | undefined;
   /** Bytes this connection counted against the budget (given back when it settles). */
   private held = 0;
 
@@ -343,6 +299,8 @@ export class TlsConnection implements StreamConsumer {
     this.limits = options.limits === undefined ? DEFAULT_TLS_LIMITS : { ...DEFAULT_TLS_LIMITS, ...options.limits };
     this.decryptor = options.decryptor;
     this.budget = options.budget;
+    // The dissector itself counts while it works (given back with the rest when it settles).
+    this.room(DISSECTOR_BYTES, true);
   }
 
   /**
@@ -467,8 +425,20 @@ export class TlsConnection implements StreamConsumer {
   end(dir: Dir, reason: EndReason, frame: number, from: Dir = dir): void {
     if (this.ignored) return;
     const d = this.dirs[dir];
-    this.flushPartial(d, d.hs, frame, false);
+    this.flushPartial(d, d.hs, frame, 'end');
     this.event({ kind: 'end', dir, reason, frame, from });
+  }
+
+  /**
+   * The connection is summarised as it stands to make room for others (the capture-wide budget):
+   * a message it was still reading is listed, truncated, as far as it came.
+   */
+  cutShort(frame: number): void {
+    if (this.ignored) return;
+    for (const d of this.dirs) {
+      this.flushPartial(d, d.hs, frame, 'room');
+      if (d.hsDecrypted) this.flushPartial(d, d.hsDecrypted, frame, 'room');
+    }
   }
 
   // ---- Results --------------------------------------------------------------------------------
@@ -837,7 +807,7 @@ export class TlsConnection implements StreamConsumer {
 
   /** Handshake message boundaries are no longer known in this direction. */
   private loseHandshake(d: Direction, frame: number): void {
-    if (d.hs.partial) this.flushPartial(d, d.hs, frame, true);
+    if (d.hs.partial) this.flushPartial(d, d.hs, frame, 'lost');
     d.hs.reset();
     // Boundaries come back only if a record starts with a message: assume the next handshake record does.
     d.hsLost = false;
@@ -1211,14 +1181,14 @@ export class TlsConnection implements StreamConsumer {
   }
 
   /** A message whose bytes stop early (end of stream, lost boundary): listed truncated, flagged. */
-  private flushPartial(d: Direction, h: Handshake, frame: number, lost: boolean): void {
+  private flushPartial(d: Direction, h: Handshake, frame: number, why: 'end' | 'lost' | 'room'): void {
     if (!h.partial) return;
     if (h.hdrLen < 4) {
       this.anomaly('truncated-message', d.dir, frame, 'handshake header cut short');
       h.reset();
       return;
     }
-    this.anomaly('truncated-message', d.dir, frame, `${handshakeTypeName(h.type)} ${lost ? 'lost its boundary' : 'cut by the end of the stream'} after ${h.length - h.remaining} of ${h.length} bytes`);
+    this.anomaly('truncated-message', d.dir, frame, `${handshakeTypeName(h.type)} ${why === 'lost' ? 'lost its boundary' : why === 'room' ? 'summarised to make room for other connections' : 'cut by the end of the stream'} after ${h.length - h.remaining} of ${h.length} bytes`);
     h.gapped = true;
     this.completeMessage(d, h, frame, this.lastTs[0], this.lastTs[1], false);
   }

@@ -65,7 +65,7 @@ export interface BuiltCapture {
   readonly frames: number[];
 }
 
-function endpoint(addr: string, port: number, isn: number, m: string): TcpEndpoint {
+export function endpoint(addr: string, port: number, isn: number, m: string): TcpEndpoint {
   return { ip: ip(addr), port, mac: mac(m), isn, mss: 1460, window: 64240, wscale: 7, ttl: 64, ipId: 0x1000, tsBase: 1000 };
 }
 

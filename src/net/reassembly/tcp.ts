@@ -1,3 +1,4 @@
+import type { CaptureBudget } from '../../bytes/index.js';
 import type { Frame } from '../../capture/types.js';
 import { ACK, FIN, RST, SYN, formatIp, type TcpSegment } from '../packet.js';
 import type { TunnelLayer } from '../tunnel.js';
@@ -6,8 +7,14 @@ import type { Dir, EndReason, Endpoint, GapReason, StreamConsumer } from '../typ
 export interface ReassemblyLimits {
   /** Out-of-order bytes held per connection (both directions). */
   readonly maxBufferedPerConnection: number;
-  /** Out-of-order bytes held across all connections. */
+  /** Out-of-order bytes held across all connections (without a `budget`). */
   readonly maxBufferedTotal: number;
+  /**
+   * The capture-wide bound shared with the TLS dissectors (CaptureBudget): held bytes count against
+   * it instead of maxBufferedTotal, and a connection its owner summarises to make room lets go of
+   * what it held here (letGo).
+   */
+  readonly budget?: CaptureBudget;
   /** Gap records kept per connection (all are counted). */
   readonly maxGapRecords: number;
   /**
@@ -333,7 +340,35 @@ export class TcpReassembler {
     private readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS,
     /** The live4 key (key4); a test passes one that collides, to reach the lists. */
     private readonly hashKey4: Key4 = key4,
-  ) {}
+  ) {
+    limits.budget?.addHolder(this);
+  }
+
+  /**
+   * The connection was summarised to make room in the capture-wide budget: what it holds out of
+   * order is let go, and with it the connection (as when its consumer declares no further interest,
+   * which it would at its next byte).
+   */
+  letGo(conn: Connection): void {
+    if (conn instanceof ConnState && !conn.ignored && conn.d0.pendingBytes + conn.d1.pendingBytes > 0) this.ignore(conn);
+  }
+
+  /** Held bytes counted: against the capture-wide budget when there is one (`asking`: the connection's consumer). */
+  private hold(cost: number, asking: unknown): void {
+    this.bufferedTotal += cost;
+    this.limits.budget?.take(cost, true, asking);
+  }
+
+  private unhold(cost: number): void {
+    this.bufferedTotal -= cost;
+    this.limits.budget?.give(cost);
+  }
+
+  /** Whether all connections together hold no more than they may. */
+  private withinTotal(): boolean {
+    const b = this.limits.budget;
+    return b === undefined ? this.bufferedTotal <= this.limits.maxBufferedTotal : !b.over;
+  }
 
   segment(frame: Frame, seg: TcpSegment): void {
     this.lastFrame = frame.number;
@@ -519,7 +554,7 @@ export class TcpReassembler {
     // buffers) and the sequence state, while the connection's entry stays for its counters and
     // port-reuse detection (isn0/isn1).
     l.consumer = undefined;
-    this.bufferedTotal -= l.d0.pendingBytes + l.d1.pendingBytes;
+    this.unhold(l.d0.pendingBytes + l.d1.pendingBytes);
     l.d0 = l.d1 = IGNORED_DIR;
   }
 
@@ -583,14 +618,14 @@ export class TcpReassembler {
       if (ds.pending === NO_PENDING) ds.pending = [];
       insertSorted(ds.pending, p);
       ds.pendingBytes += p.cost;
-      this.bufferedTotal += p.cost;
+      this.hold(p.cost, l.consumer);
     }
     // Skip ahead until this connection is back within the limits (each step releases at least one
     // held segment; one step is not enough when small segments are held in front of a large one).
     const other = l.dir((1 - dir) as Dir);
     while (!l.ignored && (ds.pending.length > 0 || other.pending.length > 0)) {
       const held = l.d0.pendingBytes + l.d1.pendingBytes;
-      if (held <= this.limits.maxBufferedPerConnection && this.bufferedTotal <= this.limits.maxBufferedTotal) break;
+      if (held <= this.limits.maxBufferedPerConnection && this.withinTotal()) break;
       this.skipToPending(l, ds.pending.length > 0 ? dir : ((1 - dir) as Dir), 'buffer-limit', frame.number);
     }
   }
@@ -616,7 +651,7 @@ export class TcpReassembler {
       if (p.off > ds.next) break;
       ds.pending.shift();
       ds.pendingBytes -= p.cost;
-      this.bufferedTotal -= p.cost;
+      this.unhold(p.cost);
       if (p.off + p.data.length > ds.next) this.advance(l, dir, p.data.subarray(ds.next - p.off), Math.max(p.frame, filledBy ?? 0), p.tsSec, p.tsNsec);
       else l.retransmissions++;
     }
@@ -665,7 +700,7 @@ export class TcpReassembler {
       else l.d1 = IGNORED_DIR;
     } else {
       ds.ended = true;
-      this.bufferedTotal -= ds.pendingBytes;
+      this.unhold(ds.pendingBytes);
       ds.pending = NO_PENDING;
       ds.pendingBytes = 0;
     }
