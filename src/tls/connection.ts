@@ -1194,8 +1194,10 @@ export class TlsConnection implements StreamConsumer {
   }
 
   private completeMessage(d: Direction, h: Handshake, frame: number, tsSec: number, tsNsec: number, decrypted: boolean): void {
-    // Its own copy, exactly sized (the reassembly buffer may have room to spare, or be shared by nothing else).
-    const bytes = h.kept === h.buf.length ? h.buf : h.buf.slice(0, h.kept);
+    // A view of the reassembly buffer, which is the message's own from now on (reset() lets go of it):
+    // its room is counted against the budget until the connection settles, and settling copies
+    // what is kept. A copy here would cost a flood's thousands of cut messages 16 KB each again.
+    const bytes = h.kept === h.buf.length ? h.buf : h.buf.subarray(0, h.kept);
     const type = h.type;
     const truncated = h.over || h.gapped;
     const ctx = this.decodeContext();
