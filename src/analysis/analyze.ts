@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { latin1 } from '../bytes/index.js';
-import type { Connection, Dir, EndReason, GapReason, LateAlert, StreamConsumer } from '../net/index.js';
+import { DEFAULT_REASSEMBLY_LIMITS, type Connection, type Dir, type EndReason, type GapReason, type LateAlert, type StreamConsumer } from '../net/index.js';
 import { alertForm, isNullCipher, DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
 import { CertPool, parseName } from '../x509/index.js';
 import { scanCapture, type ConnectionsLeftOut, type ScanOptions } from './frames.js';
@@ -15,7 +15,7 @@ export interface AnalyzeOptions extends ScanOptions {
   /** Name used in output for the input; defaults to the file's base name. */
   sourceName?: string;
   tlsLimits?: Partial<TlsLimits>;
-  /** What the TLS connections under way may hold together (default DEFAULT_TLS_BUDGET_BYTES, 64 MiB); near it the oldest are summarised. */
+  /** What the connections under way may hold together, reassembly and handshakes (default DEFAULT_TLS_BUDGET_BYTES, 64 MiB); near it the oldest are summarised. */
   tlsBudgetBytes?: number;
   /** TLS dissectors at work at once (default DEFAULT_MAX_HANDSHAKES_UNDER_WAY); past it the oldest is set aside. */
   maxHandshakesUnderWay?: number;
@@ -126,10 +126,11 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     for (let j = oldestHead; budget.used + n > budget.max && j < oldest.length; j++) {
       const f = oldest[j]!;
       const t = f.dissector;
-      if (live.get(f.conn.id) !== f || t === undefined || t === asking || t.heldBytes === 0) continue;
+      if (live.get(f.conn.id) !== f || t === undefined || t === asking || f === asking || t.heldBytes === 0) continue;
       cutForBytes ??= { limit: budget.max, connections: 0, firstFrame: frameNow };
       cutForBytes.connections++;
       finalize(f.conn, true);
+      budget.letGo(f.conn);
     }
   };
   const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES, makeRoom);
@@ -145,6 +146,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     const t = live.get(conn.id)?.take();
     if (!t) return;
     live.delete(conn.id);
+    if (cutShort) t.cutShort(frameNow);
     const summary = t.summary(false);
     const decryption = keys.takeReport(conn.id);
     if (!summary.isTls) {
@@ -267,11 +269,12 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const scan = await scanCapture(
     input,
     (conn) => new Feed(conn),
-    { ...opts, onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)) },
+    { ...opts, limits: { ...(opts.limits ?? DEFAULT_REASSEMBLY_LIMITS), budget }, onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)) },
   );
   for (const conn of scan.connections) finalize(conn);
   if (setAsideForRoom) scan.stats.handshakesOverLimit = setAsideForRoom;
   if (cutForBytes) scan.stats.handshakesOverBytes = cutForBytes;
+  scan.stats.held = { limit: budget.max, peak: budget.peak };
   if (notDissected) scan.stats.sessionsOverLimit = notDissected;
   // The feeds' methods share this function's scope: whatever keeps one of them (V8's caches of
   // the code that called them) would keep every feed through the list.
@@ -338,9 +341,13 @@ function withLateAlerts(s: Session, late: readonly LateAlert[]): Session {
   return added.length ? { ...s, alerts: [...s.alerts, ...added] } : s;
 }
 
-/** Handshake messages whose bytes the later stages read (bodies: SNI, random, certificates, CA names). */
+/**
+ * Handshake messages whose bytes the later stages read (bodies: SNI, random, certificates, CA
+ * names). A large message cut short that did not decode has no body to read back: its bytes are
+ * let go and their count kept (a flood's 16 KB ClientHellos, thousands still under way at the end).
+ */
 const ANALYSED_TYPES = new Set([1, 2, 11, 13]);
-const keptForAnalysis = (m: HandshakeMessage): boolean => ANALYSED_TYPES.has(m.type);
+const keptForAnalysis = (m: HandshakeMessage): boolean => ANALYSED_TYPES.has(m.type) && !(m.truncated && m.error !== undefined && m.bytes.length > CUT_SHORT_KEPT_BYTES);
 
 function roleOfDir(clientDir: Dir | undefined, dir: Dir): 'client' | 'server' | 'unknown' {
   if (clientDir === undefined) return 'unknown';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { sizeText } from '../bytes/index.js';
 import { readCapture, type CaptureSummary, type Frame, type ReadOptions } from '../capture/index.js';
 import { PacketDecoder, TcpReassembler, linkTypeName, tunnelText, type Connection, type TunnelCount, type OverLimit, type ReassemblyLimits, type StreamConsumer, DEFAULT_REASSEMBLY_LIMITS } from '../net/index.js';
 
@@ -20,6 +21,11 @@ export interface DecodeStats {
   handshakesOverBytes?: ConnectionsLeftOut;
   /** Set by the analysis: connections not dissected because the sessions kept reached their limit. */
   sessionsOverLimit?: ConnectionsLeftOut;
+  /**
+   * Set by the analysis: the capture-wide budget (CaptureBudget) the connections under way shared,
+   * reassembly and handshake buffers: its bound and the most they held at once (bytes).
+   */
+  held?: { readonly limit: number; readonly peak: number };
 }
 
 /** Connections an analysis limit left out (AnalyzeOptions.maxHandshakesUnderWay, maxSessions): how many, from where. */
@@ -120,7 +126,7 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
     limit(
       'handshake-bytes',
       hb.firstFrame,
-      `the TLS handshakes under way held ${Math.round(hb.limit / 1048576)} MiB together, the most they may (connections that each sent part of a large message and hung, as in a flood): from frame ${hb.firstFrame} on, the oldest were summarised as they stood to make room, ${n(hb.connections)} in all; each is still listed, a message it was still reading without its bytes past 4 KiB`,
+      `the connections under way held ${sizeText(hb.limit)} together (TCP reassembly and TLS handshake buffers), the most they may (connections that each sent part of a large message and hung, as in a flood): from frame ${hb.firstFrame} on, the oldest were summarised as they stood to make room, ${n(hb.connections)} in all; each is still listed, a message it was still reading without its bytes past 4 KiB`,
     );
   }
   const ss = stats.sessionsOverLimit;

@@ -89,7 +89,7 @@ export function framesText(frames: readonly number[]): string {
 }
 
 /** "incomplete: 55 of 1664 bytes captured" (C3), from the bytes kept when the message kept them. */
-export function incompleteText(m: { readonly length: number; readonly bytes: Uint8Array; readonly bytesDropped?: boolean }): string {
-  const kept = m.bytes.length - 4;
-  return !m.bytesDropped && kept >= 0 && kept < m.length ? `incomplete: ${kept} of ${m.length} bytes captured` : `incomplete: fewer than ${m.length} bytes captured`;
+export function incompleteText(m: { readonly length: number; readonly bytes: Uint8Array; readonly bytesDropped?: boolean; readonly capturedBytes?: number }): string {
+  const kept = (m.capturedBytes ?? m.bytes.length) - 4;
+  return (!m.bytesDropped || m.capturedBytes !== undefined) && kept >= 0 && kept < m.length ? `incomplete: ${kept} of ${m.length} bytes captured` : `incomplete: fewer than ${m.length} bytes captured`;
 }

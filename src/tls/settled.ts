@@ -55,6 +55,8 @@ const HAS_DESCRIPTION = 1 << 9;
 const BYTES_DROPPED = 1 << 10;
 const SAME_FRAMES = 1 << 11;
 const CUT = 1 << 12;
+/** A truncated message whose bytes were dropped: how many the capture had follows its row. */
+const CAPTURED = 1 << 13;
 
 /** Row writer: numbers as zigzag variable-length integers, most as differences from the previous message's. */
 class RowWriter {
@@ -152,6 +154,8 @@ interface Row {
   /** CUT: where each certificate goes in the bytes around them, and the first one's place in `ders`. */
   cutAt?: readonly number[];
   dersAt: number;
+  /** CAPTURED: the bytes the capture had of a truncated message whose bytes were dropped. */
+  captured?: number;
 }
 
 /**
@@ -291,7 +295,7 @@ export class SettledMessages {
         const start = bAt;
         const c = cut[i];
         const b = dropped[i] ? EMPTY : m.bytes;
-        if (dropped[i]) head |= BYTES_DROPPED;
+        if (dropped[i]) head |= BYTES_DROPPED | (m.kind === 'handshake' && m.truncated && (!m.bytesDropped || m.capturedBytes !== undefined) ? CAPTURED : 0);
         if (c === undefined) {
           bytes.set(b, bAt);
           bAt += b.length;
@@ -360,6 +364,7 @@ export class SettledMessages {
       w.num(length);
       w.num(bytesLen);
       if (cutAt !== undefined) w.list(cutAt, 0);
+      if (head & CAPTURED) w.num((m as HandshakeMessage).capturedBytes ?? (m as HandshakeMessage).bytes.length);
     }
     // One exact-size buffer for the rows and the bytes.
     const buf = new Uint8Array(w.length + byteCount);
@@ -395,6 +400,7 @@ export class SettledMessages {
         row.cutAt = r.list(0);
         dersAt += row.cutAt.length;
       }
+      if (head & CAPTURED) row.captured = r.num();
       out[i] = this.message(base, row);
     }
     return out;
@@ -491,6 +497,7 @@ class SettledHandshake implements HandshakeMessage {
   readonly decrypted?: boolean;
   readonly sslv2?: boolean;
   readonly bytesDropped?: boolean;
+  readonly capturedBytes?: number;
   readonly #from: SettledMessages;
   readonly #row: Row;
   #bytes: Uint8Array | undefined;
@@ -515,6 +522,7 @@ class SettledHandshake implements HandshakeMessage {
     if (head & DECRYPTED) this.decrypted = true;
     if (head & SSLV2) this.sslv2 = true;
     if (head & BYTES_DROPPED) this.bytesDropped = true;
+    if (row.captured !== undefined) this.capturedBytes = row.captured;
     this.#from = from;
     this.#row = row;
   }

@@ -248,6 +248,11 @@ export interface HandshakeMessage extends MessageBase {
    * `bytes` is empty, `fields` empty, `body` undefined; everything else stands.
    */
   readonly bytesDropped?: boolean;
+  /**
+   * With `bytesDropped` on a truncated message: how many of its bytes (header included) the
+   * capture had, so that what was missing can still be said exactly.
+   */
+  readonly capturedBytes?: number;
 }
 
 export interface ChangeCipherSpecMessage extends MessageBase {

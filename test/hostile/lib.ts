@@ -65,7 +65,7 @@ export interface BuiltCapture {
   readonly frames: number[];
 }
 
-function endpoint(addr: string, port: number, isn: number, m: string): TcpEndpoint {
+export function endpoint(addr: string, port: number, isn: number, m: string): TcpEndpoint {
   return { ip: ip(addr), port, mac: mac(m), isn, mss: 1460, window: 64240, wscale: 7, ttl: 64, ipId: 0x1000, tsBase: 1000 };
 }
 
@@ -207,3 +207,19 @@ export async function measured<T>(fn: (tick: () => void) => Promise<T> | T): Pro
 }
 
 export const MB = 1 << 20;
+
+/**
+ * `report --format json` on a capture analysed under a lowered bound on what connections under way
+ * hold (`tlsBudgetBytes`): its sessions, and its findings that the capture was not all decoded.
+ */
+export async function reportUnderBudget(capture: Uint8Array, name: string, tlsBudgetBytes: number): Promise<{ sessions: unknown[]; notDecoded: { detail: string; fix?: string }[] }> {
+  const { runReport } = await import('../../src/cli/report.js');
+  const temp = tempDir();
+  try {
+    const r = await runReport([temp.file(name, capture)], { format: 'json', analyzeOptions: () => ({ tlsBudgetBytes }) });
+    const json = JSON.parse(r.text) as { sessions: unknown[]; findings: { code: string; detail: string; fix?: string }[] };
+    return { sessions: json.sessions, notDecoded: json.findings.filter((f) => f.code === 'capture-not-decoded') };
+  } finally {
+    temp.cleanup();
+  }
+}

@@ -1,1 +1,3 @@
 export * from './tcp.js';
+export * from './connection.js';
+export * from './keys.js';

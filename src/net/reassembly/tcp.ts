@@ -1,13 +1,22 @@
+import type { CaptureBudget } from '../../bytes/index.js';
 import type { Frame } from '../../capture/types.js';
 import { ACK, FIN, RST, SYN, formatIp, type TcpSegment } from '../packet.js';
 import type { TunnelLayer } from '../tunnel.js';
 import type { Dir, EndReason, Endpoint, GapReason, StreamConsumer } from '../types.js';
+import { lateAlertOf, MAX_LATE_ALERTS, seqDiff, type Connection, type DirEnd, type GapRecord, type LateAlert } from './connection.js';
+import { end4, flowKey, isSrcLow, key4, type Key4 } from './keys.js';
 
 export interface ReassemblyLimits {
   /** Out-of-order bytes held per connection (both directions). */
   readonly maxBufferedPerConnection: number;
-  /** Out-of-order bytes held across all connections. */
+  /** Out-of-order bytes held across all connections (without a `budget`). */
   readonly maxBufferedTotal: number;
+  /**
+   * The capture-wide bound shared with the TLS dissectors (CaptureBudget): held bytes count against
+   * it instead of maxBufferedTotal, and a connection its owner summarises to make room lets go of
+   * what it held here (letGo).
+   */
+  readonly budget?: CaptureBudget;
   /** Gap records kept per connection (all are counted). */
   readonly maxGapRecords: number;
   /**
@@ -43,113 +52,6 @@ export const DEFAULT_REASSEMBLY_LIMITS: ReassemblyLimits = {
   maxConnections: DEFAULT_MAX_CONNECTIONS,
 };
 
-export interface GapRecord {
-  readonly dir: Dir;
-  readonly streamOffset: number;
-  readonly length: number;
-  readonly reason: GapReason;
-  readonly frame: number;
-}
-
-export interface DirEnd {
-  readonly reason: EndReason;
-  readonly frame: number;
-  /**
-   * The direction of the segment that ended this one, when it is the other direction: a RST ends
-   * both directions, but only its sender sent it (rule C5). Absent: this direction's own segment
-   * (or the capture's end).
-   */
-  readonly from?: Dir;
-}
-
-/** A FIN or RST as it was sent: by `from`, in `frame` (rule C5). */
-export interface CloseEvent {
-  readonly kind: 'fin' | 'rst';
-  /** The direction of the segment that carried it: its sender. */
-  readonly from: Dir;
-  readonly frame: number;
-}
-
-/**
- * The FINs and RSTs of a connection, each once, with its real sender, from the two directions'
- * ends (a Connection's `ends`, or a TLS summary's): a RST ends both directions but is one segment
- * from one side, so it is told once, from that side. The one place that says who sent a TCP event.
- */
-export function closeEvents(ends: readonly [{ readonly reason: EndReason; readonly frame: number; readonly from?: Dir } | undefined, { readonly reason: EndReason; readonly frame: number; readonly from?: Dir } | undefined]): CloseEvent[] {
-  const out: CloseEvent[] = [];
-  for (const dir of [0, 1] as const) {
-    const e = ends[dir];
-    if (!e || e.reason === 'capture-end') continue;
-    const from = e.from ?? dir;
-    if (out.some((x) => x.kind === e.reason && x.frame === e.frame && x.from === from)) continue;
-    out.push({ kind: e.reason, from, frame: e.frame });
-  }
-  return out.sort((a, b) => a.frame - b.frame);
-}
-
-/** Summary of one TCP connection, kept for every connection (small: no payload). */
-export interface Connection {
-  /** 0-based, in order of first packet, as tshark numbers tcp.stream. */
-  readonly id: number;
-  /** A: the initiator when the SYN was seen, else the source of the first packet seen. */
-  readonly a: Endpoint;
-  readonly b: Endpoint;
-  readonly ipVersion: 4 | 6;
-  readonly synSeen: boolean;
-  readonly firstFrame: number;
-  readonly lastFrame: number;
-  readonly firstTs: { readonly sec: number; readonly nsec: number };
-  readonly lastTs: { readonly sec: number; readonly nsec: number };
-  /** TCP payload bytes seen per direction, retransmissions included. */
-  readonly bytes: readonly [number, number];
-  readonly packets: readonly [number, number];
-  /** The first gaps (maxGapRecords); gapCount counts them all. */
-  readonly gaps: readonly GapRecord[];
-  readonly gapCount: number;
-  readonly gapBytes: number;
-  readonly retransmissions: number;
-  readonly outOfOrder: number;
-  readonly ends: readonly [DirEnd | undefined, DirEnd | undefined];
-  /** The consumer declared no further interest (or there was none). */
-  readonly ignored: boolean;
-  /**
-   * The tunnels its first packet came through, outermost first (DOMAIN.md C7: the connection is
-   * the inner one; the outer addresses are where it was mirrored from). Absent when none.
-   */
-  readonly tunnel?: readonly TunnelLayer[];
-  /**
-   * TLS alert records seen after the consumer let go (a close_notify long after the handshake):
-   * segments whose payload is exactly one alert record, at most MAX_LATE_ALERTS. Undefined: none.
-   */
-  readonly lateAlerts?: readonly LateAlert[];
-}
-
-/** An alert record that filled a whole segment of a connection nobody was reading any more. */
-export interface LateAlert {
-  readonly dir: Dir;
-  readonly frame: number;
-  /** The record's body length. */
-  readonly length: number;
-  /** Its first two body bytes (level and description when the record is in clear). */
-  readonly head: readonly [number, number];
-  /** The segment's sequence number: a retransmission of the same alert is kept once. */
-  readonly seq: number;
-  /** Its offset in the direction's stream (as the consumer counts it) when the SYN gave the ISN. */
-  readonly streamOffset?: number;
-}
-
-const MAX_LATE_ALERTS = 4;
-
-/**
- * A segment whose payload is one whole TLS alert record (RFC 5246 §6.2.1: type 21, version 3.x,
- * length = what follows). Alerts are sent alone, so this is how a late close_notify travels.
- */
-function lateAlertOf(p: Uint8Array, dir: Dir, frame: number, seq: number, isn: number): LateAlert | undefined {
-  if (p.length < 7 || p[0] !== 21 || p[1] !== 3 || p[2]! > 4) return undefined;
-  const len = (p[3]! << 8) | p[4]!;
-  if (len + 5 !== p.length) return undefined;
-  return { dir, frame, length: len, head: [p[5]!, p[6]!], seq, ...(isn >= 0 && { streamOffset: seqDiff(seq, (isn + 1) >>> 0) }) };
-}
 
 interface Pending {
   off: number;
@@ -301,10 +203,6 @@ function newDir(nextSeq: number): DirState {
   return { nextSeq, next: 0, pending: NO_PENDING, pendingBytes: 0, finOffset: -1, finFrame: 0, ended: false, midStreamReported: false };
 }
 
-/** Signed distance a − b between two u32 sequence numbers (RFC 9293 §3.4 modular arithmetic). */
-function seqDiff(a: number, b: number): number {
-  return (a - b) | 0;
-}
 
 /**
  * TCP reassembly per connection and direction (RFC 9293). Delivers in-order bytes with the frame
@@ -333,7 +231,35 @@ export class TcpReassembler {
     private readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS,
     /** The live4 key (key4); a test passes one that collides, to reach the lists. */
     private readonly hashKey4: Key4 = key4,
-  ) {}
+  ) {
+    limits.budget?.addHolder(this);
+  }
+
+  /**
+   * The connection was summarised to make room in the capture-wide budget: what it holds out of
+   * order is let go, and with it the connection (as when its consumer declares no further interest,
+   * which it would at its next byte).
+   */
+  letGo(conn: Connection): void {
+    if (conn instanceof ConnState && !conn.ignored && conn.d0.pendingBytes + conn.d1.pendingBytes > 0) this.ignore(conn);
+  }
+
+  /** Held bytes counted: against the capture-wide budget when there is one (`asking`: the connection's consumer). */
+  private hold(cost: number, asking: unknown): void {
+    this.bufferedTotal += cost;
+    this.limits.budget?.take(cost, true, asking);
+  }
+
+  private unhold(cost: number): void {
+    this.bufferedTotal -= cost;
+    this.limits.budget?.give(cost);
+  }
+
+  /** Whether all connections together hold no more than they may. */
+  private withinTotal(): boolean {
+    const b = this.limits.budget;
+    return b === undefined ? this.bufferedTotal <= this.limits.maxBufferedTotal : !b.over;
+  }
 
   segment(frame: Frame, seg: TcpSegment): void {
     this.lastFrame = frame.number;
@@ -519,7 +445,7 @@ export class TcpReassembler {
     // buffers) and the sequence state, while the connection's entry stays for its counters and
     // port-reuse detection (isn0/isn1).
     l.consumer = undefined;
-    this.bufferedTotal -= l.d0.pendingBytes + l.d1.pendingBytes;
+    this.unhold(l.d0.pendingBytes + l.d1.pendingBytes);
     l.d0 = l.d1 = IGNORED_DIR;
   }
 
@@ -583,14 +509,14 @@ export class TcpReassembler {
       if (ds.pending === NO_PENDING) ds.pending = [];
       insertSorted(ds.pending, p);
       ds.pendingBytes += p.cost;
-      this.bufferedTotal += p.cost;
+      this.hold(p.cost, l.consumer);
     }
     // Skip ahead until this connection is back within the limits (each step releases at least one
     // held segment; one step is not enough when small segments are held in front of a large one).
     const other = l.dir((1 - dir) as Dir);
     while (!l.ignored && (ds.pending.length > 0 || other.pending.length > 0)) {
       const held = l.d0.pendingBytes + l.d1.pendingBytes;
-      if (held <= this.limits.maxBufferedPerConnection && this.bufferedTotal <= this.limits.maxBufferedTotal) break;
+      if (held <= this.limits.maxBufferedPerConnection && this.withinTotal()) break;
       this.skipToPending(l, ds.pending.length > 0 ? dir : ((1 - dir) as Dir), 'buffer-limit', frame.number);
     }
   }
@@ -616,7 +542,7 @@ export class TcpReassembler {
       if (p.off > ds.next) break;
       ds.pending.shift();
       ds.pendingBytes -= p.cost;
-      this.bufferedTotal -= p.cost;
+      this.unhold(p.cost);
       if (p.off + p.data.length > ds.next) this.advance(l, dir, p.data.subarray(ds.next - p.off), Math.max(p.frame, filledBy ?? 0), p.tsSec, p.tsNsec);
       else l.retransmissions++;
     }
@@ -665,7 +591,7 @@ export class TcpReassembler {
       else l.d1 = IGNORED_DIR;
     } else {
       ds.ended = true;
-      this.bufferedTotal -= ds.pendingBytes;
+      this.unhold(ds.pendingBytes);
       ds.pending = NO_PENDING;
       ds.pendingBytes = 0;
     }
@@ -690,57 +616,9 @@ function insertSorted(list: Pending[], p: Pending): void {
   list.splice(lo, 0, p);
 }
 
-function cmpBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** Whether an IPv4 connection is the segment's (its ends, either way round). */
 function isConn4(c: ConnState, seg: TcpSegment): boolean {
   const s = seg.src4 | 0;
   const d = seg.dst4 | 0;
   return (c.aAddr === s && c.aPort === seg.srcPort && c.bAddr === d && c.bPort === seg.dstPort) || (c.aAddr === d && c.aPort === seg.dstPort && c.bAddr === s && c.bPort === seg.srcPort);
-}
-
-/**
- * The live4 key of a connection, from its low end then its high end: 53 bits of a hash of the 96
- * bits of the two ends (murmur3's mixing), exact as a double. Different connections may share a
- * key; isConn4 tells them apart.
- */
-export type Key4 = (loAddr: number, loPort: number, hiAddr: number, hiPort: number) => number;
-
-export function key4(loAddr: number, loPort: number, hiAddr: number, hiPort: number): number {
-  let h1 = Math.imul(loAddr ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hiAddr, 0xc2b2ae35) ^ ((loPort << 16) | hiPort);
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  let h2 = Math.imul(hiAddr ^ 0x7f4a7c15, 0xcc9e2d51) ^ Math.imul(loAddr, 0x1b873593) ^ ((hiPort << 16) | loPort);
-  h2 = Math.imul(h2 ^ (h2 >>> 15), 0xc2b2ae35);
-  h2 ^= h2 >>> 16;
-  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
-}
-
-/** An IPv4 connection end as one number (address × 2^16 + port): which end of a connection is its low one. */
-function end4(addr: number, port: number): number {
-  return addr * 65536 + port;
-}
-
-/** True when (src, srcPort) sorts below (dst, dstPort): the key's orientation. */
-function isSrcLow(seg: TcpSegment): boolean {
-  const c = cmpBytes(seg.src, seg.dst);
-  return c < 0 || (c === 0 && seg.srcPort <= seg.dstPort);
-}
-
-/** Same key for both directions of a connection. `low`: isSrcLow(seg), when the caller has it already. */
-export function flowKey(seg: TcpSegment, low = isSrcLow(seg)): string {
-  if (seg.ipVersion === 4) {
-    const sa = seg.src4;
-    const da = seg.dst4;
-    return low ? `${sa}:${seg.srcPort}-${da}:${seg.dstPort}` : `${da}:${seg.dstPort}-${sa}:${seg.srcPort}`;
-  }
-  const sh = formatIp(seg.src);
-  const dh = formatIp(seg.dst);
-  return low ? `[${sh}]:${seg.srcPort}-[${dh}]:${seg.dstPort}` : `[${dh}]:${seg.dstPort}-[${sh}]:${seg.srcPort}`;
 }
