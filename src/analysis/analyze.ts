@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { latin1 } from '../bytes/index.js';
 import type { Connection, Dir, EndReason, GapReason, LateAlert, StreamConsumer } from '../net/index.js';
 import { alertForm, isNullCipher, DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
-import { CertPool, parseName } from '../x509/index.js';
+import { CertPool, parseName, type CertInfo } from '../x509/index.js';
 import { scanCapture, type ConnectionsLeftOut, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
 import { CaptureKeys, keyLogOf, type KeyLog, type KeyLogSummary } from './keylog.js';
@@ -246,6 +246,12 @@ function closedBothWays(conn: Connection): boolean {
   return conn.ends[0] !== undefined && conn.ends[1] !== undefined;
 }
 
+/** A session waiting for its connection's close, with its certificates. */
+interface Waiting {
+  readonly s: Session;
+  readonly certs: readonly CertInfo[];
+}
+
 /**
  * Where finished sessions go: counted, handed to onSession, kept unless keepSessions is false. With
  * tellWhenClosed, a session waits for its connection's close (walked every 256 frames) so that the
@@ -257,7 +263,7 @@ class SessionSink {
   count = 0;
   certificates = 0;
   certificateRequests = 0;
-  private waiting: Session[] = [];
+  private waiting: Waiting[] = [];
   private framesSinceWalk = 0;
   /** The connections of the sessions handed out while waiting, with the late alerts each had then. */
   private readonly toldConns: Connection[] = [];
@@ -275,8 +281,30 @@ class SessionSink {
     this.count++;
     this.certificates += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) this.certificateRequests++;
-    if (this.opts.tellWhenClosed && !closedBothWays(s.connection)) this.waiting.push(s);
+    if (this.opts.tellWhenClosed && !closedBothWays(s.connection)) this.waiting.push({ s, certs: this.certificatesOf(s) });
     else this.tell(s);
+  }
+
+  /**
+   * A waiting session's certificates, decoded: a pool that keeps only the certificates met last
+   * (CertPoolOptions.keep) may forget them before the session is told; they are put back then.
+   */
+  private certificatesOf(s: Session): CertInfo[] {
+    const out: CertInfo[] = [];
+    for (const m of s.certificateMessages) for (const r of m.certificates) {
+      const c = this.pool.get(r.id);
+      if (c !== undefined) out.push(c);
+    }
+    return out;
+  }
+
+  private tellWaiting(w: Waiting): void {
+    // Each made the latest met (addDer of one kept), so that putting one back forgets none of the others.
+    for (const c of w.certs) {
+      if (this.pool.get(c.sha256) === undefined) this.pool.add(c);
+      else this.pool.addDer(c.der);
+    }
+    this.tell(w.s);
   }
 
   private tell(s: Session): void {
@@ -294,10 +322,10 @@ class SessionSink {
   frame(): void {
     if (this.waiting.length === 0 || ++this.framesSinceWalk < 256) return;
     this.framesSinceWalk = 0;
-    const still: Session[] = [];
-    for (const s of this.waiting) {
-      if (closedBothWays(s.connection)) this.tell(s);
-      else still.push(s);
+    const still: Waiting[] = [];
+    for (const w of this.waiting) {
+      if (closedBothWays(w.s.connection)) this.tellWaiting(w);
+      else still.push(w);
     }
     this.waiting = still;
   }
@@ -306,7 +334,7 @@ class SessionSink {
   end(): Session[] {
     const waiting = this.waiting;
     this.waiting = [];
-    for (const s of waiting) this.tell(s);
+    for (const w of waiting) this.tellWaiting(w);
     const sessions = this.sessions;
     sessions.sort((a, b) => a.id - b.id);
     for (let i = 0; i < sessions.length; i++) {

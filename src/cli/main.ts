@@ -261,6 +261,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),
         ...reportInputs(o),
         format: formatOf(o, cmd),
+        stream: true,
       });
       code = await finishReport(r, o, progress);
     });

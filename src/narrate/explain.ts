@@ -551,54 +551,7 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
       const v = byKey.get(k)!;
       sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true, !c.context.stores.empty) });
     }
-    const findings: Finding[] = [];
-    for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
-    // X9: negotiation errors in a box's log that no captured handshake accounts for (the capture
-    // missed them, or they happened outside its time window).
-    const matched = new Set(sessions.flatMap((x) => x.a.logs.map((l) => l.event)));
-    for (const box of c.context.boxes) {
-      const missing = box.logEvents.filter((ev) => ev.kind !== 'ssl-socket' && !matched.has(ev));
-      if (missing.length === 0) continue;
-      const shown = missing.slice(0, 5);
-      findings.push({
-        severity: 'info',
-        rule: 'X9',
-        frames: [],
-        code: 'log-event-not-in-capture',
-        title: `${boxTitle(box)}'s log has ${missing.length} TLS negotiation error(s) that no handshake in the capture accounts for`,
-        detail: `${shown.map((ev) => `line ${ev.line}: ${ev.fields['Event'] ?? ev.kind}${ev.src ? ` from ${ev.src.ip}${ev.src.port !== undefined ? `:${ev.src.port}` : ''}` : ''}${ev.dst ? ` to ${ev.dst.ip}${ev.dst.port !== undefined ? `:${ev.dst.port}` : ''}` : ''}${ev.reason ? `, "${ev.reason}"` : ''}`).join('; ')}${missing.length > shown.length ? `; and ${missing.length - shown.length} more` : ''}. ${box.edition === 'expressway' ? 'Expressway' : boxTitle(box)} logged them, so they happened, but the capture does not show them.`,
-        fix: 'Capture while the problem happens (the diagnostic log\'s tcpdump runs only while diagnostic logging is on), then download the bundle.',
-      });
-    }
-    // X1 for the reader: a store the capture never exercises does not matter for what it shows.
-    for (const box of c.context.boxes) {
-      if (!box.stores || sessions.length === 0) continue;
-      const ends = sessions.flatMap((x) => [x.a.client, x.a.server].filter((e) => e.box?.id === box.id));
-      if (ends.length === 0) continue;
-      const roles = new Set(ends.map((e) => e.role));
-      if (roles.size !== 1) continue;
-      const role = [...roles][0]!;
-      const unused = role === 'client' ? 'server' : 'client';
-      const list = unused === 'server' ? box.stores.server : box.stores.client;
-      if (list.length === 0) continue;
-      const frames = sessions.filter((x) => x.a.client.box?.id === box.id || x.a.server.box?.id === box.id).flatMap((x) => (x.a.helloFrames.client !== undefined ? [x.a.helloFrames.client] : []));
-      findings.push({
-        severity: 'info',
-        rule: 'X1',
-        frames,
-        code: 'store-not-exercised',
-        title: `${boxTitle(box)} is TLS ${role} in every session here, so its ${unused} store plays no part`,
-        detail: `Its ${unused}-store certificate (${certName(list[0]!.cert)}, ${ekuText(list[0]!.cert)}, ${list[0]!.file}) is presented only when ${boxTitle(box)} is TLS ${unused} (X1); nothing in this capture depends on it.`,
-      });
-    }
-    for (const box of c.context.boxes) {
-      if (!box.stores) continue;
-      // Only the store facts a capture report needs: X2 (and unreadable store files). Expiry and
-      // E5 traps are judged against "now" by check-store, which a reproducible report must not use.
-      const audit = auditStores(box, box.stores, new Date(0)).filter((f) => f.code === 'same-cert-both-stores' || f.code === 'store-problem' || f.code === 'private-key-in-store-file');
-      findings.push(...audit.map(toFinding));
-    }
-    return { c, sessions, findings: sortFindings(findings) };
+    return { c, sessions, findings: caseFindings(c, sessions.map((x) => x.a)) };
   });
 
   const stories = entries.flatMap((e) => e.sessions.map((s) => s.story));
@@ -622,6 +575,61 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
   };
 }
 
+/** What a case's sessions tell about the case as a whole: the assessment of each, or the parts of it the case-wide findings read. */
+export type CaseSessionFacts = Pick<SessionAssessment, 'logs' | 'client' | 'server' | 'helloFrames'>;
+
+/** The findings of a case as a whole (capture-wide, X9 log events no session accounts for, X1 stores unused, X2), sorted. */
+export function caseFindings(c: ReportCase, sessions: readonly CaseSessionFacts[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
+  // X9: negotiation errors in a box's log that no captured handshake accounts for (the capture
+  // missed them, or they happened outside its time window).
+  const matched = new Set(sessions.flatMap((a) => a.logs.map((l) => l.event)));
+  for (const box of c.context.boxes) {
+    const missing = box.logEvents.filter((ev) => ev.kind !== 'ssl-socket' && !matched.has(ev));
+    if (missing.length === 0) continue;
+    const shown = missing.slice(0, 5);
+    findings.push({
+      severity: 'info',
+      rule: 'X9',
+      frames: [],
+      code: 'log-event-not-in-capture',
+      title: `${boxTitle(box)}'s log has ${missing.length} TLS negotiation error(s) that no handshake in the capture accounts for`,
+      detail: `${shown.map((ev) => `line ${ev.line}: ${ev.fields['Event'] ?? ev.kind}${ev.src ? ` from ${ev.src.ip}${ev.src.port !== undefined ? `:${ev.src.port}` : ''}` : ''}${ev.dst ? ` to ${ev.dst.ip}${ev.dst.port !== undefined ? `:${ev.dst.port}` : ''}` : ''}${ev.reason ? `, "${ev.reason}"` : ''}`).join('; ')}${missing.length > shown.length ? `; and ${missing.length - shown.length} more` : ''}. ${box.edition === 'expressway' ? 'Expressway' : boxTitle(box)} logged them, so they happened, but the capture does not show them.`,
+      fix: 'Capture while the problem happens (the diagnostic log\'s tcpdump runs only while diagnostic logging is on), then download the bundle.',
+    });
+  }
+  // X1 for the reader: a store the capture never exercises does not matter for what it shows.
+  for (const box of c.context.boxes) {
+    if (!box.stores || sessions.length === 0) continue;
+    const ends = sessions.flatMap((a) => [a.client, a.server].filter((e) => e.box?.id === box.id));
+    if (ends.length === 0) continue;
+    const roles = new Set(ends.map((e) => e.role));
+    if (roles.size !== 1) continue;
+    const role = [...roles][0]!;
+    const unused = role === 'client' ? 'server' : 'client';
+    const list = unused === 'server' ? box.stores.server : box.stores.client;
+    if (list.length === 0) continue;
+    const frames = sessions.filter((a) => a.client.box?.id === box.id || a.server.box?.id === box.id).flatMap((a) => (a.helloFrames.client !== undefined ? [a.helloFrames.client] : []));
+    findings.push({
+      severity: 'info',
+      rule: 'X1',
+      frames,
+      code: 'store-not-exercised',
+      title: `${boxTitle(box)} is TLS ${role} in every session here, so its ${unused} store plays no part`,
+      detail: `Its ${unused}-store certificate (${certName(list[0]!.cert)}, ${ekuText(list[0]!.cert)}, ${list[0]!.file}) is presented only when ${boxTitle(box)} is TLS ${unused} (X1); nothing in this capture depends on it.`,
+    });
+  }
+  for (const box of c.context.boxes) {
+    if (!box.stores) continue;
+    // Only the store facts a capture report needs: X2 (and unreadable store files). Expiry and
+    // E5 traps are judged against "now" by check-store, which a reproducible report must not use.
+    const audit = auditStores(box, box.stores, new Date(0)).filter((f) => f.code === 'same-cert-both-stores' || f.code === 'store-problem' || f.code === 'private-key-in-store-file');
+    findings.push(...audit.map(toFinding));
+  }
+  return sortFindings(findings);
+}
+
 /** One session told on its own, as soon as it is built (`report --follow`): its story, its section of the document, its JSON. */
 export interface SessionTold {
   readonly story: SessionStory;
@@ -629,6 +637,8 @@ export interface SessionTold {
   readonly section: Block;
   /** The session as the JSON model's `sessions[]` has it. */
   json(caseName: string): unknown;
+  /** What the story was told from (the JSON model's status, the case-wide findings' facts). */
+  readonly assessment: SessionAssessment;
 }
 
 /**
@@ -638,7 +648,7 @@ export interface SessionTold {
 export function explainSession(an: Analysis, s: Session, context: ExpresswayContext, cache: RuleCache, opts: ExplainOptions = {}): SessionTold {
   const a = assessSession(an, s, context, cache);
   const entry: SessionEntry = { caseIndex: 0, analysis: an, a, alsoIn: [], story: makeStory(a, [], opts.allLadders === true, !context.stores.empty) };
-  return { story: entry.story, section: sessionSection(entry), json: (caseName) => sessionJson(entry, caseName) };
+  return { story: entry.story, section: sessionSection(entry), json: (caseName) => sessionJson(entry, caseName), assessment: a };
 }
 
 /** The document without its sessions' sections: the summary, inputs and case-wide notes (after `--follow` told each session). */
@@ -1068,22 +1078,46 @@ function buildJson(entries: readonly CaseEntry[], opts: ExplainOptions) {
  */
 function jsonParts(entries: readonly CaseEntry[], opts: ExplainOptions) {
   const statuses = entries.flatMap((e) => e.sessions.map((s) => s.a.outcome.status));
-  const caseFindings = entries.flatMap((e) => e.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })));
-  const all = [...entries.flatMap((e) => e.sessions.flatMap((s) => s.story.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })))), ...caseFindings];
-  const model = {
+  const caseFindings = entries.flatMap((e) => e.findings.map((f) => caseFindingJson(e.c.name, f)));
+  const all = [...entries.flatMap((e) => e.sessions.flatMap((s) => s.story.findings.map((f) => caseFindingJson(e.c.name, f)))), ...caseFindings];
+  const summary = {
+    sessions: statuses.length,
+    ok: statuses.filter((x) => x === 'ok').length,
+    failed: statuses.filter((x) => x === 'failed').length,
+    errors: all.filter((f) => f.severity === 'error').length,
+    warnings: all.filter((f) => f.severity === 'warning').length,
+  };
+  return {
+    model: reportModel(entries, summary, all, opts),
+    *sessions(): Generator<SessionJson> {
+      for (const e of entries) for (const s of e.sessions) yield sessionJson(s, e.c.name);
+    },
+  };
+}
+
+/** A finding as the JSON model's `findings` lists it, with the name of its case. */
+export function caseFindingJson(caseName: string, f: Finding) {
+  return { case: caseName, ...findingJson(f) };
+}
+
+/** The counts of the JSON model's `summary` but for the number of cases. */
+export interface ReportCounts {
+  readonly sessions: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** The JSON model without its sessions (`sessions` empty): its summary, cases and `findings` as given. */
+export function reportModel(cases: readonly { readonly c: ReportCase; readonly findings: readonly Finding[] }[], counts: ReportCounts, findings: readonly ReturnType<typeof caseFindingJson>[], opts: ExplainOptions) {
+  return {
     schema: REPORT_SCHEMA_ID,
     schemaVersion: REPORT_SCHEMA_VERSION,
     generator: opts.generator ?? 'ekuscope',
     redacted: false,
-    summary: {
-      cases: entries.length,
-      sessions: statuses.length,
-      ok: statuses.filter((x) => x === 'ok').length,
-      failed: statuses.filter((x) => x === 'failed').length,
-      errors: all.filter((f) => f.severity === 'error').length,
-      warnings: all.filter((f) => f.severity === 'warning').length,
-    },
-    cases: entries.map((e) => ({
+    summary: { cases: cases.length, ...counts },
+    cases: cases.map((e) => ({
       name: e.c.name,
       inputs: [...e.c.inputs],
       boxes: e.c.context.boxes.map(boxJson),
@@ -1092,12 +1126,6 @@ function jsonParts(entries: readonly CaseEntry[], opts: ExplainOptions) {
       findings: e.findings.map(findingJson),
     })),
     sessions: [] as SessionJson[],
-    findings: all,
-  };
-  return {
-    model,
-    *sessions(): Generator<SessionJson> {
-      for (const e of entries) for (const s of e.sessions) yield sessionJson(s, e.c.name);
-    },
+    findings,
   };
 }
