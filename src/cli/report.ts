@@ -372,9 +372,9 @@ function streamable(specs: readonly CaseSpec[], format: ReportFormat, opts: Repo
 }
 
 /** Certificates a streamed report keeps decoded: the ones met last (a session's are kept until it is told). */
-const STREAMED_POOL_KEEP = 4096;
+const STREAMED_POOL_KEEP = 2048;
 /** Chains and purposes a streamed report remembers before it starts its memo again (each keeps its certificates). */
-const STREAMED_MEMO_ENTRIES = 8192;
+const STREAMED_MEMO_ENTRIES = 1024;
 
 /** A session told as it settled and set aside in the spool: what the summary, the lists and the case's findings need of it. */
 interface SpooledSession {

@@ -11,13 +11,16 @@ import { analyzeCapture, type Session } from '../../src/analysis/index.js';
 import { runReport, type ReportOptions } from '../../src/cli/report.js';
 import { CertPool } from '../../src/x509/index.js';
 import { capturesDir, capturesUnder, corpusFiles } from '../helpers/corpus.js';
+import { describeWith } from '../helpers/tools.js';
+import { makePki, record, writePcapngWithSecrets } from '../decrypt/sessions.js';
 
-async function both(paths: readonly string[], opts: ReportOptions = {}): Promise<void> {
+/** `readAgain`: the streamed report is expected to have been made the whole way after all. */
+async function both(paths: readonly string[], opts: ReportOptions = {}, readAgain = false): Promise<void> {
   const whole = await runReport(paths, { format: 'json', ...opts });
   const streamed = await runReport(paths, { format: 'json', ...opts, stream: true });
   expect(streamed.errors).toEqual(whole.errors);
   // The streamed result has no explanation to keep: that is how it is told from the whole one.
-  if (whole.errors.length === 0) expect(streamed.explanation).toBeUndefined();
+  if (whole.errors.length === 0) expect(streamed.explanation === undefined).toBe(!readAgain);
   expect(streamed.text).toBe(whole.text);
   expect(streamed.exitCode).toBe(whole.exitCode);
   expect(streamed.sessions).toBe(whole.sessions);
@@ -83,5 +86,30 @@ describe('report --format json told as it is read', () => {
       });
     }
     expect(checked).toBeGreaterThan(10);
+  });
+});
+
+describeWith(['openssl'], 'report --format json told as it is read, with a key log in the capture', () => {
+  it('reads the capture again the whole way when its secrets block comes after the sessions, and writes the same report', async () => {
+    const pki = makePki();
+    try {
+      const T13 = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' } as const;
+      const rec = await record({
+        server: { ...T13, key: pki.serverKey, cert: pki.serverCert, requestCert: true, rejectUnauthorized: true, ca: [pki.clientCert] },
+        client: { ...T13, ca: pki.serverCert, key: pki.clientKey, cert: pki.clientCert },
+      });
+      for (const where of ['first', 'last'] as const) {
+        const f = writePcapngWithSecrets(pki.dir, `streamed-dsb-${where}`, rec, where);
+        const told: Session[] = [];
+        const a = await analyzeCapture(f, { keepSessions: false, tellWhenClosed: true, onSession: (s) => told.push(s) });
+        // After the packets, the block comes too late for the sessions handed out: the report reads again.
+        expect(a.toldEarly).toBe(where === 'last' ? 'late-secrets' : undefined);
+        await both([f], {}, where === 'last');
+        const r = await runReport([f], { format: 'json', stream: true });
+        expect(r.text).toContain('"decrypted": true');
+      }
+    } finally {
+      pki.cleanup();
+    }
   });
 });
