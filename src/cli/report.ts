@@ -409,6 +409,8 @@ async function streamedReport(paths: readonly string[], specs: readonly CaseSpec
       const analyzeOptions = (name: string, size: number | undefined): Partial<AnalyzeOptions> => {
         const own = opts.analyzeOptions?.(name, size) ?? {};
         let firstTs: { sec: number; nsec: number } | undefined;
+        // What telling a session needs of its capture (its name, pool and first timestamp): the same for every session of it.
+        let soFar: Analysis | undefined;
         return {
           pool: new CertPool({ keep: STREAMED_POOL_KEEP }),
           ...own,
@@ -422,7 +424,8 @@ async function streamedReport(paths: readonly string[], specs: readonly CaseSpec
             own.onSession?.(s, pool);
             // A memo, started again now and then: what it holds keeps the certificates it was made from.
             if (cache.chains.size + cache.purposes.size > STREAMED_MEMO_ENTRIES) cache = new RuleCache();
-            const one = explainSession(analysisSoFar(name, pool, firstTs), s, context, cache);
+            if (soFar?.pool !== pool) soFar = analysisSoFar(name, pool, firstTs);
+            const one = explainSession(soFar, s, context, cache);
             const fs = one.story.findings;
             const findings = fs.length ? spool.add(jsonElement(caseFindingJson(spec.name, fs[0]!))) : 0;
             for (let i = 1; i < fs.length; i++) spool.add(jsonElement(caseFindingJson(spec.name, fs[i]!)));
