@@ -34,7 +34,7 @@ if (mode === 'framing') {
   result = { frames: a.capture.frames, sessions: a.sessions.length, certificates: a.certificateCount, certificateRequests: a.certificateRequestCount, split: a.timing, ...(kept !== undefined && { keptMiB: kept }) };
 } else if (mode === 'report') {
   const { runReport } = await import('../dist/cli/report.js');
-  const r = await runReport([file], { format: 'json', quiet: true });
+  const r = await runReport([file], { format: 'json', quiet: true, stream: true });
   result = { sessions: r.sessions };
 } else if (mode === 'certs-json') {
   // The certs command as run, its output counted and dropped.
@@ -45,8 +45,9 @@ if (mode === 'framing') {
 } else if (mode === 'explain' || mode === 'report-json' || mode === 'report-text') {
   // explain: the report without its rendering (the split of a report's time); the others render every piece.
   const { runReport } = await import('../dist/cli/report.js');
-  const r = await runReport([file], { format: mode === 'report-text' ? 'text' : 'json', quiet: true, ...(mode === 'explain' && { skipRender: true }) });
-  result = { sessions: r.sessions, findings: r.explanation?.findings.length };
+  // As the command runs it: told as it is read where the format allows (stream).
+  const r = await runReport([file], { format: mode === 'report-text' ? 'text' : 'json', quiet: true, stream: mode !== 'explain', ...(mode === 'explain' && { skipRender: true }) });
+  result = { sessions: r.sessions, findings: r.findings };
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { latin1 } from '../bytes/index.js';
 import { DEFAULT_REASSEMBLY_LIMITS, type Connection, type Dir, type EndReason, type GapReason, type LateAlert, type StreamConsumer } from '../net/index.js';
 import { alertForm, isNullCipher, DEFAULT_TLS_BUDGET_BYTES, settledSummary, TlsBudget, TlsConnection, type HandshakeMessage, type TlsDecryptor, type TlsLimits, type TlsSummary } from '../tls/index.js';
-import { CertPool, parseName } from '../x509/index.js';
+import { CertPool, parseName, type CertInfo } from '../x509/index.js';
 import { scanCapture, type ConnectionsLeftOut, type ScanOptions } from './frames.js';
 import type { AlertInfo, Analysis, CaName, CertRef, CertificateMessageInfo, CertificateRequestInfo, NonTlsStream, Session } from './model.js';
-import { CaptureKeys, keyLogOf, type KeyLog } from './keylog.js';
+import { CaptureKeys, keyLogOf, type KeyLog, type KeyLogSummary } from './keylog.js';
 import { guessClientDir } from './roles.js';
 import type { DecryptionReport } from '../tls/decrypt/index.js';
 
@@ -34,6 +34,13 @@ export interface AnalyzeOptions extends ScanOptions {
    * key log found after its sessions cannot read them again), so memory does not grow with them.
    */
   keepSessions?: boolean;
+  /**
+   * With onSession: a session is handed out once its connection has ended both ways, or when the
+   * capture ends, with the late alerts its connection carried by then (what a report tells of it),
+   * not as soon as its handshake is over. What could still change it after that (a late alert after
+   * both FINs, a secrets block after its packets) is flagged in Analysis.toldEarly.
+   */
+  tellWhenClosed?: boolean;
   /** A pool shared across several captures (one report over several files). */
   pool?: CertPool;
   /** Per-connection decryptor factory (key logs); undefined = no decryption. */
@@ -104,13 +111,9 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   let setAsideForRoom: ConnectionsLeftOut | undefined;
   const maxSessions = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
   let notDissected: ConnectionsLeftOut | undefined;
-  const sessions: Session[] = [];
-  const keepSessions = opts.keepSessions !== false;
-  let sessionCount = 0;
+  const sink = new SessionSink(pool, opts);
   const nonTls: NonTlsStream[] = [];
   let x509Ms = 0;
-  let certificateCount = 0;
-  let certificateRequestCount = 0;
   // A factory made by KeyLog stands for its key log: the capture's secrets blocks join it.
   const fromKeyLog = keyLogOf(opts.decryptorFor);
   const decryptorFor = fromKeyLog ? undefined : opts.decryptorFor;
@@ -156,150 +159,294 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
       return;
     }
     const x0 = performance.now();
-    const built = buildSession(conn, summary, pool, decryption, requestParts);
-    // Kept packed; a Certificate message keeps the pool's copy of each certificate, not a second one of its own.
-    const packed = t.settle((m, position) => {
-      const ref = built.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
-      return ref && pool.get(ref.id)?.der;
-    }, cutShort ? (m) => (keepBytes === undefined || keepBytes(m)) && !(m.truncated && m.bytes.length > CUT_SHORT_KEPT_BYTES) : keepBytes);
-    const s: Session = { ...built, tls: settledSummary(summary, packed) };
+    const s = settleSession(t, buildSession(conn, summary, pool, decryption, requestParts), summary, pool, cutShort ? (m) => (keepBytes === undefined || keepBytes(m)) && !(m.truncated && m.bytes.length > CUT_SHORT_KEPT_BYTES) : keepBytes);
     x509Ms += performance.now() - x0;
-    certificateCount += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
-    if (s.certificateRequest) certificateRequestCount++;
-    sessionCount++;
-    opts.onSession?.(s, pool);
-    if (keepSessions) sessions.push(s);
+    sink.add(s);
   };
 
-  /**
-   * What the reassembler feeds for one connection: one small object (a capture may hold millions
-   * of connections, a scan's SYNs). The dissector is made when the first byte or gap comes, so a
-   * connection that never carries one (a SYN, a refused port, a keep-alive) costs no TLS state.
-   */
-  class Feed implements StreamConsumer {
-    private t: TlsConnection | undefined;
-    /** Directions that ended (bit 0: A to B, bit 1: B to A). */
-    private ended = 0;
-    /** Summarised already (handshake over, both directions ended, or set aside to make room). */
-    private done = false;
-    constructor(readonly conn: Connection) {}
-
-    /** The dissector, for a snapshot; undefined when there is none (yet, or any more). */
-    get dissector(): TlsConnection | undefined {
-      return this.t;
-    }
-
-    /** Hands the dissector over to be summarised; the feed delivers nothing more. */
-    take(): TlsConnection | undefined {
-      const t = this.t;
-      this.t = undefined;
-      this.done = true;
-      return t;
-    }
-
-    private tls(frame: number): TlsConnection | undefined {
-      if (this.t === undefined && !this.done) {
-        // Sessions kept and handshakes under way together: at most maxSessions sessions in the end
-        // (sessions handed on and not kept cost nothing here).
-        if (keepSessions && sessionCount + live.size >= maxSessions) {
-          notDissected ??= { limit: maxSessions, connections: 0, firstFrame: frame };
-          notDissected.connections++;
-          this.done = true;
-          return undefined;
-        }
-        if (live.size >= maxUnderWay) {
-          // The oldest handshake under way is summarised as it stands, to make room.
-          let f = oldest[oldestHead++]!;
-          while (live.get(f.conn.id) !== f) f = oldest[oldestHead++]!;
-          setAsideForRoom ??= { limit: maxUnderWay, connections: 0, firstFrame: frame };
-          setAsideForRoom.connections++;
-          finalize(f.conn);
-        }
-        const conn = this.conn;
-        this.t = new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(conn) ?? keys.decryptorFor(conn), budget });
-        live.set(conn.id, this);
-        oldest.push(this);
-        // Finished feeds are dropped from the list once they are most of it: it stays within twice the live ones.
-        if (oldest.length - oldestHead > 2 * live.size + 1024) {
-          oldest = oldest.slice(oldestHead).filter((x) => live.get(x.conn.id) === x);
-          oldestHead = 0;
-        }
+  // A feed's dissector, made when its first byte or gap comes.
+  const host: FeedHost = {
+    finalize,
+    at: (frame) => void (frameNow = frame),
+    open(feed, frame) {
+      // Sessions kept and handshakes under way together: at most maxSessions sessions in the end
+      // (sessions handed on and not kept cost nothing here).
+      if (sink.keeping && sink.count + live.size >= maxSessions) {
+        notDissected ??= { limit: maxSessions, connections: 0, firstFrame: frame };
+        notDissected.connections++;
+        return undefined;
       }
-      return this.t;
-    }
+      if (live.size >= maxUnderWay) {
+        // The oldest handshake under way is summarised as it stands, to make room.
+        let f = oldest[oldestHead++]!;
+        while (live.get(f.conn.id) !== f) f = oldest[oldestHead++]!;
+        setAsideForRoom ??= { limit: maxUnderWay, connections: 0, firstFrame: frame };
+        setAsideForRoom.connections++;
+        finalize(f.conn);
+      }
+      live.set(feed.conn.id, feed);
+      oldest.push(feed);
+      // Finished feeds are dropped from the list once they are most of it: it stays within twice the live ones.
+      if (oldest.length - oldestHead > 2 * live.size + 1024) {
+        oldest = oldest.slice(oldestHead).filter((x) => live.get(x.conn.id) === x);
+        oldestHead = 0;
+      }
+      return new TlsConnection({ limits: opts.tlsLimits, decryptor: decryptorFor?.(feed.conn) ?? keys.decryptorFor(feed.conn), budget });
+    },
+  };
 
-    data(dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore' {
-      frameNow = frame;
-      const t = this.tls(frame);
-      if (t === undefined) return 'ignore';
-      const r = t.data(dir, data, off, frame, tsSec, tsNsec);
-      if (r === 'ignore') finalize(this.conn);
-      return r;
-    }
+  opts.live?.(() => liveSnapshot(source, sink.sessions, live.values(), pool, requestParts));
 
-    gap(dir: Dir, off: number, len: number, reason: GapReason, frame: number): void | 'ignore' {
-      const t = this.tls(frame);
-      if (t === undefined) return 'ignore';
-      const r = t.gap(dir, off, len, reason, frame);
-      if (r === 'ignore') finalize(this.conn);
-      return r;
-    }
-
-    end(dir: Dir, reason: EndReason, frame: number, from: Dir): void {
-      if (this.t === undefined) return;
-      this.t.end(dir, reason, frame, from);
-      // Both ways over (a FIN each way, or a RST): nothing more can come, so the session is built
-      // and its dissector let go now, not at the end of the capture. A scanner's thousands of
-      // handshakes cut short by a RST do not all stay under way until then.
-      this.ended |= dir === 0 ? 1 : 2;
-      if (this.ended === 3) finalize(this.conn);
-    }
-  }
-
-  opts.live?.(() => {
-    const now = [...sessions];
-    for (const f of live.values()) {
-      const summary = f.dissector?.summary();
-      // The dissector keeps appending to its message list: the snapshot gets its own copy.
-      if (summary?.isTls) now.push(buildSession(f.conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, requestParts));
-    }
-    return { source, sessions: now.sort((a, b) => a.id - b.id), pool };
+  const scan = await scanCapture(input, (conn) => new Feed(conn, host), {
+    ...opts,
+    limits: { ...(opts.limits ?? DEFAULT_REASSEMBLY_LIMITS), budget },
+    ...(opts.tellWhenClosed && { onFrame: (f) => (sink.frame(), opts.onFrame?.(f)) }),
+    onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)),
   });
-
-  const scan = await scanCapture(
-    input,
-    (conn) => new Feed(conn),
-    { ...opts, limits: { ...(opts.limits ?? DEFAULT_REASSEMBLY_LIMITS), budget }, onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)) },
-  );
   for (const conn of scan.connections) finalize(conn);
   if (setAsideForRoom) scan.stats.handshakesOverLimit = setAsideForRoom;
   if (cutForBytes) scan.stats.handshakesOverBytes = cutForBytes;
   scan.stats.held = { limit: budget.max, peak: budget.peak };
   if (notDissected) scan.stats.sessionsOverLimit = notDissected;
-  // The feeds' methods share this function's scope: whatever keeps one of them (V8's caches of
-  // the code that called them) would keep every feed through the list.
+  // The feeds' methods reach this function's scope through `host`: whatever keeps one of them (V8's
+  // caches of the code that called them) would keep every feed through the list.
   oldest = [];
-  sessions.sort((a, b) => a.id - b.id);
-  for (let i = 0; i < sessions.length; i++) {
-    const s = sessions[i]!;
-    if (s.connection.lateAlerts) sessions[i] = withLateAlerts(s, s.connection.lateAlerts);
-  }
+  const sessions = sink.end();
   // Secrets blocks usually precede the packets; one that came after its sessions costs a second read
   // (not when the sessions were handed out as they came: they would be told twice).
   if (typeof input === 'string' && !opts.live && !opts.onSession && keys.wouldDecryptMore(sessions)) return analyzeCapture(input, { ...opts, keyLog: keys.asKeyLog(), ...(fromKeyLog && { decryptorFor: undefined }) });
+  const toldEarly = opts.tellWhenClosed && opts.onSession ? sink.toldEarly(keys.lateSecrets) : undefined;
+  const timing = { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore };
+  return { source, capture: scan.capture, connections: scan.connections, sessions, nonTls, pool, stats: scan.stats, ...sink.counts(), ...keyLogOfRun(keys), timing, ...(toldEarly && { toldEarly }) };
+}
+
+/** The key log summary, when the capture used secrets or has notes about them. */
+function keyLogOfRun(keys: CaptureKeys): { keyLog?: KeyLogSummary } {
   const keyLog = keys.summary();
+  return keyLog.secrets > 0 || keyLog.notes.length > 0 ? { keyLog } : {};
+}
+
+/** A session built from its summary, its messages kept packed (a Certificate message keeps the pool's copy of each certificate, not a second one of its own). */
+function settleSession(t: TlsConnection, built: Session, summary: TlsSummary, pool: CertPool, keep: ((m: HandshakeMessage) => boolean) | undefined): Session {
+  const packed = t.settle((m, position) => {
+    const ref = built.certificateMessages.find((c) => c.messageIndex === m.index)?.certificates[position];
+    return ref && pool.get(ref.id)?.der;
+  }, keep);
+  return { ...built, tls: settledSummary(summary, packed) };
+}
+
+/** The sessions seen so far, for a progressive display: finished ones as built, open ones summarised as they stand. */
+function liveSnapshot(source: string, finished: readonly Session[], feeds: Iterable<Feed>, pool: CertPool, requestParts: SharedRequestParts): LiveSnapshot {
+  const now = [...finished];
+  for (const f of feeds) {
+    const summary = f.dissector?.summary();
+    // The dissector keeps appending to its message list: the snapshot gets its own copy.
+    if (summary?.isTls) now.push(buildSession(f.conn, { ...summary, messages: summary.messages.slice() }, pool, undefined, requestParts));
+  }
+  return { source, sessions: now.sort((a, b) => a.id - b.id), pool };
+}
+
+function closedBothWays(conn: Connection): boolean {
+  return conn.ends[0] !== undefined && conn.ends[1] !== undefined;
+}
+
+/** A session waiting for its connection's close, with its certificates. */
+interface Waiting {
+  readonly s: Session;
+  readonly certs: readonly CertInfo[];
+}
+
+/**
+ * Where finished sessions go: counted, handed to onSession, kept unless keepSessions is false. With
+ * tellWhenClosed, a session waits for its connection's close (walked every 256 frames) so that the
+ * late alerts its connection carries are in it when it is handed out.
+ */
+class SessionSink {
+  /** The sessions kept (keepSessions), in the order they were told until end() sorts them. */
+  readonly sessions: Session[] = [];
+  count = 0;
+  certificates = 0;
+  certificateRequests = 0;
+  private waiting: Waiting[] = [];
+  private framesSinceWalk = 0;
+  /** The connections of the sessions handed out while waiting, with the late alerts each had then. */
+  private readonly toldConns: Connection[] = [];
+  private readonly toldLate: number[] = [];
+  readonly keeping: boolean;
+
+  constructor(
+    private readonly pool: CertPool,
+    private readonly opts: Pick<AnalyzeOptions, 'onSession' | 'keepSessions' | 'tellWhenClosed'>,
+  ) {
+    this.keeping = opts.keepSessions !== false;
+  }
+
+  add(s: Session): void {
+    this.count++;
+    this.certificates += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
+    if (s.certificateRequest) this.certificateRequests++;
+    if (this.opts.tellWhenClosed && !closedBothWays(s.connection)) this.waiting.push({ s, certs: this.certificatesOf(s) });
+    else this.tell(s);
+  }
+
+  /**
+   * A waiting session's certificates, decoded: a pool that keeps only the certificates met last
+   * (CertPoolOptions.keep) may forget them before the session is told; they are put back then.
+   */
+  private certificatesOf(s: Session): CertInfo[] {
+    const out: CertInfo[] = [];
+    for (const m of s.certificateMessages) for (const r of m.certificates) {
+      const c = this.pool.get(r.id);
+      if (c !== undefined) out.push(c);
+    }
+    return out;
+  }
+
+  private tellWaiting(w: Waiting): void {
+    // Each made the latest met (addDer of one kept), so that putting one back forgets none of the others.
+    for (const c of w.certs) {
+      if (this.pool.get(c.sha256) === undefined) this.pool.add(c);
+      else this.pool.addDer(c.der);
+    }
+    this.tell(w.s);
+  }
+
+  private tell(s: Session): void {
+    if (this.opts.tellWhenClosed) {
+      const late = s.connection.lateAlerts;
+      if (late) s = withLateAlerts(s, late);
+      this.toldConns.push(s.connection);
+      this.toldLate.push(late?.length ?? 0);
+    }
+    this.opts.onSession?.(s, this.pool);
+    if (this.keeping) this.sessions.push(s);
+  }
+
+  /** At every frame: the waiting sessions whose connections have closed since are told, every 256 frames. */
+  frame(): void {
+    if (this.waiting.length === 0 || ++this.framesSinceWalk < 256) return;
+    this.framesSinceWalk = 0;
+    const still: Waiting[] = [];
+    for (const w of this.waiting) {
+      if (closedBothWays(w.s.connection)) this.tellWaiting(w);
+      else still.push(w);
+    }
+    this.waiting = still;
+  }
+
+  /** The capture has ended: the sessions waiting are told, the ones kept sorted by id with their late alerts. */
+  end(): Session[] {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) this.tellWaiting(w);
+    const sessions = this.sessions;
+    sessions.sort((a, b) => a.id - b.id);
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i]!;
+      if (s.connection.lateAlerts) sessions[i] = withLateAlerts(s, s.connection.lateAlerts);
+    }
+    return sessions;
+  }
+
+  /** What came too late for the sessions handed out: a secrets block after them, or a late alert after both FINs. */
+  toldEarly(lateSecrets: boolean): Analysis['toldEarly'] {
+    if (this.count > 0 && lateSecrets) return 'late-secrets';
+    return this.toldConns.some((c, i) => (c.lateAlerts?.length ?? 0) !== this.toldLate[i]) ? 'late-alerts' : undefined;
+  }
+
+  counts(): Pick<Analysis, 'certificateCount' | 'certificateRequestCount'> {
+    return { certificateCount: this.certificates, certificateRequestCount: this.certificateRequests };
+  }
+}
+
+/** What a feed asks of the analysis. */
+interface FeedHost {
+  /** The dissector for a connection whose first byte or gap came; undefined: it is not dissected. */
+  open(feed: Feed, frame: number): TlsConnection | undefined;
+  /** Summarises the connection (its dissector set it aside, or both directions ended). */
+  finalize(conn: Connection): void;
+  /** The frame being read. */
+  at(frame: number): void;
+}
+
+/**
+ * What the reassembler feeds for one connection: one small object (a capture may hold millions
+ * of connections, a scan's SYNs). The dissector is made when the first byte or gap comes, so a
+ * connection that never carries one (a SYN, a refused port, a keep-alive) costs no TLS state.
+ */
+class Feed implements StreamConsumer {
+  private t: TlsConnection | undefined;
+  /** Directions that ended (bit 0: A to B, bit 1: B to A). */
+  private ended = 0;
+  /** Summarised already (handshake over, both directions ended, or set aside to make room). */
+  private done = false;
+  constructor(
+    readonly conn: Connection,
+    private readonly host: FeedHost,
+  ) {}
+
+  /** The dissector, for a snapshot; undefined when there is none (yet, or any more). */
+  get dissector(): TlsConnection | undefined {
+    return this.t;
+  }
+
+  /** Hands the dissector over to be summarised; the feed delivers nothing more. */
+  take(): TlsConnection | undefined {
+    const t = this.t;
+    this.t = undefined;
+    this.done = true;
+    return t;
+  }
+
+  private tls(frame: number): TlsConnection | undefined {
+    if (this.t === undefined && !this.done) {
+      this.t = this.host.open(this, frame);
+      if (this.t === undefined) this.done = true;
+    }
+    return this.t;
+  }
+
+  data(dir: Dir, data: Uint8Array, off: number, frame: number, tsSec: number, tsNsec: number): void | 'ignore' {
+    this.host.at(frame);
+    const t = this.tls(frame);
+    if (t === undefined) return 'ignore';
+    const r = t.data(dir, data, off, frame, tsSec, tsNsec);
+    if (r === 'ignore') this.host.finalize(this.conn);
+    return r;
+  }
+
+  gap(dir: Dir, off: number, len: number, reason: GapReason, frame: number): void | 'ignore' {
+    const t = this.tls(frame);
+    if (t === undefined) return 'ignore';
+    const r = t.gap(dir, off, len, reason, frame);
+    if (r === 'ignore') this.host.finalize(this.conn);
+    return r;
+  }
+
+  end(dir: Dir, reason: EndReason, frame: number, from: Dir): void {
+    if (this.t === undefined) return;
+    this.t.end(dir, reason, frame, from);
+    // Both ways over (a FIN each way, or a RST): nothing more can come, so the session is built
+    // and its dissector let go now, not at the end of the capture. A scanner's thousands of
+    // handshakes cut short by a RST do not all stay under way until then.
+    this.ended |= dir === 0 ? 1 : 2;
+    if (this.ended === 3) this.host.finalize(this.conn);
+  }
+}
+
+/** The capture as far as it was read: what telling one session needs of it (its name, pool and start time). */
+export function analysisSoFar(source: string, pool: CertPool, firstTs: { sec: number; nsec: number } | undefined): Analysis {
   return {
     source,
-    capture: scan.capture,
-    connections: scan.connections,
-    sessions,
-    nonTls,
+    capture: { format: 'pcap', gzip: false, frames: 0, truncatedFrames: 0, linkTypes: [], problems: [], bytesRead: 0, ...(firstTs && { firstTs }) },
+    connections: [],
+    sessions: [],
+    nonTls: [],
     pool,
-    stats: scan.stats,
-    certificateCount,
-    certificateRequestCount,
-    ...((keyLog.secrets > 0 || keyLog.notes.length > 0) && { keyLog }),
-    timing: { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore },
+    stats: { tcpSegments: 0, other: new Map(), unknownLinkTypes: new Map(), malformed: { count: 0 }, fragmentsReassembled: 0, fragmentsDropped: 0 },
+    certificateCount: 0,
+    certificateRequestCount: 0,
+    timing: { totalMs: 0, x509Ms: 0, certificatesParsed: 0 },
   };
 }
 

@@ -126,4 +126,10 @@ export interface Analysis {
   /** Key log secrets used for this capture (files and its Decryption Secrets Blocks), when there were any. */
   readonly keyLog?: KeyLogSummary;
   readonly timing: AnalysisTiming;
+  /**
+   * Sessions handed out as their connections closed (AnalyzeOptions.tellWhenClosed) before something
+   * that changes them came: an alert after both FINs, or a secrets block after the packets it would
+   * decrypt. Whoever told them reads the capture again (keeping the sessions) to tell them right.
+   */
+  readonly toldEarly?: 'late-alerts' | 'late-secrets';
 }

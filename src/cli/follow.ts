@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { analyzeCapture, type Analysis, type AnalyzeOptions, type Session } from '../analysis/index.js';
+import { analysisSoFar, analyzeCapture, type Analysis, type AnalyzeOptions, type Session } from '../analysis/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import { followFile, untilAborted } from '../capture/follow.js';
 import { buildContext, RuleCache, type ExpresswayContext } from '../expressway/index.js';
@@ -45,22 +45,6 @@ export interface FollowResult {
   readonly sessions: number;
 }
 
-/** The capture as far as it was read: what telling one session needs of it (its name, pool and start time). */
-function soFar(source: string, pool: CertPool, firstTs: { sec: number; nsec: number } | undefined): Analysis {
-  return {
-    source,
-    capture: { format: 'pcap', gzip: false, frames: 0, truncatedFrames: 0, linkTypes: [], problems: [], bytesRead: 0, ...(firstTs && { firstTs }) },
-    connections: [],
-    sessions: [],
-    nonTls: [],
-    pool,
-    stats: { tcpSegments: 0, other: new Map(), unknownLinkTypes: new Map(), malformed: { count: 0 }, fragmentsReassembled: 0, fragmentsDropped: 0 },
-    certificateCount: 0,
-    certificateRequestCount: 0,
-    timing: { totalMs: 0, x509Ms: 0, certificatesParsed: 0 },
-  };
-}
-
 /** The Expressway context --store and --expressway give (no bundle: `--follow` reads one capture). */
 export async function optionContext(opts: Pick<ReportOptions, 'stores' | 'expressway'>): Promise<ExpresswayContext> {
   const { given, storeOpts } = parseOptions({ stores: opts.stores ?? [], expressway: opts.expressway ?? [] });
@@ -85,7 +69,7 @@ export function tellingAsTheyCome(source: string, context: ExpresswayContext, te
   let firstTs: { sec: number; nsec: number } | undefined;
   let lastSec = 0;
   const waiting = new Map<Session, { pool: CertPool; since: number }>();
-  const tellNow = (s: Session, pool: CertPool) => tell(explainSession(soFar(source, pool, firstTs), s, context, cache));
+  const tellNow = (s: Session, pool: CertPool) => tell(explainSession(analysisSoFar(source, pool, firstTs), s, context, cache));
   const closed = (s: Session) => s.connection.ends[0] !== undefined && s.connection.ends[1] !== undefined;
   const release = (all: boolean) => {
     for (const [s, w] of waiting) {

@@ -271,6 +271,7 @@ function reportCommand(program: Command, { io, setCode }: Run): void {
         ...(progress && { analyzeOptions: progressOptions(progress), archiveProgress: archiveProgressOf(progress) }),
         ...reportInputs(io, o),
         format: formatOf(o, cmd),
+        stream: true,
       });
       setCode(await finishReport(io, r, o, progress));
     });

@@ -21,11 +21,12 @@ import { caseFindings } from './explain/case-findings.js';
 import type { CaseEntry, ExplainOptions, ReportCase, SessionEntry } from './explain/common.js';
 import { buildDoc, sessionSection } from './explain/document.js';
 import { buildJson, jsonParts, sessionJson, wholeParts } from './explain/json.js';
-import { makeStory, sortFindings } from './explain/story.js';
+import { makeStory } from './explain/story.js';
 import type { Explanation, SessionStory } from './explanation.js';
 
 export type { ExplainOptions, ReportCase } from './explain/common.js';
-export { REPORT_SCHEMA_ID, REPORT_SCHEMA_VERSION, wholeParts, type ReportJson } from './explain/json.js';
+export { REPORT_SCHEMA_ID, REPORT_SCHEMA_VERSION, caseFindingJson, reportModel, wholeParts, type ReportCounts, type ReportJson } from './explain/json.js';
+export { caseFindings, type CaseSessionFacts } from './explain/case-findings.js';
 export { withoutSessionSections } from './explain/document.js';
 
 /** Builds the explanation of every case. */
@@ -53,7 +54,7 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
       const v = byKey.get(k)!;
       sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true, !c.context.stores.empty) });
     }
-    return { c, sessions, findings: sortFindings(caseFindings(c, sessions)) };
+    return { c, sessions, findings: caseFindings(c, sessions.map((x) => x.a)) };
   });
 
   const stories = entries.flatMap((e) => e.sessions.map((s) => s.story));
@@ -84,6 +85,8 @@ export interface SessionTold {
   readonly section: Block;
   /** The session as the JSON model's `sessions[]` has it. */
   json(caseName: string): unknown;
+  /** What the story was told from (the JSON model's status, the case-wide findings' facts). */
+  readonly assessment: SessionAssessment;
 }
 
 /**
@@ -93,5 +96,5 @@ export interface SessionTold {
 export function explainSession(an: Analysis, s: Session, context: ExpresswayContext, cache: RuleCache, opts: ExplainOptions = {}): SessionTold {
   const a = assessSession(an, s, context, cache);
   const entry: SessionEntry = { caseIndex: 0, analysis: an, a, alsoIn: [], story: makeStory(a, [], opts.allLadders === true, !context.stores.empty) };
-  return { story: entry.story, section: sessionSection(entry), json: (caseName) => sessionJson(entry, caseName) };
+  return { story: entry.story, section: sessionSection(entry), json: (caseName) => sessionJson(entry, caseName), assessment: a };
 }

@@ -1,19 +1,22 @@
 /** The findings that belong to a case as a whole rather than to one of its sessions. */
-import { assessCapture, auditStores, boxTitle, certName, ekuText } from '../../expressway/index.js';
+import { assessCapture, auditStores, boxTitle, certName, ekuText, type SessionAssessment } from '../../expressway/index.js';
 import type { Finding } from '../doc.js';
-import type { ReportCase, SessionEntry } from './common.js';
-import { toFinding } from './story.js';
+import type { ReportCase } from './common.js';
+import { sortFindings, toFinding } from './story.js';
+
+/** What a case's sessions tell about the case as a whole: the assessment of each, or the parts of it the case-wide findings read. */
+export type CaseSessionFacts = Pick<SessionAssessment, 'logs' | 'client' | 'server' | 'helloFrames'>;
 
 /**
  * The findings of a case as a whole: each capture's own (assessCapture), the log's negotiation errors no
- * handshake accounts for (X9), a store no session exercises (X1), and the stores' own facts (X2).
+ * handshake accounts for (X9), a store no session exercises (X1), and the stores' own facts (X2), sorted.
  */
-export function caseFindings(c: ReportCase, sessions: readonly SessionEntry[]): Finding[] {
+export function caseFindings(c: ReportCase, sessions: readonly CaseSessionFacts[]): Finding[] {
   const findings: Finding[] = [];
   for (const an of c.analyses) findings.push(...assessCapture(an, c.context).map(toFinding));
   // X9: negotiation errors in a box's log that no captured handshake accounts for (the capture
   // missed them, or they happened outside its time window).
-  const matched = new Set(sessions.flatMap((x) => x.a.logs.map((l) => l.event)));
+  const matched = new Set(sessions.flatMap((a) => a.logs.map((l) => l.event)));
   for (const box of c.context.boxes) {
     const missing = box.logEvents.filter((ev) => ev.kind !== 'ssl-socket' && !matched.has(ev));
     if (missing.length === 0) continue;
@@ -31,7 +34,7 @@ export function caseFindings(c: ReportCase, sessions: readonly SessionEntry[]): 
   // X1 for the reader: a store the capture never exercises does not matter for what it shows.
   for (const box of c.context.boxes) {
     if (!box.stores || sessions.length === 0) continue;
-    const ends = sessions.flatMap((x) => [x.a.client, x.a.server].filter((e) => e.box?.id === box.id));
+    const ends = sessions.flatMap((a) => [a.client, a.server].filter((e) => e.box?.id === box.id));
     if (ends.length === 0) continue;
     const roles = new Set(ends.map((e) => e.role));
     if (roles.size !== 1) continue;
@@ -39,7 +42,7 @@ export function caseFindings(c: ReportCase, sessions: readonly SessionEntry[]): 
     const unused = role === 'client' ? 'server' : 'client';
     const list = unused === 'server' ? box.stores.server : box.stores.client;
     if (list.length === 0) continue;
-    const frames = sessions.filter((x) => x.a.client.box?.id === box.id || x.a.server.box?.id === box.id).flatMap((x) => (x.a.helloFrames.client !== undefined ? [x.a.helloFrames.client] : []));
+    const frames = sessions.filter((a) => a.client.box?.id === box.id || a.server.box?.id === box.id).flatMap((a) => (a.helloFrames.client !== undefined ? [a.helloFrames.client] : []));
     findings.push({
       severity: 'info',
       rule: 'X1',
@@ -56,5 +59,5 @@ export function caseFindings(c: ReportCase, sessions: readonly SessionEntry[]): 
     const audit = auditStores(box, box.stores, new Date(0)).filter((f) => f.code === 'same-cert-both-stores' || f.code === 'store-problem' || f.code === 'private-key-in-store-file');
     findings.push(...audit.map(toFinding));
   }
-  return findings;
+  return sortFindings(findings);
 }

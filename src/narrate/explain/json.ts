@@ -15,7 +15,7 @@ import {
 import type { CertInfo } from '../../x509/index.js';
 import type { EndAssessment, ExpresswayBox, PresentedAssessment } from '../../expressway/index.js';
 import type { Finding } from '../doc.js';
-import type { CaseEntry, ExplainOptions, SessionEntry } from './common.js';
+import type { CaseEntry, ExplainOptions, ReportCase, SessionEntry } from './common.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const REPORT_SCHEMA_ID = 'ekuscope.report/1';
@@ -224,22 +224,46 @@ export function buildJson(entries: readonly CaseEntry[], opts: ExplainOptions) {
  */
 export function jsonParts(entries: readonly CaseEntry[], opts: ExplainOptions) {
   const statuses = entries.flatMap((e) => e.sessions.map((s) => s.a.outcome.status));
-  const caseFindings = entries.flatMap((e) => e.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })));
-  const all = [...entries.flatMap((e) => e.sessions.flatMap((s) => s.story.findings.map((f) => ({ case: e.c.name, ...findingJson(f) })))), ...caseFindings];
-  const model = {
+  const caseFindings = entries.flatMap((e) => e.findings.map((f) => caseFindingJson(e.c.name, f)));
+  const all = [...entries.flatMap((e) => e.sessions.flatMap((s) => s.story.findings.map((f) => caseFindingJson(e.c.name, f)))), ...caseFindings];
+  const summary = {
+    sessions: statuses.length,
+    ok: statuses.filter((x) => x === 'ok').length,
+    failed: statuses.filter((x) => x === 'failed').length,
+    errors: all.filter((f) => f.severity === 'error').length,
+    warnings: all.filter((f) => f.severity === 'warning').length,
+  };
+  return {
+    model: reportModel(entries, summary, all, opts),
+    *sessions(): Generator<SessionJson> {
+      for (const e of entries) for (const s of e.sessions) yield sessionJson(s, e.c.name);
+    },
+  };
+}
+
+/** A finding as the JSON model's `findings` lists it, with the name of its case. */
+export function caseFindingJson(caseName: string, f: Finding) {
+  return { case: caseName, ...findingJson(f) };
+}
+
+/** The counts of the JSON model's `summary` but for the number of cases. */
+export interface ReportCounts {
+  readonly sessions: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** The JSON model without its sessions (`sessions` empty): its summary, cases and `findings` as given. */
+export function reportModel(cases: readonly { readonly c: ReportCase; readonly findings: readonly Finding[] }[], counts: ReportCounts, findings: readonly ReturnType<typeof caseFindingJson>[], opts: ExplainOptions) {
+  return {
     schema: REPORT_SCHEMA_ID,
     schemaVersion: REPORT_SCHEMA_VERSION,
     generator: opts.generator ?? 'ekuscope',
     redacted: false,
-    summary: {
-      cases: entries.length,
-      sessions: statuses.length,
-      ok: statuses.filter((x) => x === 'ok').length,
-      failed: statuses.filter((x) => x === 'failed').length,
-      errors: all.filter((f) => f.severity === 'error').length,
-      warnings: all.filter((f) => f.severity === 'warning').length,
-    },
-    cases: entries.map((e) => ({
+    summary: { cases: cases.length, ...counts },
+    cases: cases.map((e) => ({
       name: e.c.name,
       inputs: [...e.c.inputs],
       boxes: e.c.context.boxes.map(boxJson),
@@ -248,12 +272,6 @@ export function jsonParts(entries: readonly CaseEntry[], opts: ExplainOptions) {
       findings: e.findings.map(findingJson),
     })),
     sessions: [] as SessionJson[],
-    findings: all,
-  };
-  return {
-    model,
-    *sessions(): Generator<SessionJson> {
-      for (const e of entries) for (const s of e.sessions) yield sessionJson(s, e.c.name);
-    },
+    findings,
   };
 }
