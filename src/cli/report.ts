@@ -26,7 +26,7 @@ import {
   type GivenExpressway,
   type StoreOption,
 } from '../expressway/index.js';
-import { explain, type ReportCase } from '../narrate/explain.js';
+import { explain, explainYielding, type ReportCase } from '../narrate/explain.js';
 import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
@@ -72,6 +72,8 @@ export interface ReportOptions {
   readonly quiet?: boolean;
   /** With quiet: nothing is rendered either (the benchmark's split of a report's time). */
   readonly skipRender?: boolean;
+  /** Explain in small steps, the event loop served between them (the viewer answers keys meanwhile). */
+  readonly yielding?: boolean;
   readonly generator?: string;
   /** The input for a capture file's path (default: the file; standard input for -); `view --follow` follows the file as it grows. */
   readonly openCapture?: (path: string) => string | Readable;
@@ -311,7 +313,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     if (cases.every((c) => c.analyses.length === 0) && !cases.some((c) => c.context.boxes.length > 0)) {
       throw new InputError(`${paths.join(', ')}: no readable capture (${cases.flatMap((c) => c.notes).join(' ') || 'nothing found'})`);
     }
-    const told = explain(cases, { generator: opts.generator ?? 'ekuscope' });
+    const told = await (opts.yielding ? explainYielding : explain)(cases, { generator: opts.generator ?? 'ekuscope' });
     const expl = opts.redact ? redactExplanation(told) : told;
     const sessions = expl.stories.length;
     if (opts.quiet) {

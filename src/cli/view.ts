@@ -51,7 +51,10 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
     const r = await runReport(paths, {
       ...inputs,
       ...follow,
+      // Nothing rendered: the viewer draws from the explanation itself (a busy 1 GB capture's text report is seconds of work).
       quiet: true,
+      skipRender: true,
+      yielding: true,
       generator: 'ekuscope view',
       analyzeOptions: (name, size) => ({
         ...hooks.forCapture(name, size),

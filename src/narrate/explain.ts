@@ -528,13 +528,42 @@ function makeStory(a: SessionAssessment, alsoIn: SessionEntry['alsoIn'], ladders
 
 /** Builds the explanation of every case. */
 export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {}): Explanation {
+  const steps = explainSteps(cases, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Sessions assessed (or told) between two pauses of explainYielding: a few milliseconds' work. */
+const SESSIONS_A_STEP = 64;
+
+/**
+ * The same explanation, pausing for the event loop every SESSIONS_A_STEP sessions: a viewer stays
+ * answering keys while a busy capture's 20,000 sessions are told (seconds of work in one piece).
+ */
+export async function explainYielding(cases: readonly ReportCase[], opts: ExplainOptions = {}): Promise<Explanation> {
+  const steps = explainSteps(cases, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function* explainSteps(cases: readonly ReportCase[], opts: ExplainOptions): Generator<void, Explanation> {
   const cache = new RuleCache();
-  const entries: CaseEntry[] = cases.map((c, caseIndex) => {
+  let done = 0;
+  const entries: CaseEntry[] = [];
+  for (let caseIndex = 0; caseIndex < cases.length; caseIndex++) {
+    const c = cases[caseIndex]!;
     const sessions: SessionEntry[] = [];
     const byKey = new Map<string, { entry: { a: SessionAssessment; analysis: Analysis }; also: { source: string; session: Session }[] }>();
     const order: string[] = [];
-    c.analyses.forEach((an, ai) => {
+    for (let ai = 0; ai < c.analyses.length; ai++) {
+      const an = c.analyses[ai]!;
       for (const s of an.sessions) {
+        if (++done % SESSIONS_A_STEP === 0) yield;
         const own = `${ai}/${s.id}`;
         const key = c.dedupe === false ? own : handshakeKey(s);
         const prev = byKey.get(key);
@@ -546,8 +575,9 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
         byKey.set(k, { entry: { a: assessSession(an, s, c.context, cache), analysis: an }, also: [] });
         order.push(k);
       }
-    });
+    }
     for (const k of order) {
+      if (++done % SESSIONS_A_STEP === 0) yield;
       const v = byKey.get(k)!;
       sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true, !c.context.stores.empty) });
     }
@@ -598,8 +628,8 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
       const audit = auditStores(box, box.stores, new Date(0)).filter((f) => f.code === 'same-cert-both-stores' || f.code === 'store-problem' || f.code === 'private-key-in-store-file');
       findings.push(...audit.map(toFinding));
     }
-    return { c, sessions, findings: sortFindings(findings) };
-  });
+    entries.push({ c, sessions, findings: sortFindings(findings) });
+  }
 
   const stories = entries.flatMap((e) => e.sessions.map((s) => s.story));
   const findings = entries.flatMap((e) => [...e.sessions.flatMap((s) => s.story.findings), ...e.findings]);
