@@ -89,11 +89,22 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     const stories: SessionStory[] = [];
     let current: { label: string; bytes: number; total?: number; snapshot?: () => LiveSnapshot } | undefined;
     const problems: string[] = [];
+    // The capture whose last snapshot, taken when it had been read to the end, was sent: its
+    // sessions no longer change, so later ticks send progress only (a busy capture's 20,000
+    // sessions listed again four times a second took most of the time the explanation needs).
+    let sentWhole: object | undefined;
+    let storiesSent = 0;
     const tick = () => {
       if (!current) return;
-      const live = current.snapshot?.();
       // Read to the end: what follows (the next capture, or the explanation) is not reading.
       const read = current.total !== undefined && current.bytes >= current.total;
+      if (read && sentWhole === current && storiesSent === stories.length) {
+        emit({ progress: { phase: 'explaining', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems } });
+        return;
+      }
+      if (read) sentWhole = current;
+      storiesSent = stories.length;
+      const live = current.snapshot?.();
       emit({
         data: { captures: live ? [...finished, live] : [...finished], ...(stories.length > 0 && { stories: [...stories] }) },
         progress: { phase: read ? 'explaining' : 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
