@@ -1,5 +1,5 @@
 // One measured job in its own process, so peak RSS is the job's own. Prints one JSON line.
-// Usage: node [--expose-gc] bench/job.mjs <framing|decode|pipeline|full|report|certs-json|explain|report-json|report-text> FILE
+// Usage: node [--expose-gc] bench/job.mjs <framing|decode|pipeline|full|report|certs-json|explain|report-json|report-text|view-load> FILE
 import { performance } from 'node:perf_hooks';
 
 const [mode, file] = process.argv.slice(2);
@@ -48,6 +48,39 @@ if (mode === 'framing') {
   // As the command runs it: told as it is read where the format allows (stream).
   const r = await runReport([file], { format: mode === 'report-text' ? 'text' : 'json', quiet: true, stream: mode !== 'explain', ...(mode === 'explain' && { skipRender: true }) });
   result = { sessions: r.sessions, findings: r.findings };
+} else if (mode === 'view-load') {
+  // The viewer's load without a terminal: the source `ekuscope view FILE` reads through (the same
+  // loader, snapshots and explanation), each update put through the viewer's store and the panes'
+  // selectors for the selected session, as a screen would. Ink's drawing itself is not in it.
+  // firstRowS: the first session in the list; readS: the last byte read (every session listed);
+  // seconds: the explanation in (every story, the list's marks final); maxKeyWaitMs: the longest the
+  // event loop was busy in one piece (a key pressed then waits that long).
+  const { viewSource, reportLoader, preferProductionUi } = await import('../dist/cli/view.js');
+  preferProductionUi();
+  const { initialState, reduce, ladder, narrationText, visibleTree } = await import('../dist/tui/store.js');
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let s = initialState(160, 48);
+  let firstRowS;
+  let readS;
+  await new Promise((resolve) => {
+    viewSource([file], reportLoader())((u) => {
+      s = reduce(s, { type: 'snapshot', ...(u.data && { data: u.data }), progress: u.progress });
+      ladder(s);
+      visibleTree(s);
+      narrationText(s);
+      const at = (performance.now() - t0) / 1000;
+      if (firstRowS === undefined && s.visible.length > 0) firstRowS = at;
+      if (readS === undefined && u.progress.phase !== 'reading' && u.progress.phase !== 'starting') readS = at;
+      if (u.progress.phase === 'done' || u.progress.phase === 'failed') resolve();
+    });
+  });
+  // One more turn: a block that ended the load is counted once the loop runs again.
+  await new Promise((r) => setTimeout(r, 20));
+  lag.disable();
+  tEnd = performance.now() - 20;
+  result = { sessions: s.model.rows.length, findings: s.model.findings, firstRowS, readS, maxKeyWaitMs: lag.max / 1e6, phase: s.progress.phase };
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -10,7 +10,7 @@
 // analysis and report, and tshark): what a connection costs when there are millions.
 // --busy SIZES (default 1000; 0: none): the busy workload (bench/busy.mjs: 20,000 mutual-TLS
 // handshakes a GB, a leaf of its own per client) at each size: certs --format json, report --format
-// json and report (text), next to tshark and ssldump on the same file, and the time by stage.
+// json, report (text) and the viewer's load (view-load in job.mjs), next to tshark and ssldump on the same file, and the time by stage.
 // --flood N: N connections each sending 15.9 KB of a ClientHello announcing 16 KB, then nothing.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -298,11 +298,11 @@ async function busyWorkload(mb) {
   const size = statSync(file).size;
   console.log(`\n== busy ${mb} MB: ${gen.frames} frames, ${gen.handshakes} handshakes (${gen.tls12Handshakes} TLS 1.2 mutual TLS, ${gen.tls13Handshakes} TLS 1.3), ${gen.certificatesExpected} certificates and ${gen.certificateRequestsExpected} CertificateRequests expected, ${gen.bulkFlows} bulk flows (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s)`);
   const row = { sizeMB: size / 1e6, busy: true, ...gen, jobs: {} };
-  for (const [mode, label] of [['certs-json', 'certs --format json'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered']]) {
+  for (const [mode, label] of [['certs-json', 'certs --format json'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered'], ['view-load', 'view load (headless)']]) {
     const r = await job(mode, file);
     row.jobs[mode] = r;
     if (r.error) console.log(`  ${label.padEnd(24)} failed: ${r.error}`);
-    else console.log(figures(label, r, size) + (r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : '') + (r.findings !== undefined ? `  sessions ${r.sessions}, findings ${r.findings}` : ''));
+    else console.log(figures(label, r, size) + (r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : '') + (r.findings !== undefined ? `  sessions ${r.sessions}, findings ${r.findings}` : '') + (r.firstRowS !== undefined ? `  first row ${r.firstRowS.toFixed(2)} s, read ${r.readS?.toFixed(2)} s, longest wait for a key ${r.maxKeyWaitMs.toFixed(0)} ms` : ''));
   }
   if (withTshark) {
     const t = await tsharkJob(['-r', file, '-Y', 'tls.handshake.type==11', '-T', 'fields', '-e', 'x509af.serialNumber']);

@@ -58,7 +58,7 @@ export function sessionCertRows(file: string, s: Session, pool: CertPool): CertR
   return rows;
 }
 
-export function formatCertsText(rows: CertRow[]): string {
+export function formatCertsText(rows: readonly CertRow[]): string {
   const out: string[] = [];
   for (const r of rows) {
     out.push(`#${r.session} frame ${r.frame} ${r.sender} cert ${r.index}: serial ${r.serial || '?'}${r.decrypted ? ' (decrypted)' : ''}`);
@@ -121,48 +121,82 @@ export interface CertsOptions {
   err(text: string): void;
 }
 
+/** Where one file's listing goes, in order: its rows, text for standard output, lines for standard error. */
+export interface CertsSink {
+  rows(rows: readonly CertRow[]): void;
+  out(text: string): void;
+  err(text: string): void;
+  progress?(bytes: number, total: number | undefined): void;
+  /** The file is read (the progress line comes off). */
+  readEnd?(): void;
+}
+
+/** What listing one file needs (what a worker is given). */
+export type FileCertsOptions = Pick<CertsOptions, 'format' | 'export' | 'keyLog'>;
+
 /**
  * The certs command. Rows are written a session at a time as each handshake ends, and neither the
  * sessions nor more than a few thousand decoded certificates are kept: memory does not grow with
  * the number of certificates listed. JSON is one array over all files.
  */
 export async function runCerts(files: readonly string[], o: CertsOptions): Promise<void> {
-  const json = o.format === 'json' ? new JsonArrayWriter(o.out, 200) : undefined;
+  const listing = certsListing(o);
   try {
     for (const file of files) {
-      let rowCount = 0;
-      let sessionCount = 0;
-      let exported = 0;
-      const notes = new DecryptionNotes();
-      const take = (source: string, s: Session, pool: CertPool): void => {
-        sessionCount++;
-        notes.add(s);
-        const rows = sessionCertRows(source, s, pool);
-        rowCount += rows.length;
-        if (json) for (const r of rows) json.push(r);
-        else if (rows.length > 0) o.out(formatCertsText(rows));
-        if (o.export && rows.length > 0) exported += exportCerts(pool, rows, o.export).length;
-      };
-      const source = file === STDIN_PATH ? STDIN_NAME : basename(file);
-      const progress = o.progress;
-      progress?.start(source);
-      const common = { keyLog: o.keyLog, sourceName: source, ...(progress && { onProgress: (b: number, t: number | undefined) => progress.update(b, t) }) };
-      let a: Analysis;
-      // Standard input is read once: a secrets block after its sessions could not be used anyway.
-      if (file !== STDIN_PATH && mayCarryLateKeys(file)) {
-        a = await analyzeCapture(file, common);
-        progress?.clear();
-        for (const s of a.sessions) take(a.source, s, a.pool);
-      } else {
-        a = await analyzeCapture(captureInput(file), { ...common, keepSessions: false, pool: new CertPool({ keep: STREAMING_POOL_KEEP }), onSession: (s, pool) => take(source, s, pool) });
-        progress?.clear();
-      }
-      for (const n of notes.finish(a, o.keyLog !== undefined)) o.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
-      if (!json) o.out(`${safeText(a.source)}: ${rowCount} certificates in ${sessionCount} TLS sessions\n`);
-      for (const p of a.capture.problems) o.err(`ekuscope: ${safeText(a.source)}: ${p.message}\n`);
-      if (o.export) o.err(`ekuscope: wrote ${exported} PEM files to ${o.export}\n`);
+      o.progress?.start(file === STDIN_PATH ? STDIN_NAME : basename(file));
+      await certsOfFile(file, o, listing.sink(o.progress));
     }
   } finally {
-    json?.end();
+    listing.end();
   }
+}
+
+/** The command's output over all files: one JSON array, or text a session at a time. */
+export function certsListing(o: Pick<CertsOptions, 'format' | 'out' | 'err'>): { sink(progress?: ProgressLine): CertsSink; end(): void } {
+  const json = o.format === 'json' ? new JsonArrayWriter(o.out, 200) : undefined;
+  return {
+    sink: (progress) => ({
+      rows: (rows) => {
+        if (json) for (const r of rows) json.push(r);
+        else if (rows.length > 0) o.out(formatCertsText(rows));
+      },
+      out: o.out,
+      err: o.err,
+      ...(progress && { progress: (b: number, t: number | undefined) => progress.update(b, t), readEnd: () => progress.clear() }),
+    }),
+    end: () => json?.end(),
+  };
+}
+
+/** Lists one file's certificates into `sink`, as each session is built (a pcap) or after the read. */
+export async function certsOfFile(file: string, o: FileCertsOptions, sink: CertsSink): Promise<void> {
+  let rowCount = 0;
+  let sessionCount = 0;
+  let exported = 0;
+  const notes = new DecryptionNotes();
+  const json = o.format === 'json';
+  const take = (source: string, s: Session, pool: CertPool): void => {
+    sessionCount++;
+    notes.add(s);
+    const rows = sessionCertRows(source, s, pool);
+    rowCount += rows.length;
+    sink.rows(rows);
+    if (o.export && rows.length > 0) exported += exportCerts(pool, rows, o.export).length;
+  };
+  const source = file === STDIN_PATH ? STDIN_NAME : basename(file);
+  const common = { keyLog: o.keyLog, sourceName: source, ...(sink.progress && { onProgress: (b: number, t: number | undefined) => sink.progress!(b, t) }) };
+  let a: Analysis;
+  // Standard input is read once: a secrets block after its sessions could not be used anyway.
+  if (file !== STDIN_PATH && mayCarryLateKeys(file)) {
+    a = await analyzeCapture(file, common);
+    sink.readEnd?.();
+    for (const s of a.sessions) take(a.source, s, a.pool);
+  } else {
+    a = await analyzeCapture(captureInput(file), { ...common, keepSessions: false, pool: new CertPool({ keep: STREAMING_POOL_KEEP }), onSession: (s, pool) => take(source, s, pool) });
+    sink.readEnd?.();
+  }
+  for (const n of notes.finish(a, o.keyLog !== undefined)) sink.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
+  if (!json) sink.out(`${safeText(a.source)}: ${rowCount} certificates in ${sessionCount} TLS sessions\n`);
+  for (const p of a.capture.problems) sink.err(`ekuscope: ${safeText(a.source)}: ${p.message}\n`);
+  if (o.export) sink.err(`ekuscope: wrote ${exported} PEM files to ${o.export}\n`);
 }

@@ -3,7 +3,7 @@ import { safeText } from '../bytes/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import { passiveConsumer, scanCapture } from '../analysis/frames.js';
 import { flowJson, writeFlowsText } from './flows.js';
-import { runCerts } from './certs.js';
+import { defaultJobs, listCerts } from './certs-jobs.js';
 import type { AnalyzeOptions } from '../analysis/index.js';
 import { preferProductionUi, runView } from './view.js';
 import { basename } from 'node:path';
@@ -133,13 +133,15 @@ function certsCommand(program: Command, { io }: Run): void {
     .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 renegotiations and alerts; repeatable', collect, [])
     .option('--quiet', QUIET_HELP)
-    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[]; quiet?: boolean }) => {
+    .option('--jobs <n>', 'files read at once, each on a worker thread (default: the number of cores; 1: one after the other)')
+    .action(async (files: string[], opts: { format: string; export?: string; keylog: string[]; quiet?: boolean; jobs?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
+      const jobs = jobsOption(opts.jobs);
       refuseStdinProblem(files);
       const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
       for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
       const { progress, out } = progressOf(io, opts.quiet);
-      await runCerts(files, { format: opts.format, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), ...(progress && { progress }), out, err: io.err });
+      await listCerts(files, { format: opts.format, jobs, keyLogFiles: opts.keylog, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), ...(progress && { progress }), out, err: io.err });
     });
 }
 
@@ -401,6 +403,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/** --jobs N: a whole number from 1; absent, the number of cores. */
+function jobsOption(value: string | undefined): number {
+  if (value === undefined) return defaultJobs();
+  const n = /^\d+$/.test(value) ? parseInt(value, 10) : NaN;
+  if (!(n >= 1 && n <= 1024)) throw new UsageError(`--jobs must be a whole number from 1 to 1024, not ${JSON.stringify(value)}`);
+  return n;
+}
 
 /** The progress line over a bundle archive's walk (check-store, and report before it reads the captures inside). */
 function archiveProgressOf(progress: ProgressLine): (name: string) => ArchiveProgress {

@@ -27,7 +27,7 @@ import {
   type GivenExpressway,
   type StoreOption,
 } from '../expressway/index.js';
-import { caseFindingJson, caseFindings, explain, explainSession, reportModel, type CaseSessionFacts, type ReportCase } from '../narrate/explain.js';
+import { caseFindingJson, caseFindings, explain, explainSession, explainYielding, reportModel, type CaseSessionFacts, type ReportCase } from '../narrate/explain.js';
 import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
@@ -69,6 +69,8 @@ export interface ReportOptions {
   readonly quiet?: boolean;
   /** With quiet: nothing is rendered either (the benchmark's split of a report's time). */
   readonly skipRender?: boolean;
+  /** Explain in small steps, the event loop served between them (the viewer answers keys meanwhile). */
+  readonly yielding?: boolean;
   readonly generator?: string;
   /** The input for a capture file's path (default: the file; standard input for -); `view --follow` follows the file as it grows. */
   readonly openCapture?: (path: string) => string | Readable;
@@ -319,7 +321,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     const cases: ReportCase[] = [];
     for (const spec of specs) cases.push(await loadCase(spec, opts, given, optionStores, boxStores));
     readableOrThrow(paths, cases);
-    const told = explain(cases, { generator: opts.generator ?? 'ekuscope' });
+    const told = await (opts.yielding ? explainYielding : explain)(cases, { generator: opts.generator ?? 'ekuscope' });
     const expl = opts.redact ? redactExplanation(told) : told;
     const sessions = expl.stories.length;
     if (opts.quiet) {

@@ -6,7 +6,7 @@
 import type { Analysis, AnalyzeOptions, LiveSnapshot } from '../analysis/index.js';
 import { safeText } from '../bytes/text.js';
 import type { Explanation, SessionStory } from '../narrate/explanation.js';
-import { captureLabel, type CaptureData } from '../narrate/views.js';
+import { buildViewModel, captureLabel, type CaptureData } from '../narrate/views.js';
 import type { ViewSource } from '../tui/source.js';
 import { stat } from 'node:fs/promises';
 import { followFile } from '../capture/follow.js';
@@ -51,7 +51,10 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
     const r = await runReport(paths, {
       ...inputs,
       ...follow,
+      // Nothing rendered: the viewer draws from the explanation itself (a busy 1 GB capture's text report is seconds of work).
       quiet: true,
+      skipRender: true,
+      yielding: true,
       generator: 'ekuscope view',
       analyzeOptions: (name, size) => ({
         ...hooks.forCapture(name, size),
@@ -86,11 +89,22 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     const stories: SessionStory[] = [];
     let current: { label: string; bytes: number; total?: number; snapshot?: () => LiveSnapshot } | undefined;
     const problems: string[] = [];
+    // The capture whose last snapshot, taken when it had been read to the end, was sent: its
+    // sessions no longer change, so later ticks send progress only (a busy capture's 20,000
+    // sessions listed again four times a second took most of the time the explanation needs).
+    let sentWhole: object | undefined;
+    let storiesSent = 0;
     const tick = () => {
       if (!current) return;
-      const live = current.snapshot?.();
       // Read to the end: what follows (the next capture, or the explanation) is not reading.
       const read = current.total !== undefined && current.bytes >= current.total;
+      if (read && sentWhole === current && storiesSent === stories.length) {
+        emit({ progress: { phase: 'explaining', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems } });
+        return;
+      }
+      if (read) sentWhole = current;
+      storiesSent = stories.length;
+      const live = current.snapshot?.();
       emit({
         data: { captures: live ? [...finished, live] : [...finished], ...(stories.length > 0 && { stories: [...stories] }) },
         progress: { phase: read ? 'explaining' : 'reading', bytes: current.bytes, ...(current.total !== undefined && { total: current.total }), label: current.label, problems },
@@ -126,9 +140,11 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     };
     emit({ progress: { phase: 'starting', bytes: 0, problems } });
     load(paths, hooks)
-      .then((r) => {
+      .then(async (r) => {
         clearInterval(timer);
         done = true;
+        if (stopped) return;
+        if (r.explanation) await linesInSteps(r.analyses, r.explanation, () => stopped);
         if (stopped) return;
         problems.push(...r.notes.map(safeText));
         if (r.analyses.length === 0 && problems.length === 0) problems.push('no capture found in the paths given');
@@ -149,6 +165,26 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
     };
   };
   return Object.assign(source, { settled: () => done });
+}
+
+/** Sessions whose lines are made between two turns of the event loop. */
+const LINES_A_STEP = 1024;
+
+/**
+ * Makes the list's line of every told session ahead of the refresh that brings the explanation,
+ * LINES_A_STEP at a time with the keys served in between: the viewer keeps the lines it made
+ * (by session and story), so that refresh finds them all made. In one piece, a busy capture's
+ * 20,109 lines held the viewer for seconds.
+ */
+async function linesInSteps(captures: readonly CaptureData[], explanation: Explanation, stopped: () => boolean): Promise<void> {
+  for (let ci = 0; ci < captures.length; ci++) {
+    const sessions = captures[ci]!.sessions;
+    for (let at = 0; at < sessions.length && !stopped(); at += LINES_A_STEP) {
+      // The other captures empty: each line is keyed by its capture's place in the list.
+      buildViewModel({ captures: captures.map((c, j) => ({ ...c, sessions: j === ci ? sessions.slice(at, at + LINES_A_STEP) : [] })), explanation });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
 }
 
 export interface ViewCliOptions extends ViewInputOptions {

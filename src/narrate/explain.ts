@@ -27,17 +27,46 @@ import type { Explanation, SessionStory } from './explanation.js';
 export type { ExplainOptions, ReportCase } from './explain/common.js';
 export { REPORT_SCHEMA_ID, REPORT_SCHEMA_VERSION, caseFindingJson, reportModel, wholeParts, type ReportCounts, type ReportJson } from './explain/json.js';
 export { caseFindings, type CaseSessionFacts } from './explain/case-findings.js';
-export { withoutSessionSections } from './explain/document.js';
+export { lineSeverity, withoutSessionSections } from './explain/document.js';
 
 /** Builds the explanation of every case. */
 export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {}): Explanation {
+  const steps = explainSteps(cases, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Sessions assessed (or told) between two pauses of explainYielding: a few milliseconds' work. */
+const SESSIONS_A_STEP = 64;
+
+/**
+ * The same explanation, pausing for the event loop every SESSIONS_A_STEP sessions: a viewer stays
+ * answering keys while a busy capture's 20,000 sessions are told (seconds of work in one piece).
+ */
+export async function explainYielding(cases: readonly ReportCase[], opts: ExplainOptions = {}): Promise<Explanation> {
+  const steps = explainSteps(cases, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+function* explainSteps(cases: readonly ReportCase[], opts: ExplainOptions): Generator<void, Explanation> {
   const cache = new RuleCache();
-  const entries: CaseEntry[] = cases.map((c, caseIndex) => {
+  let done = 0;
+  const entries: CaseEntry[] = [];
+  for (let caseIndex = 0; caseIndex < cases.length; caseIndex++) {
+    const c = cases[caseIndex]!;
     const sessions: SessionEntry[] = [];
     const byKey = new Map<string, { entry: { a: SessionAssessment; analysis: Analysis }; also: { source: string; session: Session }[] }>();
     const order: string[] = [];
-    c.analyses.forEach((an, ai) => {
+    for (let ai = 0; ai < c.analyses.length; ai++) {
+      const an = c.analyses[ai]!;
       for (const s of an.sessions) {
+        if (++done % SESSIONS_A_STEP === 0) yield;
         const own = `${ai}/${s.id}`;
         const key = c.dedupe === false ? own : handshakeKey(s);
         const prev = byKey.get(key);
@@ -49,13 +78,14 @@ export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {})
         byKey.set(k, { entry: { a: assessSession(an, s, c.context, cache), analysis: an }, also: [] });
         order.push(k);
       }
-    });
+    }
     for (const k of order) {
+      if (++done % SESSIONS_A_STEP === 0) yield;
       const v = byKey.get(k)!;
       sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true, !c.context.stores.empty) });
     }
-    return { c, sessions, findings: caseFindings(c, sessions.map((x) => x.a)) };
-  });
+    entries.push({ c, sessions, findings: caseFindings(c, sessions.map((x) => x.a)) });
+  }
 
   const stories = entries.flatMap((e) => e.sessions.map((s) => s.story));
   const findings = entries.flatMap((e) => [...e.sessions.flatMap((s) => s.story.findings), ...e.findings]);

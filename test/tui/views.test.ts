@@ -16,7 +16,8 @@ import {
   type SessionEntry,
   type TreeNode,
 } from '../../src/narrate/views.js';
-import { fixture, hostile, type Fixture } from './fixture.js';
+import type { SessionStory } from '../../src/narrate/explanation.js';
+import { explanationOf, failingStory, fixture, hostile, okStory, type Fixture } from './fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -54,6 +55,32 @@ describe('session rows', () => {
     expect(r.outcomeText).toMatch(/^rejected by smartslave/);
     expect(r.findings).toBe(2);
     expect(vm.findings).toBe(3);
+  });
+
+  it("marks a row by the worse of the outcome and its findings, as the report's summary line does", () => {
+    // A completed handshake with an error finding: ✖ (the report says ERROR), not the outcome's ▲ or ✔.
+    const ok = okStory(f.ok);
+    const error = { ...failingStory(f.failing).findings[0]!, session: ok.sessionId };
+    const warning = { ...failingStory(f.failing).findings[1]!, session: ok.sessionId };
+    const rowFor = (story: SessionStory) => buildViewModel({ captures: [f.ok], explanation: explanationOf([story]) }).rows[0]!;
+    expect(rowFor({ ...ok, findings: [...ok.findings, error] })).toMatchObject({ outcome: 'ok', symbol: '✖', tone: 'bad' });
+    expect(rowFor({ ...ok, outcome: 'warning', findings: [error] })).toMatchObject({ outcome: 'warning', symbol: '✖', tone: 'bad' });
+    expect(rowFor({ ...ok, findings: [...ok.findings, warning] })).toMatchObject({ outcome: 'ok', symbol: '▲', tone: 'warn' });
+    // An info finding does not change the mark; without findings the outcome's mark stands.
+    expect(rowFor(ok)).toMatchObject({ symbol: '✔', tone: 'ok' });
+    expect(rowFor({ ...ok, outcome: 'unknown', findings: [] })).toMatchObject({ symbol: '?', tone: 'muted' });
+  });
+
+  it('a session keeps its row from one snapshot to the next, and gets a new one when its story comes', () => {
+    const a = buildViewModel(f.raw);
+    const b = buildViewModel({ captures: [{ ...f.failing }, { ...f.ok }] });
+    expect(b.rows[0]).toBe(a.rows[0]);
+    const told = buildViewModel(f.explained);
+    expect(told.rows[0]).not.toBe(a.rows[0]);
+    expect(told.rows[0]!.clientName).toBe('vcs8c');
+    // The same session under another capture label (a case name) is not the cached row.
+    const labelled = buildViewModel({ captures: [{ ...f.failing, label: 'case-a' }] });
+    expect(labelled.rows[0]!.captureLabel).toBe('case-a');
   });
 
   it('filters on host, port, outcome, serial and subject; words combine', () => {

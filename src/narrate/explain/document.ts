@@ -25,7 +25,7 @@ function storySeverity(o: StoryOutcome): Severity {
 }
 
 /** A summary line's mark: the worse of the outcome's and the worst finding's (an ERROR finding is never shown as a warning). */
-function lineSeverity(st: SessionStory): Severity {
+export function lineSeverity(st: SessionStory): Severity {
   let sev = storySeverity(st.outcome);
   for (const f of st.findings) if ((f.severity === 'error' || f.severity === 'warning') && SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[sev]) sev = f.severity;
   return sev;

@@ -5,7 +5,8 @@ import { endpointText, nameService } from '../../expressway/index.js';
 import { alertDescriptionName, alertLevelName, versionName } from '../../tls/index.js';
 import type { Finding } from '../doc.js';
 import type { SessionStory, StoryOutcome } from '../explanation.js';
-import { OUTCOME_SYMBOL, OUTCOME_TONE, captureLabel, type CaptureData, type Tone, type ViewData } from './common.js';
+import { lineSeverity } from '../explain/document.js';
+import { OUTCOME_SYMBOL, OUTCOME_TONE, SEVERITY_SYMBOL, SEVERITY_TONE, captureLabel, type CaptureData, type Tone, type ViewData } from './common.js';
 
 /** One line of the sessions pane. */
 export interface SessionRow {
@@ -67,7 +68,7 @@ export function buildViewModel(data: ViewData): ViewModel {
         toldOnce++;
         continue;
       }
-      const row = sessionRow(sessionKey(ci, session.id), capture, session, story);
+      const row = cachedRow(sessionKey(ci, session.id), capture, session, story);
       rows.push(row);
       entries.set(row.key, { row, session, capture, ...(story && { story }) });
       counts[row.outcome]++;
@@ -84,6 +85,21 @@ export function roleEndpoints(s: Session): { client: { ip: string; port: number 
 
 function isAddressName(name: string, addrs: readonly string[]): boolean {
   return addrs.includes(name) || /^[0-9a-f:.[\]]+$/i.test(name);
+}
+
+/**
+ * Rows already made, by session: a viewer reading a busy capture rebuilds its model a few times a
+ * second, and a finished session (the same object from one snapshot to the next) keeps its row.
+ * Without it each snapshot made every row again: 20,000 sessions, ~0.4 s a snapshot.
+ */
+const rowCache = new WeakMap<Session, { readonly key: string; readonly source: string; readonly label: string | undefined; readonly pool: CaptureData['pool']; readonly story: SessionStory | undefined; readonly row: SessionRow }>();
+
+function cachedRow(key: string, capture: CaptureData, s: Session, story: SessionStory | undefined): SessionRow {
+  const c = rowCache.get(s);
+  if (c && c.key === key && c.story === story && c.source === capture.source && c.label === capture.label && c.pool === capture.pool) return c.row;
+  const row = sessionRow(key, capture, s, story);
+  rowCache.set(s, { key, source: capture.source, label: capture.label, pool: capture.pool, story, row });
+  return row;
 }
 
 function sessionRow(key: string, capture: CaptureData, s: Session, story: SessionStory | undefined): SessionRow {
@@ -137,11 +153,17 @@ function sessionRow(key: string, capture: CaptureData, s: Session, story: Sessio
     version,
     outcome,
     outcomeText,
-    symbol: OUTCOME_SYMBOL[outcome],
-    tone: OUTCOME_TONE[outcome],
+    ...rowMark(outcome, story),
     findings: story?.findings.length ?? 0,
     haystack,
   };
+}
+
+/** A row's mark: as the report's summary line, the worse of the outcome's and the worst finding's (a completed handshake with an error finding is ✖). */
+function rowMark(outcome: StoryOutcome, story: SessionStory | undefined): { symbol: string; tone: Tone } {
+  const sev = story ? lineSeverity(story) : undefined;
+  if (sev === 'error' || sev === 'warning') return { symbol: SEVERITY_SYMBOL[sev], tone: SEVERITY_TONE[sev] };
+  return { symbol: OUTCOME_SYMBOL[outcome], tone: OUTCOME_TONE[outcome] };
 }
 
 /** The verdict the analysis alone supports, for sessions without a story (yet). */
