@@ -139,7 +139,6 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const budget = new TlsBudget(opts.tlsBudgetBytes ?? DEFAULT_TLS_BUDGET_BYTES, makeRoom);
   // CertificateRequests repeat from session to session: their CA names and lists are read and kept once.
   const requestParts: SharedRequestParts = new Map();
-
   // A connection is summarised as soon as its dissector sets it aside (handshake over, or not
   // TLS), both its directions end, or it is the oldest under way when room is needed, so memory
   // holds finished sessions' summaries, not their dissectors. Later TCP events still reach the
@@ -204,10 +203,7 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
     onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)),
   });
   for (const conn of scan.connections) finalize(conn);
-  if (setAsideForRoom) scan.stats.handshakesOverLimit = setAsideForRoom;
-  if (cutForBytes) scan.stats.handshakesOverBytes = cutForBytes;
-  scan.stats.held = { limit: budget.max, peak: budget.peak };
-  if (notDissected) scan.stats.sessionsOverLimit = notDissected;
+  Object.assign(scan.stats, leftOutStats(setAsideForRoom, cutForBytes, notDissected), { held: { limit: budget.max, peak: budget.peak } });
   // The feeds' methods reach this function's scope through `host`: whatever keeps one of them (V8's
   // caches of the code that called them) would keep every feed through the list.
   oldest = [];
@@ -218,6 +214,11 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const toldEarly = opts.tellWhenClosed && opts.onSession ? sink.toldEarly(keys.lateSecrets) : undefined;
   const timing = { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore };
   return { source, capture: scan.capture, connections: scan.connections, sessions, nonTls, pool, stats: scan.stats, ...sink.counts(), ...keyLogOfRun(keys), timing, ...(toldEarly && { toldEarly }) };
+}
+
+/** What the analysis left out to stay within its bounds, as the scan's stats name it (only what happened). */
+function leftOutStats(overLimit: ConnectionsLeftOut | undefined, overBytes: ConnectionsLeftOut | undefined, notDissected: ConnectionsLeftOut | undefined) {
+  return { ...(overLimit && { handshakesOverLimit: overLimit }), ...(overBytes && { handshakesOverBytes: overBytes }), ...(notDissected && { sessionsOverLimit: notDissected }) };
 }
 
 /** The key log summary, when the capture used secrets or has notes about them. */
