@@ -165,6 +165,8 @@ describeWith(['tmux'], 'ekuscope view in tmux', () => {
     t.keys('r');
     s = await t.waitFor(new RegExp(`Rules? ${rule}[,  ].*Esc closes`));
     expect(s).toMatch(new RegExp(`^. ${rule} \\S`, 'm'));
+    // ↓ scrolls the panel on to a rule's fix advice.
+    s = await pressUntil(t, 'Down', /Fix: /, 60);
     expect(s).toContain('Fix: ');
     t.keys('Escape');
     s = await t.waitFor(/▶ Narration/);
