@@ -50,15 +50,9 @@ export function ruleDoc(r: RuleHelp): Doc {
 
 /** A rule as JSON: the fields of the rule book, with the fix where the rule has one. */
 export function ruleJson(r: RuleHelp): Record<string, unknown> {
-  return {
-    id: r.id,
-    family: r.family,
-    title: r.title,
-    explanation: r.explanation,
-    ...(r.fix !== undefined && { fix: r.fix }),
-    sources: r.sources,
-    lessons: r.lessons.map((l) => l.name),
-  };
+  // RuleHelp's fields in their order (id, family, title, explanation, fix, sources), the lessons by name.
+  const { lessons, ...words } = r;
+  return { ...words, lessons: lessons.map((l) => l.name) };
 }
 
 /** What `ekuscope rules [ID]` writes. An unknown id or format is a RulesUsageError. */
