@@ -5,4 +5,4 @@
  * alert), and formats that explain a rule where it is cited read its text here (narrate/rule-texts.ts).
  * The rules themselves, one module each with their explanation and logic, are in src/rules/.
  */
-export { DOMAIN_RULES, RULE_IDS, allRules, isDomainRule, ruleInfo, type DomainRuleId, type RuleInfo } from '../rules/index.js';
+export { DOMAIN_RULES, RULE_IDS, allRules, isDomainRule, ruleInfo, type DomainRuleId, type RuleFamily, type RuleInfo } from '../rules/index.js';

@@ -4,12 +4,12 @@
  * teach it. The registry is the one home of a rule's words; this file adds only where each rule
  * is taught, read from the lessons.
  */
-import { allRules, ruleInfo, type DomainRuleId } from '../expressway/rulebook.js';
+import { allRules, ruleInfo, type DomainRuleId, type RuleFamily } from '../expressway/rulebook.js';
 
 export type { DomainRuleId };
 import { LESSONS } from './lessons.js';
 
-export type RuleFamily = 'E' | 'T' | 'C' | 'X';
+export type { RuleFamily };
 
 /** The four families of DOMAIN.md, in the book's order. */
 export const RULE_FAMILIES: readonly { readonly id: RuleFamily; readonly title: string }[] = [
@@ -30,10 +30,6 @@ export interface RuleHelp {
   readonly sources: readonly string[];
   /** Lessons that teach the rule (`ekuscope lesson NAME`), and the titles of their steps that cite it. */
   readonly lessons: readonly { readonly name: string; readonly title: string; readonly steps: readonly string[] }[];
-}
-
-function familyOf(id: DomainRuleId): RuleFamily {
-  return id[0] as RuleFamily;
 }
 
 /** The lessons that cite a rule, in the lesson list's order. */
@@ -66,13 +62,9 @@ export function ruleHelp(text: string): RuleHelp | undefined {
   };
 }
 
-/** Every rule, family by family in the book's order (E, T, C, X), numbers ascending. */
+/** Every rule, family by family in the book's order (E, T, C, X), numbers ascending: the registry's order. */
 export function allRuleHelp(): RuleHelp[] {
-  const ids = allRules().map((r) => r.id);
-  const rank = (id: DomainRuleId) => RULE_FAMILIES.findIndex((f) => f.id === familyOf(id));
-  return ids
-    .sort((a, b) => rank(a) - rank(b) || Number(a.slice(1)) - Number(b.slice(1)))
-    .map((id) => ruleHelp(id)!);
+  return allRules().map((r) => ruleHelp(r.id)!);
 }
 
 /** "E1–E8 (certificates and EKU), T1–T8 (the handshake), …": the ids the book has, for an error message. */
