@@ -11,7 +11,7 @@ export interface DecodeStats {
   malformed: { count: number; first?: { frame: number; layer: string; message: string } };
   fragmentsReassembled: number;
   fragmentsDropped: number;
-  /** Tunnelled packets by outermost tunnel (DOMAIN.md C7), when the capture had any; `more`: packets of tunnels past the ones listed. */
+  /** Tunnelled packets by outermost tunnel (rule C7), when the capture had any; `more`: packets of tunnels past the ones listed. */
   tunnels?: { readonly list: readonly TunnelCount[]; readonly more: number };
   /** TCP packets of connections past the connection table's limit: counted, not analysed. */
   connectionsOverLimit?: OverLimit;
@@ -135,7 +135,7 @@ export function statsNotes(stats: DecodeStats): StatsNote[] {
 }
 
 /**
- * Sentences about the tunnels the capture's packets came through (DOMAIN.md C7), for the capture
+ * Sentences about the tunnels the capture's packets came through (rule C7), for the capture
  * notes: which encapsulation, between which outer addresses, how many packets from which frame.
  */
 export function tunnelNotes(stats: DecodeStats): string[] {

@@ -11,7 +11,7 @@ import type { TlsSummary } from '../tls/index.js';
 export type RoleGuess = 'syn' | 'port' | 'first-speaker';
 
 /**
- * Ports where a TLS server (or a STARTTLS one) usually listens: DOMAIN.md's services table, and
+ * Ports where a TLS server (or a STARTTLS one) usually listens: the rule book's services table, and
  * the common TLS and STARTTLS services. A hint for a guess, never a proof.
  */
 const SERVER_PORTS: ReadonlySet<number> = new Set([

@@ -29,7 +29,7 @@ export function flowJson(c: Connection) {
     outOfOrder: c.outOfOrder,
     // Per direction (aToB, bToA): how it ended, and `from` the side whose segment ended it (a RST from b ends both).
     end: c.ends.map((e, i) => (e ? { dir: i === 0 ? 'aToB' : 'bToA', from: (e.from ?? i) === 0 ? 'a' : 'b', reason: e.reason, frame: e.frame } : null)),
-    // DOMAIN.md C7: a and b are the inner connection's ends; these are the outer headers', outermost first.
+    // rule C7: a and b are the inner connection's ends; these are the outer headers', outermost first.
     tunnel: c.tunnel ? c.tunnel.map((t) => ({ encapsulation: t.encapsulation, src: t.src, dst: t.dst, ...(t.id !== undefined && { id: t.id }) })) : null,
   };
 }

@@ -9,7 +9,7 @@
  * in a capture by the certificate an endpoint presents: that is said as such ("identified by the
  * certificate it presented"), never assumed silently.
  *
- * Peers are named from the services table only as hints (DOMAIN.md: ports name a service, never
+ * Peers are named from the services table only as hints (the rule book: ports name a service, never
  * decide a role).
  */
 import type { TlsLogEvent } from './logs.js';

@@ -1,6 +1,6 @@
 /**
  * The rule book as the Expressway stage exports it. The rules live in src/rules/ (one module per
- * DOMAIN.md rule, registered in src/rules/index.ts); the facts they read in src/rules/facts/; the
+ * rule-book rule, registered in src/rules/index.ts); the facts they read in src/rules/facts/; the
  * assessment that runs them in src/rules/assess.ts.
  */
 export type { FindingSeverity, RuleFinding } from '../rules/finding.js';

@@ -1,6 +1,6 @@
 /**
  * The what-if advisor: given each box's store certificates (client and server store of Expressway-C
- * and Expressway-E) and the SIP TLS EKU checking modes, predict for every service of DOMAIN.md's
+ * and Expressway-E) and the SIP TLS EKU checking modes, predict for every service of the rule book's
  * services table whether it works, why (rule ids), and which capture under captures/ shows the case.
  *
  * Certificates are chains, not leaves: a flag such as `issuer=public` models the 2026 public shape (a

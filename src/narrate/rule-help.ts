@@ -11,7 +11,7 @@ import { LESSONS } from './lessons.js';
 
 export type { RuleFamily };
 
-/** The four families of DOMAIN.md, in the book's order. */
+/** The four families of the rule book, in the book's order. */
 export const RULE_FAMILIES: readonly { readonly id: RuleFamily; readonly title: string }[] = [
   { id: 'E', title: 'certificates and EKU' },
   { id: 'T', title: 'the handshake' },

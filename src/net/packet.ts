@@ -36,7 +36,7 @@ export interface TcpSegment {
   readonly payloadMissing: number;
   /** Offset of the TCP payload within frame.data (for a hex pane over the whole frame). */
   readonly payloadOffset: number;
-  /** The tunnels the segment came through, outermost first (DOMAIN.md C7); undefined when it came through none. Made when read. */
+  /** The tunnels the segment came through, outermost first (rule C7); undefined when it came through none. Made when read. */
   readonly tunnel?: readonly TunnelLayer[] | undefined;
 }
 

@@ -3,7 +3,7 @@
  * (RFC 8926), VXLAN (RFC 7348), GRE (RFC 2784, RFC 2890) and Cisco's ERSPAN types I, II and III
  * (draft-foschiano-erspan-03) carried in GRE. Each parser reads one header and says where the
  * inner packet starts and what it is; the packet decoder carries on from there. The parsers never
- * throw: a header that is cut short or contradicts itself is a `malformed` outcome (DOMAIN.md C7:
+ * throw: a header that is cut short or contradicts itself is a `malformed` outcome (rule C7:
  * the inner connection is the TLS connection, the outer addresses say where it was mirrored from).
  */
 import { formatIp } from './format.js';

@@ -1,5 +1,5 @@
 /**
- * The ids of DOMAIN.md's numbered rules, the ones findings may cite. Each has a module of its own
+ * The ids of the rule book's numbered rules, the ones findings may cite. Each has a module of its own
  * (certificate/E*.ts, handshake/T*.ts, capture/C*.ts, expressway/X*.ts) registered in index.ts; a
  * test checks that the two lists agree.
  */

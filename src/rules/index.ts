@@ -1,5 +1,5 @@
 /**
- * The rule book's registry: one module per DOMAIN.md rule, in the book's order. The assessment
+ * The rule book's registry: one module per rule of the book, in the book's order. The assessment
  * (assess.ts) computes a session's facts once and runs the checks of these rules; formats read a
  * rule's words through ruleInfo. A rule is added by writing its module and adding it here (and its
  * id to ids.ts).
@@ -76,7 +76,7 @@ export function allRules(): RuleInfo[] {
   return RULES.map(infoOf);
 }
 
-/** DOMAIN.md's rules as [title, statement], by id: the shape formats quote where a rule is cited. */
+/** the rule book's rules as [title, statement], by id: the shape formats quote where a rule is cited. */
 export const DOMAIN_RULES: Readonly<Record<DomainRuleId, readonly [title: string, text: string]>> = Object.fromEntries(
   RULES.map((r) => [r.id, [r.title, r.statement] as const]),
 ) as Record<DomainRuleId, readonly [string, string]>;

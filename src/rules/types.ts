@@ -9,7 +9,7 @@ export interface RuleInfo {
   readonly id: DomainRuleId;
   readonly family: RuleFamily;
   readonly title: string;
-  /** The rule in one paragraph, as DOMAIN.md words it (what formats quote where the rule is cited). */
+  /** The rule in one paragraph, as the rule book words it (what formats quote where the rule is cited). */
   readonly statement: string;
   /** What the rule says and why, the source document's wording where it has one; paragraphs split by a blank line. */
   readonly explanation: string;

@@ -75,7 +75,7 @@ export function decodeKeyUsage(value: Uint8Array, critical: boolean): Result<Key
   }, 'keyUsage');
 }
 
-/** Netscape cert type: a BIT STRING like KeyUsage; OpenSSL still honours it (DOMAIN.md E7). */
+/** Netscape cert type: a BIT STRING like KeyUsage; OpenSSL still honours it (rule E7). */
 export function decodeNetscapeCertType(value: Uint8Array, critical: boolean): Result<NetscapeCertType> {
   return walk(() => {
     const { bits } = bitStringBits(top(value, 'netscapeCertType'), 'netscapeCertType');

@@ -1,6 +1,6 @@
 /**
  * Purpose evaluation: would each verifier family accept this chain for TLS client or TLS server
- * use? Pure functions over CertInfo, each reason citing a DOMAIN.md rule:
+ * use? Pure functions over CertInfo, each reason citing a rule-book rule:
  *
  *   E1 no EKU = no restriction          E2 EKU present must list the purpose
  *   E3 anyEKU alone: Go/Java yes, OpenSSL/NSS no      E4 EKU criticality does not matter
@@ -34,7 +34,7 @@ export interface PurposeReason {
 
 export interface FamilyVerdict {
   readonly ok: boolean;
-  /** DOMAIN.md marks this behaviour as uncertain: say "probably". */
+  /** the rule book marks this behaviour as uncertain: say "probably". */
   readonly uncertain: boolean;
   readonly reasons: readonly PurposeReason[];
 }
@@ -186,7 +186,7 @@ export function evaluatePurpose(chain: readonly CertInfo[], purpose: TlsPurpose,
           note(fam.go, 'E5', i, `${who(i)} lists anyExtendedKeyUsage, which Go treats as no restriction`);
           fam.windows.uncertain = true;
         } else fail(fam.go, 'E5', i, `${text}; Go intersects usages from the root down`);
-        // Java is believed to check only the leaf (DOMAIN.md "Uncertain").
+        // Java is believed to check only the leaf (the rule book "Uncertain").
         note(fam.java, 'E5', i, `${text}; Java is believed to check the leaf only, so it probably accepts`);
         fam.java.uncertain = true;
       } else if (!ca.eku.oids.includes(oid)) {

@@ -59,7 +59,7 @@ export interface ExtensionSummary {
 }
 
 export interface ExtendedKeyUsage {
-  /** False: no EKU extension at all, i.e. no purpose restriction (DOMAIN.md E1). */
+  /** False: no EKU extension at all, i.e. no purpose restriction (rule E1). */
   readonly present: boolean;
   /** Recorded but irrelevant to OpenSSL's verdict (E4). */
   readonly critical: boolean;

@@ -59,7 +59,7 @@ describe('ekuscope rules', () => {
     expect(lower.out).toBe(upper.out);
     expect(upper.out).toMatch(/^E5: EKU on CA certificates constrains the leaf\n/);
     // What it says, the fix it advises, where it comes from, and the lessons that teach it.
-    // Every paragraph of the rule module's explanation (which opens with DOMAIN.md's wording).
+    // Every paragraph of the rule module's explanation (which opens with the rule book's wording).
     for (const para of ruleInfo('E5')!.explanation.split(/\n\n+/)) expect(upper.out.replace(/\s+/g, ' ')).toContain(para.replace(/\s+/g, ' '));
     expect(upper.out).toMatch(/\nFix\n[\s\S]*private CA/);
     expect(upper.out).toContain('RFC 5280');

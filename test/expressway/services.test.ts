@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SERVICES, nameService } from '../../src/expressway/services.js';
 
 describe('services table', () => {
-  it('has every row of DOMAIN.md, in order', () => {
+  it('has every row of the rule book, in order', () => {
     expect(SERVICES.map((s) => s.name)).toEqual([
       'UC traversal zone (SIP)',
       'SSH tunnels',

@@ -70,7 +70,7 @@ describe('renderers', () => {
           { kind: 'list', items: [[s], [{ kind: 'code', text: s }]] },
           { kind: 'kv', pairs: [[s, [s]]] },
           { kind: 'table', columns: [s, 'b'], rows: [[[s], [{ kind: 'strong', text: s }]]] },
-          // Rule ids and codes are ekuscope's own (DOMAIN.md); everything else in a finding can quote data.
+          // Rule ids and codes are ekuscope's own (the rule book); everything else in a finding can quote data.
           { kind: 'findings', findings: [{ severity: 'error', rule: 'T5', code: 'hostile', frames: [4], title: s, detail: s, fix: s, session: 1 }] },
           { kind: 'ladder', left: s, right: s, steps: [{ from: 'left', label: s, frame: 5, note: s, tone: 'bad' }, { from: 'right', label: s, frame: 6 }] },
           { kind: 'code', text: `${s}\n${s}` },

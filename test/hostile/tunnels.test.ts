@@ -1,5 +1,5 @@
 /**
- * Tunnel headers that are cut short, contradict themselves or nest without end (DOMAIN.md C7):
+ * Tunnel headers that are cut short, contradict themselves or nest without end (rule C7):
  * the decoder never throws, never loops, and counts each such packet as malformed with the layer
  * that was wrong, as it does for any other malformed packet. The frames are real ones from
  * test/fixtures/tunnels/ with their headers damaged byte by byte.

@@ -1,5 +1,5 @@
 /**
- * Tunnelled captures (DOMAIN.md C7): Geneve, VXLAN, GRE and ERSPAN types I, II and III, and a
+ * Tunnelled captures (rule C7): Geneve, VXLAN, GRE and ERSPAN types I, II and III, and a
  * tunnel inside a tunnel. The captures in test/fixtures/tunnels/ are real TLS handshakes (OpenSSL
  * on loopback, and scenario 01's capture) wrapped frame for frame by make.ts there, so each must
  * give what its unwrapped source gives, and what tshark dissects in the same file.

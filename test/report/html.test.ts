@@ -5,7 +5,7 @@
  * captures (ladder with the alert, certificate details, CertificateRequest, --redact, several cases,
  * sessions alike). test/report/html-browser.test.ts loads the same pages in Chromium.
  */
-// A hostile rule id on purpose: the type admits only DOMAIN.md's ids, the renderer must cope with any string.
+// A hostile rule id on purpose: the type admits only the rule book's ids, the renderer must cope with any string.
 import type { DomainRuleId } from '../../src/expressway/index.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

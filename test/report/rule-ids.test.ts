@@ -1,6 +1,6 @@
 /**
  * Every rule id a finding cites, in every scenario folder and every real capture of the corpus, is a
- * rule of DOMAIN.md (src/expressway/rulebook.ts) and is cited for what it says: T4 is the alert-code
+ * rule of the rule book (src/expressway/rulebook.ts) and is cited for what it says: T4 is the alert-code
  * list, so it stands only over a finding about an alert; time is C1, a capture that ended C4, a
  * handshake not captured C2, missing bytes C3.
  */
@@ -59,7 +59,7 @@ describe('rule ids cited in findings', () => {
     expect(all.length).toBeGreaterThan(100);
   });
 
-  it('every rule and also-rule is a rule of DOMAIN.md', () => {
+  it('every rule and also-rule is a rule of the rule book', () => {
     const unknown = all.flatMap(({ input, f }) => [f.rule, ...f.alsoRules].filter((r) => !isDomainRule(r)).map((r) => `${input}: ${f.code} cites ${r}`));
     expect(unknown).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('rule ids cited in findings', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('the rule book lists every DOMAIN.md family with its text', () => {
+  it('the rule book lists every the rule book family with its text', () => {
     for (const id of ['E1', 'E8', 'T1', 'T8', 'C1', 'C7', 'X1', 'X9']) expect(DOMAIN_RULES[id as keyof typeof DOMAIN_RULES][1].length).toBeGreaterThan(20);
     expect(DOMAIN_RULES.T4[1]).toMatch(/40 handshake_failure/);
   });

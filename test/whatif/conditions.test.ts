@@ -1,5 +1,5 @@
 /**
- * The what-if tables for the document's conditions equal the document's outcomes (DOMAIN.md X7).
+ * The what-if tables for the document's conditions equal the document's outcomes (rule X7).
  *
  * Each expected table is data. Rows the document speaks about carry a comment quoting it (translated
  * from the French edition, seeds/001, which keeps the most structure); rows it does not speak about

@@ -167,7 +167,7 @@ export function sessionJson(e: SessionEntry, caseName: string) {
 }
 
 /**
- * The tunnels a case's captures came through (DOMAIN.md C7), when there were any: the outer
+ * The tunnels a case's captures came through (rule C7), when there were any: the outer
  * addresses are under `addresses`, so --redact replaces them as it does every capture address.
  */
 function tunnelsJson(analyses: readonly Analysis[]) {

@@ -76,7 +76,7 @@ export interface Connection {
   /** The consumer declared no further interest (or there was none). */
   readonly ignored: boolean;
   /**
-   * The tunnels its first packet came through, outermost first (DOMAIN.md C7: the connection is
+   * The tunnels its first packet came through, outermost first (rule C7: the connection is
    * the inner one; the outer addresses are where it was mirrored from). Absent when none.
    */
   readonly tunnel?: readonly TunnelLayer[];

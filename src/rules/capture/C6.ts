@@ -8,7 +8,7 @@ export const C6: Rule = {
   title: 'Records after the keys change',
   statement: 'After ChangeCipherSpec (TLS 1.0–1.2) or ServerHello (TLS 1.3) records are ciphertext: an alert there is "encrypted alert (N bytes)" unless decrypted with a key log.',
   explanation: [
-    'DOMAIN.md: "Records after the keys change (after ChangeCipherSpec in TLS 1.0–1.2, after ServerHello in TLS 1.3) are ciphertext: an alert there is \'encrypted alert (N bytes)\' unless decrypted with a key log; NULL suites are the exception (readable, and said to be unencrypted)."',
+    'The rule book: "Records after the keys change (after ChangeCipherSpec in TLS 1.0–1.2, after ServerHello in TLS 1.3) are ciphertext: an alert there is \'encrypted alert (N bytes)\' unless decrypted with a key log; NULL suites are the exception (readable, and said to be unencrypted)."',
     'ekuscope tells an encrypted alert by its size and timing and never guesses its code.',
   ].join('\n\n'),
   fix: 'Capture with a key log and pass it with --keylog to read the alert\'s code.',

@@ -8,7 +8,7 @@ export const E1: Rule = {
   title: 'No EKU extension: no purpose restriction',
   statement: 'A certificate without an Extended Key Usage extension may be used for any purpose; OpenSSL, Go and Java agree.',
   explanation: [
-    'DOMAIN.md: "No EKU extension at all: no purpose restriction (OpenSSL, Go, Java agree)."',
+    'The rule book: "No EKU extension at all: no purpose restriction (OpenSSL, Go, Java agree)."',
     'RFC 5280 makes the Extended Key Usage extension optional; without it a certificate is not limited to a purpose, so it may act as TLS client and TLS server alike. ekuscope says "no EKU extension (any purpose, E1)" for such a certificate and never reports it as lacking clientAuth or serverAuth.',
     'Key Usage (E7) and the EKUs of the CA certificates above it (E5) still apply.',
   ].join('\n\n'),

@@ -10,7 +10,7 @@ export const E2: Rule = {
   title: 'EKU present: only the listed purposes',
   statement: 'With an EKU extension, the certificate is good only for the purposes it lists. "clientAuth missing" is said only when the extension is present and lacks 1.3.6.1.5.5.7.3.2; serverAuth is 1.3.6.1.5.5.7.3.1.',
   explanation: [
-    'DOMAIN.md: "EKU present: the certificate is good only for the listed purposes. Say \'clientAuth missing\' only when the extension is present and lacks 1.3.6.1.5.5.7.3.2. serverAuth is 1.3.6.1.5.5.7.3.1."',
+    'The rule book: "EKU present: the certificate is good only for the listed purposes. Say \'clientAuth missing\' only when the extension is present and lacks 1.3.6.1.5.5.7.3.2. serverAuth is 1.3.6.1.5.5.7.3.1."',
     'This is the heart of the 2026 change: public CAs stopped issuing certificates with clientAuth (DigiCert 1 May 2026, Sectigo 15 May 2026, Let\'s Encrypt from February to May 2026), so a box that is TLS client with a public serverAuth-only certificate fails wherever its peer checks clientAuth.',
     'ekuscope reports "lacks clientAuth" (client certificate) or "lacks serverAuth" (server certificate) only from an EKU extension it read, and "has clientAuth/serverAuth" when the extension lists it.',
   ].join('\n\n'),

@@ -8,7 +8,7 @@ export const E3: Rule = {
   title: 'anyExtendedKeyUsage alone',
   statement: 'Go and Java accept anyExtendedKeyUsage (2.5.29.37.0) for any purpose; OpenSSL\'s SSL client check and NSS do not: it passes Go/Java verifiers and fails OpenSSL/NSS.',
   explanation: [
-    'DOMAIN.md: "anyExtendedKeyUsage (2.5.29.37.0) alone: Go and Java accept it for any purpose; OpenSSL\'s SSL client check and NSS do not. Report it as \'passes Go/Java verifiers, fails OpenSSL/NSS\'."',
+    'The rule book: "anyExtendedKeyUsage (2.5.29.37.0) alone: Go and Java accept it for any purpose; OpenSSL\'s SSL client check and NSS do not. Report it as \'passes Go/Java verifiers, fails OpenSSL/NSS\'."',
     'Whether such a certificate works depends on the peer\'s TLS stack, so ekuscope names the verifier families that accept and refuse it rather than one verdict. Expressway\'s TLS is OpenSSL (X9), so for Expressway peers it fails.',
   ].join('\n\n'),
   fix: 'List the purposes explicitly (clientAuth, serverAuth) instead of relying on anyExtendedKeyUsage.',

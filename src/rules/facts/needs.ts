@@ -18,7 +18,7 @@ export function clientCertNeed(server: EndAssessment, service: ServiceNaming, re
       return {
         eku: 'clientAuth',
         level: 'not-checked',
-        because: `${boxTitle(box)} has SIP TLS EKU checking Off in its xconf dump, which skips the clientAuth check (X4; DOMAIN.md marks the exact "Off" semantics as uncertain)`,
+        because: `${boxTitle(box)} has SIP TLS EKU checking Off in its xconf dump, which skips the clientAuth check (X4; the rule book marks the exact "Off" semantics as uncertain)`,
         rules: ['X4'],
       };
     if (mode === 'On')

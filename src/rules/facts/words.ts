@@ -43,7 +43,7 @@ export function familyNote(v: PurposeVerdict): string {
   const fam: Record<VerifierFamily, string> = { openssl: 'OpenSSL', go: 'Go', java: 'Java', nss: 'NSS', windows: 'Windows' };
   if (s.reject.length === 0) return '';
   if (s.accept.length === 0) return ' Every verifier family (OpenSSL, Go, Java, NSS, Windows) rejects it.';
-  const unc = s.uncertain.length > 0 ? ` (${s.uncertain.map((f) => fam[f]).join(', ')}: probably, DOMAIN.md marks this as uncertain)` : '';
+  const unc = s.uncertain.length > 0 ? ` (${s.uncertain.map((f) => fam[f]).join(', ')}: probably, the rule book marks this as uncertain)` : '';
   const list = (fs: VerifierFamily[]) => fs.map((f) => fam[f]).join(', ');
   return ` ${list(s.reject)} reject${s.reject.length === 1 ? 's' : ''} it; ${list(s.accept)} accept${s.accept.length === 1 ? 's' : ''} it${unc}.`;
 }

@@ -10,7 +10,7 @@ export const T2: Rule = {
   title: 'What a CertificateRequest says',
   statement: 'A TLS 1.2 CertificateRequest lists certificate types, signature algorithms and acceptable CA names (empty: any CA). It says nothing about EKU: the need for clientAuth comes from the verifier\'s policy, not from the message.',
   explanation: [
-    'DOMAIN.md: "TLS 1.2 CertificateRequest: certificate_types (1 rsa_sign, 2 dss_sign, 3 rsa_fixed_dh, 4 dss_fixed_dh, 64 ecdsa_sign, 65 rsa_fixed_ecdh, 66 ecdsa_fixed_ecdh), supported signature algorithms, and a list of acceptable CA distinguished names (empty = any). It says nothing about EKU: the need for clientAuth comes from the verifier\'s policy, not from the message."',
+    'The rule book: "TLS 1.2 CertificateRequest: certificate_types (1 rsa_sign, 2 dss_sign, 3 rsa_fixed_dh, 4 dss_fixed_dh, 64 ecdsa_sign, 65 rsa_fixed_ecdh, 66 ecdsa_fixed_ecdh), supported signature algorithms, and a list of acceptable CA distinguished names (empty = any). It says nothing about EKU: the need for clientAuth comes from the verifier\'s policy, not from the message."',
     'ekuscope checks the presented client certificate against what the request lists (its key type, the signature algorithms, the CA names) and reports a certificate that does not fit; it never reads an EKU requirement into the request.',
   ].join('\n\n'),
   sources: ['RFC 5246 §7.4.4', 'RFC 8446 §4.3.2'],
