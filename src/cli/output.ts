@@ -28,8 +28,10 @@ export class JsonArrayWriter {
   ) {}
 
   push(item: unknown): void {
-    const text = escapeUnsafe(JSON.stringify(item, null, 2)).replace(/\n/g, '\n  ');
-    this.chunk += (this.count === 0 ? '[\n  ' : ',\n  ') + text;
+    // Stringified as the only element of an array, the item comes indented as it stands in the
+    // list: no second pass over its text to indent it ('[\n  ' before it, '\n]' after).
+    const text = escapeUnsafe(JSON.stringify([item], null, 2));
+    this.chunk += (this.count === 0 ? '[\n' : ',\n') + text.slice(2, text.length - 2);
     if (++this.count % this.perChunk === 0) this.flush();
   }
 

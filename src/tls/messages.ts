@@ -404,14 +404,16 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): Out<Ser
   const kx = ctx.keyExchange ?? 'unknown';
   const signed = kx === 'ECDHE_RSA' || kx === 'ECDHE_ECDSA' || kx === 'DHE_RSA' || kx === 'DHE_DSS';
   const withSigAlg = ctx.version !== undefined && ctx.version >= 0x0303;
-  let out: { -readonly [K in keyof ServerKeyExchangeMsg]: ServerKeyExchangeMsg[K] } = { kind: 'server-key-exchange', params: 'unknown' };
+  // Filled in place, in the order the fields are read (no copy per field).
+  const out: { -readonly [K in keyof ServerKeyExchangeMsg]: ServerKeyExchangeMsg[K] } = { kind: 'server-key-exchange', params: 'unknown' };
   if (kx.startsWith('ECDHE') || kx === 'ECDH_anon') {
     const at = r.offset;
     const curveType = r.u8('curve_type');
     if (curveType === 3) {
       // named_curve (RFC 8422 §5.4); explicit curves (1, 2) are deprecated and left undecoded.
       const g = r.u16('namedcurve');
-      out = { ...out, params: 'ecdhe', namedCurve: g };
+      out.params = 'ecdhe';
+      out.namedCurve = g;
       f?.push(field('Named Curve', at, 3, `${namedGroupName(g)} (${hex16(g)})`, g));
       const pAt = r.offset;
       const point = r.vec8('ec point');
@@ -431,7 +433,8 @@ function decodeServerKeyExchange(bytes: Uint8Array, ctx: DecodeContext): Out<Ser
     p.skip(p.remaining);
     r.vec16('dh_g');
     r.vec16('dh_Ys');
-    out = { ...out, params: 'dhe', dhPrimeBits: bits };
+    out.params = 'dhe';
+    out.dhPrimeBits = bits;
     f?.push(field('DH Parameters', at, r.offset - at, `p is ${bits} bits`));
   } else {
     return { body: out, fields: f ?? NO_FIELDS, warnings: [] };

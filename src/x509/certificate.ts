@@ -9,8 +9,8 @@
  * boundary, as the RFC 5280 schema check.
  */
 import { createHash } from 'node:crypto';
-import { ByteReader, copyBytes, toHex } from '../bytes/index.js';
-import { TAG, type Tlv, bitLength, childrenOf, decodeOid, decodeTime, expectTag, readOid, readTlv, ReaderMissing, walk } from './der.js';
+import { ByteReader, bytesEqual, copyBytes, toHex } from '../bytes/index.js';
+import { TAG, type Tlv, bitLength, childrenOf, decodeOid, decodeTime, expectTag, readerOf, readOid, readTlv, ReaderMissing, walk } from './der.js';
 import { hasUnsafeText } from './display.js';
 import {
   NO_EKU,
@@ -66,7 +66,7 @@ function prescan(der: Uint8Array): string | undefined {
       if (++elements > MAX_DER_ELEMENTS) return `more than ${MAX_DER_ELEMENTS} ASN.1 elements; not decoded`;
       if (t.constructed && t.value.length > 0) {
         if (top.depth + 1 > MAX_DER_DEPTH) return `ASN.1 nested deeper than ${MAX_DER_DEPTH} levels; not decoded`;
-        stack.push({ r: new ByteReader(t.value), depth: top.depth + 1 });
+        stack.push({ r: readerOf(t), depth: top.depth + 1 });
       }
     }
     return undefined;
@@ -74,8 +74,27 @@ function prescan(der: Uint8Array): string | undefined {
   return res.ok ? res.value : undefined; // structural errors are reported by the full decode
 }
 
-function failed(der: Uint8Array, error: string, warnings: string[], fp: { sha256: string; sha1: string }): CertInfo {
-  return { der, sha256: fp.sha256, sha1: fp.sha1, error, warnings };
+/**
+ * CertInfo.sha1, computed the first time it is read (nothing on the hot path reads it) and then kept
+ * as a plain value. Defined on the finished object: a getter written in the object literal would
+ * put every CertInfo in V8's slow dictionary mode (larger, and slower to read).
+ */
+const LAZY_SHA1: PropertyDescriptor = Object.freeze({
+  enumerable: true,
+  configurable: true,
+  get(this: { readonly der: Uint8Array }): string {
+    const sha1 = createHash('sha1').update(this.der).digest('hex');
+    Object.defineProperty(this, 'sha1', { value: sha1, enumerable: true, writable: false, configurable: false });
+    return sha1;
+  },
+});
+
+function withLazySha1<T extends { readonly der: Uint8Array }>(cert: T): T & { readonly sha1: string } {
+  return Object.defineProperty(cert, 'sha1', LAZY_SHA1) as T & { readonly sha1: string };
+}
+
+function failed(der: Uint8Array, error: string, warnings: string[], sha256: string): CertInfo {
+  return withLazySha1({ der, sha256, error, warnings });
 }
 
 /** Serial without leading 00 pad bytes (OpenSSL prints the integer's value). */
@@ -223,6 +242,8 @@ export interface ParseOptions {
    * does not pass; 'always': for every certificate (what the tests compare the fast path with).
    */
   readonly schemaCheck?: 'auto' | 'always';
+  /** The SHA-256 fingerprint of these bytes when the caller has it already (CertPool.addDer): not computed again. */
+  readonly sha256?: string;
 }
 
 /**
@@ -293,11 +314,11 @@ function decodeExtensions(extensions: TbsParts['extensions'], warnings: string[]
 /** Decodes one certificate. Never throws. The input is copied; the result does not alias it. */
 export function parseCertificate(input: Uint8Array, options: ParseOptions = {}): CertInfo {
   const der = copyBytes(input);
-  const fp = fingerprints(der);
+  const sha256 = options.sha256 ?? createHash('sha256').update(der).digest('hex');
   const warnings: string[] = [];
   if (der.length > MAX_CERT_BYTES) {
     warnings.push(`certificate of ${der.length} bytes exceeds the ${MAX_CERT_BYTES}-byte decode limit`);
-    return failed(der, `too large to decode (${der.length} bytes)`, warnings, fp);
+    return failed(der, `too large to decode (${der.length} bytes)`, warnings, sha256);
   }
   // A plain certificate (plain.ts) is within the pre-scan's limits and passes pkijs's schema check
   // by construction, at a hundredth of the cost.
@@ -305,15 +326,15 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
   const limit = plain ? undefined : prescan(der);
   if (limit) {
     warnings.push(limit);
-    return failed(der, limit, warnings, fp);
+    return failed(der, limit, warnings, sha256);
   }
   const parts = walk(() => splitCertificate(der), 'certificate');
-  if (!parts.ok) return failed(der, parts.error.message, warnings, fp);
+  if (!parts.ok) return failed(der, parts.error.message, warnings, sha256);
   const p = parts.value;
   // The schema check: a 'limit' (asn1js node budget) means it was skipped, not that it failed.
   const schema = plain ? undefined : checkWithPkijs(der);
   if (schema && !schema.ok) {
-    if (schema.error.kind !== 'limit') return failed(der, schema.error.message, warnings, fp);
+    if (schema.error.kind !== 'limit') return failed(der, schema.error.message, warnings, sha256);
     warnings.push(`${schema.error.message}; decoded by the bounded walker only, without the full schema check`);
   } else if (
     schema &&
@@ -331,7 +352,7 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
     const issuer = decodeName(p.issuer, 'issuer', warnings);
     return { subject, issuer, publicKey: publicKeyInfo(p.spki, warnings) };
   }, 'certificate');
-  if (!decoded.ok) return failed(der, decoded.error.message, warnings, fp);
+  if (!decoded.ok) return failed(der, decoded.error.message, warnings, sha256);
   const { subject, issuer, publicKey } = decoded.value;
   nameWarnings('subject', subject, warnings);
   nameWarnings('issuer', issuer, warnings);
@@ -341,7 +362,7 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
   if ((p.serial[0]! & 0x80) !== 0) warnings.push('serial number is negative (RFC 5280 §4.1.2.2 requires a positive integer)');
   if (p.serial.length > 20) warnings.push(`serial number is ${p.serial.length} octets (RFC 5280 §4.1.2.2 allows 20)`);
   // §4.1.1.2: the inner and outer signature algorithm must be identical.
-  if (toHex(p.innerAlgRaw) !== toHex(p.outerAlgRaw)) warnings.push('tbsCertificate.signature differs from signatureAlgorithm (RFC 5280 §4.1.1.2)');
+  if (!bytesEqual(p.innerAlgRaw, p.outerAlgRaw)) warnings.push('tbsCertificate.signature differs from signatureAlgorithm (RFC 5280 §4.1.1.2)');
 
   const sigInfo = SIGNATURE_ALGORITHMS[p.outerAlg.oid];
   const signatureAlgorithm: SignatureAlgorithm = {
@@ -352,10 +373,9 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
 
   const { result, summaries, eku } = decodeExtensions(p.extensions, warnings);
 
-  return {
+  return withLazySha1({
     der,
-    sha256: fp.sha256,
-    sha1: fp.sha1,
+    sha256,
     warnings,
     version: p.version + 1,
     serial,
@@ -373,8 +393,8 @@ export function parseCertificate(input: Uint8Array, options: ParseOptions = {}):
     extensions: summaries,
     eku,
     ...result,
-    isSelfIssued: toHex(subject.der) === toHex(issuer.der),
+    isSelfIssued: bytesEqual(subject.der, issuer.der),
     tbs: p.tbs.raw,
     signature: p.signature,
-  } as CertInfo;
+  }) as CertInfo;
 }

@@ -9,6 +9,7 @@
  * Views returned here alias the input buffer: they live as long as the certificate's own DER copy.
  */
 import { ByteReader, type Result, decodeWith, toHex, u32be } from '../bytes/index.js';
+import { ATTRIBUTE_LABELS, CURVE_NAMES, EKU_NAMES, EXTENSION_NAMES, HASH_OIDS, OID, PUBLIC_KEY_ALGORITHMS, RFC4514_SHORT_NAMES, SIGNATURE_ALGORITHMS } from './oids.js';
 
 export const TAG = {
   BOOLEAN: 0x01,
@@ -38,7 +39,7 @@ export interface Tlv {
   readonly value: Uint8Array;
   /** The whole element, header included (view). */
   readonly raw: Uint8Array;
-  /** Offset of the element inside the buffer it was read from. */
+  /** Offset of the element inside the outermost buffer its reader was made over. */
   readonly offset: number;
 }
 
@@ -60,25 +61,38 @@ export function readTlv(r: ByteReader): Tlv {
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + r.u8('ASN.1 length');
   }
-  const value = r.bytes(len!, 'ASN.1 value');
-  return new Element(tag, value, r.buf, start, r.offset);
+  r.skip(len!, 'ASN.1 value');
+  return new Element(tag, r.buf, start, r.offset - len!, r.offset);
 }
 
-/** A Tlv whose whole-element view is made only when asked for (most elements are read by value only). */
+/**
+ * A Tlv that keeps offsets, not views: the content and whole-element views are made only when
+ * asked for. Most elements are only walked through (their children read in place by readerOf), and
+ * a certificate has a few hundred of them: two typed-array views each were most of its decoding's
+ * garbage.
+ */
 class Element implements Tlv {
   constructor(
     readonly tag: number,
-    readonly value: Uint8Array,
-    private readonly buf: Uint8Array,
+    readonly buf: Uint8Array,
     readonly offset: number,
-    private readonly end: number,
+    readonly valueStart: number,
+    readonly end: number,
   ) {}
   get constructed(): boolean {
     return (this.tag & 0x20) !== 0;
   }
+  get value(): Uint8Array {
+    return this.buf.subarray(this.valueStart, this.end);
+  }
   get raw(): Uint8Array {
     return this.buf.subarray(this.offset, this.end);
   }
+}
+
+/** A reader over an element's content octets, in place when it is one of ours (no view made). */
+export function readerOf(t: Tlv): ByteReader {
+  return t instanceof Element ? new ByteReader(t.buf, t.valueStart, t.end) : new ByteReader(t.value);
 }
 
 /** Reads exactly one TLV filling `bytes` (trailing bytes are malformed). */
@@ -97,7 +111,7 @@ export function parseOne(bytes: Uint8Array, what: string): Result<Tlv> {
  * decodeWith).
  */
 export function childrenOf(t: Tlv, max = 10_000): { items: Tlv[]; total: number } {
-  const r = new ByteReader(t.value);
+  const r = readerOf(t);
   const items: Tlv[] = [];
   let total = 0;
   while (!r.atEnd) {
@@ -135,6 +149,52 @@ export function walk<T>(fn: () => T, what: string): Result<T> {
 /** Dotted-decimal OID from content octets (X.690 §8.19). Arcs beyond 2^53 are shown as '?'. */
 export function decodeOid(v: Uint8Array): string | undefined {
   if (v.length === 0 || v.length > 256) return undefined;
+  // Certificates name the same few dozen OIDs again and again: the known ones come from a table.
+  const known = v.length <= 2 * OID_KEY_BYTES ? KNOWN_OIDS.get(oidKey(v, 0))?.get(oidKey(v, OID_KEY_BYTES)) : undefined;
+  return known ?? oidText(v);
+}
+
+/** Content octets per half of a table key: with the length, an exact integer below 2^53. */
+const OID_KEY_BYTES = 6;
+
+/** A number for the (at most 6) content octets from `from`, with the whole OID's length. */
+function oidKey(v: Uint8Array, from: number): number {
+  let key = v.length;
+  const to = Math.min(v.length, from + OID_KEY_BYTES);
+  for (let i = from; i < to; i++) key = key * 256 + v[i]!;
+  return key;
+}
+
+/** Content octets of a dotted OID (X.690 §8.19), for the table. */
+function encodeOid(dotted: string): Uint8Array {
+  const arcs = dotted.split('.').map(Number);
+  const out: number[] = [];
+  const push = (n: number) => {
+    const groups = [n & 0x7f];
+    for (let x = Math.floor(n / 128); x > 0; x = Math.floor(x / 128)) groups.unshift((x & 0x7f) | 0x80);
+    out.push(...groups);
+  };
+  push(arcs[0]! * 40 + arcs[1]!);
+  for (const a of arcs.slice(2)) push(a);
+  return Uint8Array.from(out);
+}
+
+/** Every OID the tables of oids.ts name, by content octets (built once, at load). */
+const KNOWN_OIDS: ReadonlyMap<number, ReadonlyMap<number, string>> = (() => {
+  const table = new Map<number, Map<number, string>>();
+  const lists = [RFC4514_SHORT_NAMES, ATTRIBUTE_LABELS, EKU_NAMES, EXTENSION_NAMES, SIGNATURE_ALGORITHMS, HASH_OIDS, CURVE_NAMES, PUBLIC_KEY_ALGORITHMS];
+  for (const dotted of [...lists.flatMap((l) => Object.keys(l)), ...Object.values(OID)]) {
+    const v = encodeOid(dotted);
+    if (v.length > 2 * OID_KEY_BYTES || oidText(v) !== dotted) continue;
+    const k = oidKey(v, 0);
+    const inner = table.get(k) ?? new Map<number, string>();
+    inner.set(oidKey(v, OID_KEY_BYTES), dotted);
+    table.set(k, inner);
+  }
+  return table;
+})();
+
+function oidText(v: Uint8Array): string | undefined {
   const arcs: string[] = [];
   let acc = 0;
   let started = false;
@@ -217,11 +277,20 @@ export function decodeString(tag: number, v: Uint8Array): { text: string; lossy:
     }
     return { text: s, lossy: false };
   }
+  if (v.length <= 64 && isAscii(v)) {
+    // ASCII is its own UTF-8: a short value is made in JavaScript, cheaper than a call into the decoder.
+    return { text: String.fromCharCode.apply(null, v as unknown as number[]), lossy: false };
+  }
   try {
     return { text: utf8.decode(v), lossy: false };
   } catch {
     return { text: latin1.decode(v), lossy: true };
   }
+}
+
+function isAscii(v: Uint8Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i]! >= 0x80) return false;
+  return true;
 }
 
 /**
@@ -231,26 +300,51 @@ export function decodeString(tag: number, v: Uint8Array): { text: string; lossy:
  */
 export function decodeTime(t: Tlv | undefined, what: string): Date {
   if (!t || (t.tag !== TAG.UTCTime && t.tag !== TAG.GeneralizedTime)) throw new ReaderMissing(`${what}: not a time`);
-  const s = latin1.decode(t.value);
   const utc = t.tag === TAG.UTCTime;
+  const v = t.value;
+  // The form RFC 5280 requires (YYMMDDHHMMSSZ, or YYYYMMDDHHMMSSZ), read without a string or a match.
+  const y = utc ? 2 : 4;
+  if (v.length === y + 11 && v[y + 10] === 0x5a) {
+    const year = digitsAt(v, 0, y);
+    const month = digitsAt(v, y, 2);
+    const day = digitsAt(v, y + 2, 2);
+    const hour = digitsAt(v, y + 4, 2);
+    const minute = digitsAt(v, y + 6, 2);
+    const second = digitsAt(v, y + 8, 2);
+    if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0) {
+      return timeOf(utc ? year + (year >= 50 ? 1900 : 2000) : year, month, day, hour, minute, second, 0, 0, what);
+    }
+  }
+  const s = latin1.decode(v);
   const m = utc
     ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?()(Z|[+-]\d{4})$/.exec(s)
     : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d{1,9}))?(Z|[+-]\d{4})?$/.exec(s);
   if (!m) throw new ReaderMissing(`${what}: bad time string`);
   let year = Number(m[1]);
   if (utc) year += year >= 50 ? 1900 : 2000;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6] ?? '0');
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    throw new ReaderMissing(`${what}: time out of range`);
-  }
   const ms = Math.floor(Number(`0.${m[7] || '0'}`) * 1000);
   const zone = m[8] ?? 'Z';
   let offset = 0;
   if (zone !== 'Z') offset = (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  return timeOf(year, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? '0'), ms, offset, what);
+}
+
+/** The decimal number in v[at, at + n), or -1 if any of those bytes is not an ASCII digit. */
+function digitsAt(v: Uint8Array, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = v[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+/** The instant of a decoded time (offset in minutes east of UTC), with RFC 5280's ranges checked. */
+function timeOf(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, offset: number, what: string): Date {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    throw new ReaderMissing(`${what}: time out of range`);
+  }
   const d = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000);
   if (Number.isNaN(d.getTime())) throw new ReaderMissing(`${what}: time out of range`);
   return d;

@@ -12,6 +12,9 @@ import type { DistinguishedName, NameAttribute } from './types.js';
 /** A Name with more attributes than this is hostile; the rest are dropped with a warning. */
 export const MAX_NAME_ATTRIBUTES = 256;
 
+/** A character escapeRfc4514Value escapes wherever it is. */
+const NEEDS_ESCAPE = /[\\"+,;<>\0]/;
+
 /**
  * RFC 4514 §2.4 escaping as cryptography does it: backslash, '"', '+', ',', ';', '<', '>' escaped,
  * NUL as \00, a leading '#' or space and a trailing space escaped. Other control characters are
@@ -19,7 +22,8 @@ export const MAX_NAME_ATTRIBUTES = 256;
  */
 export function escapeRfc4514Value(val: string): string {
   if (val === '') return '';
-  let s = val.replace(/[\\"+,;<>]/g, (c) => '\\' + c).replace(/\0/g, '\\00');
+  // Most values need nothing: one scan, and the value itself comes back (no new string).
+  let s = NEEDS_ESCAPE.test(val) ? val.replace(/[\\"+,;<>]/g, (c) => '\\' + c).replace(/\0/g, '\\00') : val;
   // Same order as cryptography's _escape_dn_value, so even a value of one space matches it.
   if (s[0] === '#' || s[0] === ' ') s = '\\' + s;
   if (s.endsWith(' ')) s = s.slice(0, -1) + '\\ ';
@@ -38,6 +42,7 @@ export function decodeName(t: Tlv | undefined, what: string, warnings: string[])
   const seq = expectTag(t, TAG.SEQUENCE, what);
   const rdnTlvs = childrenOf(seq, MAX_NAME_ATTRIBUTES);
   const rdns: NameAttribute[][] = [];
+  const attributes: NameAttribute[] = [];
   const rdnStrings: string[] = [];
   let count = 0;
   let lossy = false;
@@ -47,7 +52,7 @@ export function decodeName(t: Tlv | undefined, what: string, warnings: string[])
     const atvs = childrenOf(set, MAX_NAME_ATTRIBUTES);
     if (atvs.items.length === 0) throw new ReaderMissing(`${what}: empty RDN`);
     const rdn: NameAttribute[] = [];
-    const parts: string[] = [];
+    let text = '';
     for (const atvTlv of atvs.items) {
       if (count >= MAX_NAME_ATTRIBUTES) {
         truncated = true;
@@ -57,24 +62,26 @@ export function decodeName(t: Tlv | undefined, what: string, warnings: string[])
       const oid = readOid(atv[0], `${what} attribute type`);
       const v = atv[1];
       if (!v) throw new ReaderMissing(`${what}: attribute without a value`);
-      let text: string;
+      let value: string;
       let bitHex: string | undefined;
       if (v.tag === TAG.BIT_STRING) {
         bitHex = toHex(v.value);
-        text = '#' + bitHex;
+        value = '#' + bitHex;
       } else {
         const d = decodeString(v.tag, v.value);
         if (d.lossy) lossy = true;
-        text = d.text;
+        value = d.text;
       }
       const shortName = RFC4514_SHORT_NAMES[oid];
-      const attr: NameAttribute = shortName ? { oid, shortName, value: text, valueTag: v.tag } : { oid, value: text, valueTag: v.tag };
+      const attr: NameAttribute = shortName ? { oid, shortName, value, valueTag: v.tag } : { oid, value, valueTag: v.tag };
       rdn.push(attr);
-      parts.push(attributeString(attr, bitHex));
+      attributes.push(attr);
+      // A multi-valued RDN's attributes joined with '+', in encoded order.
+      text += (rdn.length > 1 ? '+' : '') + attributeString(attr, bitHex);
       count++;
     }
     rdns.push(rdn);
-    rdnStrings.push(parts.join('+'));
+    rdnStrings.push(text);
     if (truncated) break;
   }
   if (lossy) warnings.push(`${what} has a value that is not valid UTF-8; shown as Latin-1`);
@@ -82,7 +89,7 @@ export function decodeName(t: Tlv | undefined, what: string, warnings: string[])
   return {
     rfc4514: rdnStrings.reverse().join(','),
     rdns,
-    attributes: rdns.flat(),
+    attributes,
     der: seq.raw,
   };
 }

@@ -33,7 +33,7 @@ export class CertPool {
   private readonly byIssuerSerial = new Map<string, CertId[]>();
   private readonly bySubject = new Map<string, CertId[]>();
   private readonly bySki = new Map<string, CertId[]>();
-  /** Certificates added by DER, by length and last four bytes (addDer). */
+  /** Certificates added by DER, by length and a few of their bytes (addDer, tailKey). */
   private readonly byTail = new Map<number, CertInfo>();
 
   private readonly keep: number;
@@ -62,9 +62,9 @@ export class CertPool {
    * in every session, and hashing is far cheaper than decoding.
    */
   addDer(der: Uint8Array): CertId {
-    // A repeat is recognised by its length and last four bytes (a signature's, as good as random)
-    // and confirmed byte for byte, without hashing: comparing is several times cheaper, and a busy
-    // capture repeats each chain thousands of times. A different certificate under the same key
+    // A repeat is recognised by its length and a few of its bytes (tailKey) and confirmed byte for
+    // byte, without hashing: comparing is several times cheaper, and a busy capture repeats each
+    // chain thousands of times. A different certificate under the same key
     // (chance or crafted) is hashed as usual.
     const key = tailKey(der);
     const seen = this.byTail.get(key);
@@ -73,12 +73,14 @@ export class CertPool {
     let cert = this.byId.get(id);
     if (cert !== undefined) this.touch(cert);
     if (cert === undefined) {
-      cert = parseCertificate(der);
+      cert = parseCertificate(der, { sha256: id });
       this.add(cert);
     }
     // Remembered however it came in (a store's certificate was added decoded, by `add`). Bounded:
-    // past it, a capture of many distinct certificates hashes each as before.
-    if (seen === undefined && this.byTail.size < TAIL_KEYS_MAX) this.byTail.set(key, cert);
+    // past it, a capture of many distinct certificates hashes each as before. A bounded pool's
+    // keys go with its certificates (forgetOldest), so each it holds keeps one: a certificate met
+    // again while still held (a session told later touches its certificates) is not hashed again.
+    if (seen === undefined && (this.keep !== Infinity ? this.byId.get(cert.sha256) === cert : this.byTail.size < TAIL_KEYS_MAX)) this.byTail.set(key, cert);
     // The stored certificate's own id string: every reference to it shares one string.
     return cert.sha256;
   }
@@ -147,8 +149,17 @@ function issuerSerialKey(issuerDer: Uint8Array, serial: string): string {
   return `${toHex(issuerDer)}/${serial}`;
 }
 
+/**
+ * The length, and the last four bytes (a signature's, as good as random) mixed with an FNV-1a digest
+ * of the first 64 (where the serial lies): certificates that differ only in their serial (one CA's
+ * test leaves, or a signature left as it was when the serial was changed) get keys of their own.
+ */
 function tailKey(der: Uint8Array): number {
-  return (der.length % 0x100000) * 0x100000000 + (der.length >= 4 ? u32be(der, der.length - 4) : 0);
+  let h = 0x811c9dc5;
+  const head = Math.min(der.length, 64);
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  const last = der.length >= 4 ? u32be(der, der.length - 4) : 0;
+  return (der.length % 0x100000) * 0x100000000 + ((h ^ last) >>> 0);
 }
 
 function push(map: Map<string, CertId[]>, key: string, id: CertId): void {
