@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/report.js';
-import { buildViewModel, Teller, type CaptureData, type ViewModel } from '../../src/narrate/views.js';
+import { buildViewModel, sessionKey, Teller, type CaptureData, type ViewModel } from '../../src/narrate/views.js';
 import { initialState, narration, reduce } from '../../src/tui/store.js';
 import { scenarioDir } from './fixture.js';
 import { renderAt } from './render-helpers.js';
@@ -84,10 +84,10 @@ describe('the teller: each session told when it is shown', () => {
 
   it('a session it does not tell (another capture tells its handshake) has no story', async () => {
     const { teller, captures } = await both([scenarioDir('05-')]);
-    const hidden = captures.flatMap((c, ci) => c.sessions.filter((x) => !teller.tells(ci, x.id)).map((x) => [ci, x.id] as const));
+    const hidden = captures.flatMap((c, ci) => c.sessions.map((x) => sessionKey(ci, x.id)).filter((k) => !teller.tells(k)));
     expect(hidden).toHaveLength(1);
-    expect(teller.story(hidden[0]![0], hidden[0]![1])).toBeUndefined();
-    expect(teller.story(99, 0)).toBeUndefined();
+    expect(teller.story(hidden[0]!)).toBeUndefined();
+    expect(teller.story(sessionKey(99, 0))).toBeUndefined();
   });
 });
 
@@ -100,10 +100,7 @@ describe('the teller: the lines on screen first', () => {
     const steps = teller.mark(1);
     for (let i = 0; i < 3; i++) steps.next();
     const vm = buildViewModel({ captures, teller });
-    const markedKeys = keys.filter((k) => {
-      const [ci, id] = k.split(':').map(Number);
-      return teller.row(ci!, id!) !== undefined;
-    });
+    const markedKeys = keys.filter((k) => teller.row(k) !== undefined);
     expect(vm.rows.filter((r) => markedKeys.includes(r.key)).every((r) => r.findings > 0)).toBe(true);
     expect(markedKeys).toEqual(last);
     for (const _ of steps) void _;

@@ -48,17 +48,17 @@ export interface SessionRow {
 /**
  * The narration told when asked, for captures read whole: telling every session up front kept every
  * assessment (a busy 1 GB capture's 20,109: ~200 MB and seconds before the list was final). Sessions
- * are named by their capture's place in ViewData.captures and their id.
+ * are named by their row key (sessionKey: their capture's place in ViewData.captures and their id).
  */
 export interface StoryTeller {
   /** False: the same handshake is told from another capture (a bundle's two boxes), so the list leaves it out. */
-  tells(captureIndex: number, sessionId: number): boolean;
+  tells(key: string): boolean;
   /** The session's list line once its rules have been read (marked by outcome and findings); before, undefined. */
-  row(captureIndex: number, sessionId: number): SessionRow | undefined;
+  row(key: string): SessionRow | undefined;
   /** The lines on screen, by row key: their marks are made next. */
   prefer(keys: readonly string[]): void;
   /** The session's story, told now if it is not at hand. */
-  story(captureIndex: number, sessionId: number): SessionStory | undefined;
+  story(key: string): SessionStory | undefined;
   /** Every session's line is marked and the case-wide findings are known. */
   readonly finished: boolean;
   /** Capture- or store-wide findings (no session), once finished. */

@@ -43,11 +43,10 @@ class ToldEntry implements SessionEntry {
     readonly session: Session,
     readonly capture: CaptureData,
     private readonly teller: StoryTeller,
-    private readonly captureIndex: number,
   ) {}
 
   get story(): SessionStory | undefined {
-    return this.teller.story(this.captureIndex, this.session.id);
+    return this.teller.story(this.row.key);
   }
 }
 
@@ -63,16 +62,17 @@ export function buildViewModel(data: ViewData): ViewModel {
   data.captures.forEach((capture, ci) => {
     for (const session of capture.sessions) {
       if (teller) {
-        if (!teller.tells(ci, session.id)) {
+        const key = sessionKey(ci, session.id);
+        if (!teller.tells(key)) {
           toldOnce++;
           continue;
         }
-        const marked = teller.row(ci, session.id);
+        const marked = teller.row(key);
         // The line the analysis alone made is not needed again once the teller has marked one.
         if (marked) rowCache.delete(session);
-        const row = marked ?? cachedRow(sessionKey(ci, session.id), capture, session, undefined);
+        const row = marked ?? cachedRow(key, capture, session, undefined);
         rows.push(row);
-        entries.set(row.key, new ToldEntry(row, session, capture, teller, ci));
+        entries.set(key, new ToldEntry(row, session, capture, teller));
         counts[row.outcome]++;
         findings += row.findings;
         continue;

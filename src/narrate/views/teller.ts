@@ -88,12 +88,12 @@ export class Teller implements StoryTeller {
     return this.#general;
   }
 
-  tells(captureIndex: number, sessionId: number): boolean {
-    return this.#told.has(sessionKey(captureIndex, sessionId));
+  tells(key: string): boolean {
+    return this.#told.has(key);
   }
 
-  row(captureIndex: number, sessionId: number): SessionRow | undefined {
-    return this.#told.get(sessionKey(captureIndex, sessionId))?.row;
+  row(key: string): SessionRow | undefined {
+    return this.#told.get(key)?.row;
   }
 
   /** The lines on screen (by row key): marked next, before the rest. */
@@ -102,8 +102,7 @@ export class Teller implements StoryTeller {
     this.#wanted = keys.filter((k) => this.#told.get(k)?.row === undefined).reverse();
   }
 
-  story(captureIndex: number, sessionId: number): SessionStory | undefined {
-    const id = sessionKey(captureIndex, sessionId);
+  story(id: string): SessionStory | undefined {
     const recent = this.#recent.get(id);
     if (recent) {
       // Most recent last.
