@@ -53,7 +53,8 @@ if (mode === 'framing') {
   // loader, snapshots and explanation), each update put through the viewer's store and the panes'
   // selectors for the selected session, as a screen would. Ink's drawing itself is not in it.
   // firstRowS: the first session in the list; readS: the last byte read (every session listed);
-  // seconds: the explanation in (every story, the list's marks final); maxKeyWaitMs: the longest the
+  // openS: every session can be opened (its story told when selected); seconds: every line's mark
+  // final (each session's rules read, the case-wide findings known); maxKeyWaitMs: the longest the
   // event loop was busy in one piece (a key pressed then waits that long).
   const { viewSource, reportLoader, preferProductionUi } = await import('../dist/cli/view.js');
   preferProductionUi();
@@ -64,6 +65,7 @@ if (mode === 'framing') {
   let s = initialState(160, 48);
   let firstRowS;
   let readS;
+  let openS;
   await new Promise((resolve) => {
     viewSource([file], reportLoader())((u) => {
       s = reduce(s, { type: 'snapshot', ...(u.data && { data: u.data }), progress: u.progress });
@@ -73,6 +75,7 @@ if (mode === 'framing') {
       const at = (performance.now() - t0) / 1000;
       if (firstRowS === undefined && s.visible.length > 0) firstRowS = at;
       if (readS === undefined && u.progress.phase !== 'reading' && u.progress.phase !== 'starting') readS = at;
+      if (openS === undefined && (u.data?.teller || u.data?.explanation)) openS = at;
       if (u.progress.phase === 'done' || u.progress.phase === 'failed') resolve();
     });
   });
@@ -80,7 +83,7 @@ if (mode === 'framing') {
   await new Promise((r) => setTimeout(r, 20));
   lag.disable();
   tEnd = performance.now() - 20;
-  result = { sessions: s.model.rows.length, findings: s.model.findings, firstRowS, readS, maxKeyWaitMs: lag.max / 1e6, phase: s.progress.phase };
+  result = { sessions: s.model.rows.length, findings: s.model.findings, firstRowS, readS, openS, maxKeyWaitMs: lag.max / 1e6, phase: s.progress.phase };
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

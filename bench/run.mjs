@@ -302,7 +302,7 @@ async function busyWorkload(mb) {
     const r = await job(mode, file);
     row.jobs[mode] = r;
     if (r.error) console.log(`  ${label.padEnd(24)} failed: ${r.error}`);
-    else console.log(figures(label, r, size) + (r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : '') + (r.findings !== undefined ? `  sessions ${r.sessions}, findings ${r.findings}` : '') + (r.firstRowS !== undefined ? `  first row ${r.firstRowS.toFixed(2)} s, read ${r.readS?.toFixed(2)} s, longest wait for a key ${r.maxKeyWaitMs.toFixed(0)} ms` : ''));
+    else console.log(figures(label, r, size) + (r.certificates !== undefined ? `  certificates ${r.certificates}/${gen.certificatesExpected}` : '') + (r.findings !== undefined ? `  sessions ${r.sessions}, findings ${r.findings}` : '') + (r.firstRowS !== undefined ? `  first row ${r.firstRowS.toFixed(2)} s, read ${r.readS?.toFixed(2)} s, every session opens ${r.openS?.toFixed(2)} s, longest wait for a key ${r.maxKeyWaitMs.toFixed(0)} ms` : ''));
   }
   if (withTshark) {
     const t = await tsharkJob(['-r', file, '-Y', 'tls.handshake.type==11', '-T', 'fields', '-e', 'x509af.serialNumber']);

@@ -71,6 +71,8 @@ export interface ReportOptions {
   readonly skipRender?: boolean;
   /** Explain in small steps, the event loop served between them (the viewer answers keys meanwhile). */
   readonly yielding?: boolean;
+  /** Read the cases and stop: no explanation (the viewer tells each session when it is shown). */
+  readonly untold?: boolean;
   readonly generator?: string;
   /** The input for a capture file's path (default: the file; standard input for -); `view --follow` follows the file as it grows. */
   readonly openCapture?: (path: string) => string | Readable;
@@ -321,6 +323,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     const cases: ReportCase[] = [];
     for (const spec of specs) cases.push(await loadCase(spec, opts, given, optionStores, boxStores));
     readableOrThrow(paths, cases);
+    if (opts.untold) return { sessions: cases.reduce((n, c) => n + c.analyses.reduce((m, a) => m + a.sessions.length, 0), 0), exitCode: 0, text: '', pieces: () => [], cases, errors: [] };
     const told = await (opts.yielding ? explainYielding : explain)(cases, { generator: opts.generator ?? 'ekuscope' });
     const expl = opts.redact ? redactExplanation(told) : told;
     const sessions = expl.stories.length;
@@ -448,6 +451,7 @@ async function streamedReport(paths: readonly string[], specs: readonly CaseSpec
       return undefined;
     }
     readableOrThrow(paths, cases);
+    if (opts.untold) return { sessions: cases.reduce((n, c) => n + c.analyses.reduce((m, a) => m + a.sessions.length, 0), 0), exitCode: 0, text: '', pieces: () => [], cases, errors: [] };
     return spooledResult(cases, told, spool, opts);
   } catch (e) {
     spool.close();

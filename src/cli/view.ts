@@ -6,7 +6,7 @@
 import type { Analysis, AnalyzeOptions, LiveSnapshot } from '../analysis/index.js';
 import { safeText } from '../bytes/text.js';
 import type { Explanation, SessionStory } from '../narrate/explanation.js';
-import { buildViewModel, captureLabel, type CaptureData } from '../narrate/views.js';
+import { captureLabel, Teller, type CaptureData } from '../narrate/views.js';
 import type { ViewSource } from '../tui/source.js';
 import { stat } from 'node:fs/promises';
 import { followFile } from '../capture/follow.js';
@@ -25,7 +25,10 @@ export interface CaptureHooks {
 
 export interface Loaded {
   readonly analyses: readonly (Analysis & { readonly label?: string })[];
+  /** The narration made whole (a loader that tells everything up front). */
   readonly explanation?: Explanation;
+  /** Or the narration told when needed, over `analyses` (the report's loader). */
+  readonly teller?: Teller;
   readonly notes: readonly string[];
 }
 
@@ -51,11 +54,8 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
     const r = await runReport(paths, {
       ...inputs,
       ...follow,
-      // Nothing rendered: the viewer draws from the explanation itself (a busy 1 GB capture's text report is seconds of work).
-      quiet: true,
-      skipRender: true,
-      yielding: true,
-      generator: 'ekuscope view',
+      // Nothing told here: the viewer tells each session when it is shown, and marks the list in steps.
+      untold: true,
       analyzeOptions: (name, size) => ({
         ...hooks.forCapture(name, size),
         messageBytes: 'all',
@@ -68,7 +68,7 @@ export function reportLoader(inputs: ViewInputOptions = {}): Loader {
     // Several cases (a folder of scenarios): a session is best known by its case's name.
     const analyses = cases.flatMap((c) => (cases.length > 1 ? c.analyses.map((a) => ({ ...a, label: c.name })) : c.analyses));
     const notes = cases.flatMap((c) => (cases.length > 1 ? c.notes.map((n) => `${c.name}: ${n}`) : c.notes));
-    return { analyses, ...(r.explanation && { explanation: r.explanation }), notes };
+    return { analyses, teller: new Teller(cases, analyses), notes };
   };
 }
 
@@ -144,14 +144,12 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
         clearInterval(timer);
         done = true;
         if (stopped) return;
-        if (r.explanation) await linesInSteps(r.analyses, r.explanation, () => stopped);
-        if (stopped) return;
         problems.push(...r.notes.map(safeText));
         if (r.analyses.length === 0 && problems.length === 0) problems.push('no capture found in the paths given');
-        emit({
-          data: { captures: r.analyses, ...(r.explanation && { explanation: r.explanation }) },
-          progress: { phase: r.analyses.length === 0 ? 'failed' : 'done', bytes: 0, problems },
-        });
+        const data = { captures: r.analyses, ...(r.explanation && { explanation: r.explanation }), ...(r.teller && { teller: r.teller }) };
+        if (r.teller && r.analyses.length > 0) await markInSteps(r.teller, (told) => emit({ data, progress: { phase: 'explaining', bytes: 0, told, problems } }), () => stopped);
+        if (stopped) return;
+        emit({ data, progress: { phase: r.analyses.length === 0 ? 'failed' : 'done', bytes: 0, problems } });
       })
       .catch((e: unknown) => {
         clearInterval(timer);
@@ -167,23 +165,24 @@ export function viewSource(paths: readonly string[], load: Loader): ViewSource &
   return Object.assign(source, { settled: () => done });
 }
 
-/** Sessions whose lines are made between two turns of the event loop. */
-const LINES_A_STEP = 1024;
+/** Sessions marked between two turns of the event loop: a few milliseconds' work. */
+const MARKS_A_STEP = 64;
 
 /**
- * Makes the list's line of every told session ahead of the refresh that brings the explanation,
- * LINES_A_STEP at a time with the keys served in between: the viewer keeps the lines it made
- * (by session and story), so that refresh finds them all made. In one piece, a busy capture's
- * 20,109 lines held the viewer for seconds.
+ * Marks the list's lines (each session's rules read), MARKS_A_STEP sessions at a time with the keys
+ * served in between; every session is listed and can be opened (its story told then) from the
+ * start, and the marks are sent as they come, every SNAPSHOT_MS.
  */
-async function linesInSteps(captures: readonly CaptureData[], explanation: Explanation, stopped: () => boolean): Promise<void> {
-  for (let ci = 0; ci < captures.length; ci++) {
-    const sessions = captures[ci]!.sessions;
-    for (let at = 0; at < sessions.length && !stopped(); at += LINES_A_STEP) {
-      // The other captures empty: each line is keyed by its capture's place in the list.
-      buildViewModel({ captures: captures.map((c, j) => ({ ...c, sessions: j === ci ? sessions.slice(at, at + LINES_A_STEP) : [] })), explanation });
-      await new Promise<void>((resolve) => setImmediate(resolve));
+async function markInSteps(teller: Teller, send: (told: { done: number; total: number }) => void, stopped: () => boolean): Promise<void> {
+  send({ done: 0, total: teller.total });
+  let last = performance.now();
+  const steps = teller.mark(MARKS_A_STEP);
+  while (!stopped() && !steps.next().done) {
+    if (performance.now() - last >= SNAPSHOT_MS) {
+      last = performance.now();
+      send({ done: teller.marked, total: teller.total });
     }
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 

@@ -54,6 +54,44 @@ export async function explainYielding(cases: readonly ReportCase[], opts: Explai
   }
 }
 
+/** One handshake of a case, told once: the capture it is told from, and where else it was captured (another box's capture). */
+export interface CaseHandshake {
+  readonly analysis: Analysis;
+  readonly session: Session;
+  readonly alsoIn: { source: string; session: Session }[];
+}
+
+/**
+ * A case's sessions as the report tells them, in its order: a handshake captured on two boxes of a
+ * bundle (`dedupe`) once, from the first capture that has it. Needs the sessions only, not their assessment.
+ */
+export function caseHandshakes(c: ReportCase): CaseHandshake[] {
+  const byKey = new Map<string, CaseHandshake>();
+  const order: CaseHandshake[] = [];
+  for (let ai = 0; ai < c.analyses.length; ai++) {
+    const an = c.analyses[ai]!;
+    for (const s of an.sessions) {
+      const own = `${ai}/${s.id}`;
+      const key = c.dedupe === false ? own : handshakeKey(s);
+      const prev = byKey.get(key);
+      if (prev && prev.analysis !== an) {
+        prev.alsoIn.push({ source: an.source, session: s });
+        continue;
+      }
+      const h: CaseHandshake = { analysis: an, session: s, alsoIn: [] };
+      byKey.set(prev ? `${key}#${own}` : key, h);
+      order.push(h);
+    }
+  }
+  return order;
+}
+
+/** One handshake's assessment (the rules) and its story. */
+export function tellHandshake(c: ReportCase, h: CaseHandshake, cache: RuleCache, opts: ExplainOptions = {}): { a: SessionAssessment; story: SessionStory } {
+  const a = assessSession(h.analysis, h.session, c.context, cache);
+  return { a, story: makeStory(a, h.alsoIn, opts.allLadders === true, !c.context.stores.empty) };
+}
+
 function* explainSteps(cases: readonly ReportCase[], opts: ExplainOptions): Generator<void, Explanation> {
   const cache = new RuleCache();
   let done = 0;
@@ -61,28 +99,10 @@ function* explainSteps(cases: readonly ReportCase[], opts: ExplainOptions): Gene
   for (let caseIndex = 0; caseIndex < cases.length; caseIndex++) {
     const c = cases[caseIndex]!;
     const sessions: SessionEntry[] = [];
-    const byKey = new Map<string, { entry: { a: SessionAssessment; analysis: Analysis }; also: { source: string; session: Session }[] }>();
-    const order: string[] = [];
-    for (let ai = 0; ai < c.analyses.length; ai++) {
-      const an = c.analyses[ai]!;
-      for (const s of an.sessions) {
-        if (++done % SESSIONS_A_STEP === 0) yield;
-        const own = `${ai}/${s.id}`;
-        const key = c.dedupe === false ? own : handshakeKey(s);
-        const prev = byKey.get(key);
-        if (prev && prev.entry.analysis !== an) {
-          prev.also.push({ source: an.source, session: s });
-          continue;
-        }
-        const k = prev ? `${key}#${own}` : key;
-        byKey.set(k, { entry: { a: assessSession(an, s, c.context, cache), analysis: an }, also: [] });
-        order.push(k);
-      }
-    }
-    for (const k of order) {
+    for (const h of caseHandshakes(c)) {
       if (++done % SESSIONS_A_STEP === 0) yield;
-      const v = byKey.get(k)!;
-      sessions.push({ caseIndex, analysis: v.entry.analysis, a: v.entry.a, alsoIn: v.also, story: makeStory(v.entry.a, v.also, opts.allLadders === true, !c.context.stores.empty) });
+      const { a, story } = tellHandshake(c, h, cache, opts);
+      sessions.push({ caseIndex, analysis: h.analysis, a, alsoIn: h.alsoIn, story });
     }
     entries.push({ c, sessions, findings: caseFindings(c, sessions.map((x) => x.a)) });
   }

@@ -30,6 +30,7 @@ import {
   narration,
   narrationText,
   reduce,
+  rowsOnScreen,
   selectedNode,
   visibleTree,
   type UiState,
@@ -61,6 +62,13 @@ export function App(props: AppProps) {
   useEffect(() => props.source((u) => dispatch({ type: 'snapshot', ...(u.data && { data: u.data }), progress: u.progress })), [props.source]);
 
   useInput((input, key) => dispatch({ type: 'key', input, key }));
+
+  // The lines on screen are marked before the rest of the list.
+  useEffect(() => {
+    const teller = state.model.teller;
+    if (!teller || teller.finished) return;
+    teller.prefer(rowsOnScreen(state).map((r) => r.key));
+  }, [state.model, state.visible, state.sessionTop, state.rows]);
 
   useEffect(() => {
     if (state.quit) exit();

@@ -8,10 +8,12 @@ import type { Tone, ViewData } from '../narrate/views.js';
 import type { PaneId } from './layout.js';
 
 export interface Progress {
-  /** reading: captures streaming in; explaining: read, narration being built; done; failed. */
+  /** reading: captures streaming in; explaining: read (every session listed), the list's marks being made; done; failed. */
   readonly phase: 'starting' | 'reading' | 'explaining' | 'done' | 'failed';
   readonly bytes: number;
   readonly total?: number;
+  /** Explaining: the sessions whose list lines are marked so far, of all. */
+  readonly told?: { readonly done: number; readonly total: number };
   /** What is being read, for the header. Safe text. */
   readonly label?: string;
   /** Problems met while reading (one line each). Safe text. */

@@ -115,6 +115,11 @@ export function selectedIndex(s: UiState): number {
   return s.visible.findIndex((r) => r.key === s.selected);
 }
 
+/** The sessions pane's lines on screen (or that would be, when another pane fills the screen). */
+export function rowsOnScreen(s: UiState): readonly SessionRow[] {
+  return s.visible.slice(s.sessionTop, s.sessionTop + height(s, 'sessions'));
+}
+
 export function ladder(s: UiState): LadderView | undefined {
   const e = selectedEntry(s);
   return e && ladderView(e);

@@ -45,8 +45,8 @@ describe('explainYielding', () => {
       const stepped = await explainYielding(cases, { generator: 'test' });
       counting = false;
       const whole = explain(cases, { generator: 'test' });
-      // Over 300 sessions told in steps of 64, each gone over twice (assessed, then its story): several turns.
-      expect(turns).toBeGreaterThanOrEqual(5);
+      // Over 300 sessions told in steps of 64 (each assessed and its story made in one go): several turns.
+      expect(turns).toBeGreaterThanOrEqual(4);
       expect(stepped.stories.length).toBe(whole.stories.length);
       expect(stepped.stories.length).toBeGreaterThan(300);
       expect(JSON.stringify(stepped.json)).toBe(JSON.stringify(whole.json));

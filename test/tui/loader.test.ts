@@ -20,7 +20,10 @@ describe("the viewer's data: the report's composition", () => {
     expect(seen.map((s) => s.name.split('/')[0]).sort()).toEqual(['smartslave', 'vcs8c']);
     expect(seen.every((s) => (s.size ?? 0) > 1000)).toBe(true);
     expect(r.analyses).toHaveLength(2);
-    const vm = buildViewModel({ captures: r.analyses, ...(r.explanation && { explanation: r.explanation }) });
+    // Told when needed: the list whole at once, each line marked as its rules are read.
+    expect(r.explanation).toBeUndefined();
+    for (const _ of r.teller!.mark(64)) void _;
+    const vm = buildViewModel({ captures: r.analyses, teller: r.teller! });
     expect(vm.rows).toHaveLength(1);
     expect(vm.toldOnce).toBe(1);
     expect(vm.rows[0]).toMatchObject({ outcome: 'failed', clientName: 'Expressway-C vcs8c' });
@@ -34,7 +37,7 @@ describe("the viewer's data: the report's composition", () => {
 
   it('decrypted messages (a key log in the case folder) are marked in the ladder and the details', async () => {
     const r = await reportLoader()([scenarioDir('12-')], { forCapture: () => ({}) });
-    const vm = buildViewModel({ captures: r.analyses, ...(r.explanation && { explanation: r.explanation }) });
+    const vm = buildViewModel({ captures: r.analyses, teller: r.teller! });
     const e = vm.entries.get(vm.rows[0]!.key)!;
     const row = ladderView(e).rows.find((x) => x.label.startsWith('Certificate') && x.dir === 'right')!;
     expect(row.arrow).toBe('Certificate');
@@ -42,7 +45,7 @@ describe("the viewer's data: the report's composition", () => {
     expect(detailsTree(e, row)[0]!.value).toMatch(/decrypted with the key log$/);
   });
 
-  it('the source: starting, reading with sizes, then the analyses with their explanation', async () => {
+  it('the source: starting, reading with sizes, then the analyses, their lines marked in steps', async () => {
     const updates: SourceUpdate[] = [];
     const source = viewSource([scenarioDir('05-')], reportLoader());
     await new Promise<void>((resolve) => {
@@ -56,7 +59,13 @@ describe("the viewer's data: the report's composition", () => {
     const last = updates.at(-1)!;
     expect(last.progress.phase).toBe('done');
     expect(last.data!.captures).toHaveLength(2);
-    expect(last.data!.explanation!.stories).toHaveLength(1);
+    const teller = last.data!.teller!;
+    expect(teller.finished).toBe(true);
+    expect(buildViewModel(last.data!).rows).toHaveLength(1);
+    // Between the read and the end: the whole list with the teller, the marks counted as they come.
+    const marking = updates.filter((u) => u.progress.phase === 'explaining' && u.progress.told);
+    expect(marking[0]!.progress.told).toEqual({ done: 0, total: 1 });
+    expect(marking[0]!.data!.teller).toBe(teller);
     expect(source.settled()).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { safeText } from '../../bytes/text.js';
 import type { Session } from '../../analysis/index.js';
 import { classifyBundleFileName } from '../../expressway/index.js';
 import type { CertInfo } from '../../x509/index.js';
-import type { Severity } from '../doc.js';
+import type { Finding, Severity } from '../doc.js';
 import type { Explanation, SessionStory, StoryOutcome } from '../explanation.js';
 
 /** One capture as the viewer needs it: an Analysis, or a live snapshot of one still being read. */
@@ -21,6 +21,48 @@ export interface ViewData {
   readonly explanation?: Explanation;
   /** Before the explanation: the stories of the sessions that have settled (a file followed as it grows). */
   readonly stories?: readonly SessionStory[];
+  /** In place of an explanation: each session told when it is shown, its list line marked as its rules are read. */
+  readonly teller?: StoryTeller;
+}
+
+/** One line of the sessions pane. */
+export interface SessionRow {
+  readonly key: string;
+  readonly captureLabel: string;
+  readonly sessionId: number;
+  readonly clientAddr: string;
+  readonly serverAddr: string;
+  readonly clientName?: string;
+  readonly serverName?: string;
+  readonly service: string;
+  readonly version: string;
+  readonly outcome: StoryOutcome;
+  readonly outcomeText: string;
+  readonly symbol: string;
+  readonly tone: Tone;
+  readonly findings: number;
+  /** Lower-case text the session filter searches: hosts, ports, outcome, serials, subjects. */
+  readonly haystack: string;
+}
+
+/**
+ * The narration told when asked, for captures read whole: telling every session up front kept every
+ * assessment (a busy 1 GB capture's 20,109: ~200 MB and seconds before the list was final). Sessions
+ * are named by their row key (sessionKey: their capture's place in ViewData.captures and their id).
+ */
+export interface StoryTeller {
+  /** False: the same handshake is told from another capture (a bundle's two boxes), so the list leaves it out. */
+  tells(key: string): boolean;
+  /** The session's list line once its rules have been read (marked by outcome and findings); before, undefined. */
+  row(key: string): SessionRow | undefined;
+  /** The lines on screen, by row key: their marks are made next. */
+  prefer(keys: readonly string[]): void;
+  /** The session's story, told now if it is not at hand. */
+  story(key: string): SessionStory | undefined;
+  /** Every session's line is marked and the case-wide findings are known. */
+  readonly finished: boolean;
+  /** Capture- or store-wide findings (no session), once finished. */
+  readonly generalFindings: readonly Finding[];
 }
 
 /** What a piece of text means, for colour; symbols carry the same meaning without colour. */

@@ -6,27 +6,9 @@ import { alertDescriptionName, alertLevelName, versionName } from '../../tls/ind
 import type { Finding } from '../doc.js';
 import type { SessionStory, StoryOutcome } from '../explanation.js';
 import { lineSeverity } from '../explain/document.js';
-import { OUTCOME_SYMBOL, OUTCOME_TONE, SEVERITY_SYMBOL, SEVERITY_TONE, captureLabel, type CaptureData, type Tone, type ViewData } from './common.js';
+import { OUTCOME_SYMBOL, OUTCOME_TONE, SEVERITY_SYMBOL, SEVERITY_TONE, captureLabel, type CaptureData, type SessionRow, type StoryTeller, type Tone, type ViewData } from './common.js';
 
-/** One line of the sessions pane. */
-export interface SessionRow {
-  readonly key: string;
-  readonly captureLabel: string;
-  readonly sessionId: number;
-  readonly clientAddr: string;
-  readonly serverAddr: string;
-  readonly clientName?: string;
-  readonly serverName?: string;
-  readonly service: string;
-  readonly version: string;
-  readonly outcome: StoryOutcome;
-  readonly outcomeText: string;
-  readonly symbol: string;
-  readonly tone: Tone;
-  readonly findings: number;
-  /** Lower-case text the session filter searches: hosts, ports, outcome, serials, subjects. */
-  readonly haystack: string;
-}
+export type { SessionRow, StoryTeller } from './common.js';
 
 export interface SessionEntry {
   readonly row: SessionRow;
@@ -46,10 +28,26 @@ export interface ViewModel {
   /** Sessions left out because the explanation tells them with the same handshake from another capture. */
   readonly toldOnce: number;
   readonly captures: number;
+  /** Telling the sessions when they are shown (ViewData.teller). */
+  readonly teller?: StoryTeller;
 }
 
 export function sessionKey(captureIndex: number, sessionId: number): string {
   return `${captureIndex}:${sessionId}`;
+}
+
+/** A session of a told capture: its story is the teller's, told when first read. */
+class ToldEntry implements SessionEntry {
+  constructor(
+    readonly row: SessionRow,
+    readonly session: Session,
+    readonly capture: CaptureData,
+    private readonly teller: StoryTeller,
+  ) {}
+
+  get story(): SessionStory | undefined {
+    return this.teller.story(this.row.key);
+  }
 }
 
 export function buildViewModel(data: ViewData): ViewModel {
@@ -60,8 +58,25 @@ export function buildViewModel(data: ViewData): ViewModel {
   const counts: Record<StoryOutcome, number> = { ok: 0, failed: 0, warning: 0, unknown: 0 };
   let findings = 0;
   let toldOnce = 0;
+  const teller = data.teller;
   data.captures.forEach((capture, ci) => {
     for (const session of capture.sessions) {
+      if (teller) {
+        const key = sessionKey(ci, session.id);
+        if (!teller.tells(key)) {
+          toldOnce++;
+          continue;
+        }
+        const marked = teller.row(key);
+        // The line the analysis alone made is not needed again once the teller has marked one.
+        if (marked) rowCache.delete(session);
+        const row = marked ?? cachedRow(key, capture, session, undefined);
+        rows.push(row);
+        entries.set(key, new ToldEntry(row, session, capture, teller));
+        counts[row.outcome]++;
+        findings += row.findings;
+        continue;
+      }
       const story = stories.get(`${capture.source}\u0000${session.id}`);
       // The explanation tells a handshake captured on two boxes once: so does the list.
       if (data.explanation && !story) {
@@ -75,8 +90,9 @@ export function buildViewModel(data: ViewData): ViewModel {
       findings += row.findings;
     }
   });
-  const generalFindings = (data.explanation?.findings ?? []).filter((f) => f.session === undefined);
-  return { rows, entries, counts, findings, explained: data.explanation !== undefined, generalFindings, toldOnce, captures: data.captures.length };
+  const generalFindings = teller ? teller.generalFindings : (data.explanation?.findings ?? []).filter((f) => f.session === undefined);
+  const explained = data.explanation !== undefined || teller?.finished === true;
+  return { rows, entries, counts, findings, explained, generalFindings, toldOnce, captures: data.captures.length, ...(teller && { teller }) };
 }
 
 export function roleEndpoints(s: Session): { client: { ip: string; port: number }; server: { ip: string; port: number } } {
@@ -102,7 +118,8 @@ function cachedRow(key: string, capture: CaptureData, s: Session, story: Session
   return row;
 }
 
-function sessionRow(key: string, capture: CaptureData, s: Session, story: SessionStory | undefined): SessionRow {
+/** A session's list line: from its story when told, else from the analysis alone. */
+export function sessionRow(key: string, capture: CaptureData, s: Session, story: SessionStory | undefined): SessionRow {
   const { client, server } = roleEndpoints(s);
   const fallback = analysisOutcome(s);
   const outcome = story?.outcome ?? fallback.outcome;

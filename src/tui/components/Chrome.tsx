@@ -26,8 +26,10 @@ export function progressSegs(p: Progress, width: number): Seg[] {
       const amount = p.total ? `${formatBytes(p.bytes)} of ${formatBytes(p.total)}` : formatBytes(p.bytes);
       return [{ text: `reading ${p.label ? `${safeText(p.label)} ` : ''}`, tone: 'info' }, { text: bar ? `${bar} ` : '', tone: 'info' }, { text: amount, tone: 'muted' }];
     }
-    case 'explaining':
-      return [{ text: 'explaining…', tone: 'info' }];
+    case 'explaining': {
+      const bar = p.told ? progressBar(p.told.done, p.told.total, width >= 110 ? 20 : 10) : '';
+      return [{ text: bar ? `explaining ${bar}` : 'explaining…', tone: 'info' }];
+    }
     case 'done':
       return [{ text: 'read ✔', tone: 'ok' }, ...(p.problems.length ? [{ text: ` · ℹ ${p.problems.length} note${p.problems.length === 1 ? '' : 's'}`, tone: 'info' as const }] : [])];
     case 'failed':
