@@ -63,6 +63,18 @@ export interface AnalyzeOptions extends ScanOptions {
    * walks the open connections, so call it on a timer, not per frame.
    */
   live?(snapshot: () => LiveSnapshot): void;
+  /**
+   * The connections dissected (default: all). The others are still numbered and followed at the
+   * TCP level, so connection and session ids are those of a whole analysis: a capture split by
+   * connection across threads, each thread dissecting its own share.
+   */
+  owns?(conn: Connection): boolean;
+  /**
+   * Called once the capture is read and every connection's directions closed (the sessions that
+   * closing finished told, in connection order), before the connections still under way are
+   * summarised (told after it, in connection order too).
+   */
+  onScanEnd?(): void;
 }
 
 /** What a progressive display shows while a capture is still being read. */
@@ -196,12 +208,14 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
   opts.live?.(() => liveSnapshot(source, sink.sessions, live.values(), pool, requestParts));
 
-  const scan = await scanCapture(input, (conn) => new Feed(conn, host), {
+  const owns = opts.owns;
+  const scan = await scanCapture(input, (conn) => (owns === undefined || owns(conn) ? new Feed(conn, host) : undefined), {
     ...opts,
     limits: { ...(opts.limits ?? DEFAULT_REASSEMBLY_LIMITS), budget },
     ...(opts.tellWhenClosed && { onFrame: (f) => (sink.frame(), opts.onFrame?.(f)) }),
     onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)),
   });
+  opts.onScanEnd?.();
   for (const conn of scan.connections) finalize(conn);
   Object.assign(scan.stats, leftOutStats(setAsideForRoom, cutForBytes, notDissected), { held: { limit: budget.max, peak: budget.peak } });
   // The feeds' methods reach this function's scope through `host`: whatever keeps one of them (V8's

@@ -13,7 +13,8 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CaptureFormatError } from '../capture/index.js';
 import { STDIN_PATH } from './stdin.js';
-import { certsListing, runCerts, type CertsOptions, type CertsSink } from './certs.js';
+import { certsListing, mayCarryLateKeys, runCerts, type CertsOptions, type CertsSink } from './certs.js';
+import { SplitPool, splitCertsOfFile } from './certs-split.js';
 import type { CertsJob, CertsMessage } from './certs-worker.js';
 
 /** The default of --jobs: the cores Node may use. */
@@ -57,9 +58,40 @@ export const WORKERS_FROM_BYTES = 32 * 1024 * 1024;
  * else as runCerts. Standard input is read in this thread; so is --export (two files with the same
  * certificate would write the same PEM file at once).
  */
-export async function listCerts(files: readonly string[], o: JobsOptions, fromBytes = WORKERS_FROM_BYTES): Promise<void> {
+export async function listCerts(files: readonly string[], o: JobsOptions, fromBytes = WORKERS_FROM_BYTES, splitFromBytes = SPLIT_FROM_BYTES): Promise<void> {
+  const one = files.length === 1 ? files[0]! : undefined;
+  if (one !== undefined && o.jobs > 1 && canSplit(one, o) && totalBytes(files) >= splitFromBytes) return runCertsSplit(one, o);
   const can = o.jobs > 1 && files.length > 1 && !files.includes(STDIN_PATH) && o.export === undefined && (o.keyLog === undefined || o.keyLogFiles !== undefined);
   return can && totalBytes(files) >= fromBytes ? runCertsOnWorkers(files, o) : runCerts(files, o);
+}
+
+/**
+ * Below this size one capture is read in this thread: each worker reads and frames the whole file
+ * again, and costs about 0.3 s of CPU to start.
+ */
+export const SPLIT_FROM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether one capture can be split by connection across workers: a pcap file (a pcapng or gzip
+ * file is read whole first, for the key log it may carry after its packets), not standard input
+ * (read once), no --export (one thread writes the PEM files), no --keylog (decryption notes are
+ * told in the order of the sessions of one thread).
+ */
+function canSplit(file: string, o: JobsOptions): boolean {
+  return file !== STDIN_PATH && o.export === undefined && o.keyLog === undefined && !mayCarryLateKeys(file);
+}
+
+/** One capture split by connection across o.jobs workers (certs-split.ts). */
+async function runCertsSplit(file: string, o: JobsOptions): Promise<void> {
+  const listing = certsListing(o);
+  const pool = new SplitPool(o.jobs);
+  try {
+    o.progress?.start(basename(file));
+    await splitCertsOfFile(file, pool, o, listing.sink(o.progress));
+  } finally {
+    listing.end();
+    await pool.close();
+  }
 }
 
 /** The files' sizes added up (one that cannot be read counts nothing: its reader says why). */
