@@ -228,7 +228,7 @@ async function busyWorkload(mb) {
   const size = statSync(file).size;
   console.log(`\n== busy ${mb} MB: ${gen.frames} frames, ${gen.handshakes} handshakes (${gen.tls12Handshakes} TLS 1.2 mutual TLS, ${gen.tls13Handshakes} TLS 1.3), ${gen.certificatesExpected} certificates and ${gen.certificateRequestsExpected} CertificateRequests expected, ${gen.bulkFlows} bulk flows (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s)`);
   const row = { sizeMB: size / 1e6, busy: true, ...gen, jobs: {} };
-  for (const [mode, label] of [['certs-json', 'certs --format json'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered'], ['view-load', 'view load (headless)']]) {
+  for (const [mode, label] of [['certs-json', 'certs --format json'], ['certs-json-2', 'certs json, --jobs 2'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered'], ['view-load', 'view load (headless)']]) {
     const r = await job(mode, file);
     row.jobs[mode] = r;
     if (r.error) console.log(`  ${label.padEnd(24)} failed: ${r.error}`);

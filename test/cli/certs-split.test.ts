@@ -163,10 +163,10 @@ describe('certs --jobs N on one capture, split by connection', () => {
     expect(two).toEqual(one);
   });
 
-  it('the command splits one capture from a size (here any) and lists it as one thread does', async () => {
+  it('the command splits one capture when --jobs is given, from a size (here any), and lists it as one thread does', async () => {
     const file = pcaps.find((f) => f.includes('flowtest__tls12'))!;
     const r: Listed = { out: '', err: '' };
-    await listCerts([file], { format: 'text', jobs: 2, out: (t) => void (r.out += t), err: (t) => void (r.err += t) }, 0, 0);
+    await listCerts([file], { format: 'text', jobs: 2, splitOne: true, out: (t) => void (r.out += t), err: (t) => void (r.err += t) }, 0, 0);
     expect(r).toEqual(await serial(file, 'text'));
     expect(r.out).toMatch(/certificates in/);
   });
