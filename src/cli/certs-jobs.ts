@@ -6,33 +6,19 @@
  * 2 × N files ahead of the one being written.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CaptureFormatError } from '../capture/index.js';
 import { STDIN_PATH } from './stdin.js';
 import { certsListing, mayCarryLateKeys, runCerts, type CertsOptions, type CertsSink } from './certs.js';
 import { SplitPool, splitCertsOfFile } from './certs-split.js';
+import { startWorker } from './certs-thread.js';
 import type { CertsJob, CertsMessage } from './certs-worker.js';
 
 /** The default of --jobs: the cores Node may use. */
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
-}
-
-/**
- * A worker running the module `name` beside this one: compiled JavaScript in dist/ (what users
- * run), or, run from the TypeScript sources (tests, `tsx`), the .ts file, loaded through tsx's
- * loader, which the worker registers first (a worker does not inherit its parent's loader).
- */
-export function startWorker(name: string, here: string = import.meta.url): Worker {
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here));
-  // tsx's ESM entry of its API (its CommonJS one cannot register the ESM loader from a worker).
-  const api = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const target = new URL(`./${name}.ts`, here).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
 }
 
 function rebuilt(m: { name: string; message: string }): Error {

@@ -13,7 +13,7 @@
 import { basename } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { certsOfFile, endOfFile, type CertRow, type CertsSink, type FileCertsOptions } from './certs.js';
-import { startWorker } from './certs-jobs.js';
+import { startWorker } from './certs-thread.js';
 import type { SplitItem, SplitJob, SplitMark, SplitMessage } from './certs-split-worker.js';
 
 /** What the split reading came to: the file listed, or where this thread takes over (rows already written). */
@@ -103,91 +103,115 @@ function before(a: SplitItem, wa: number, b: SplitItem, wb: number): boolean {
   return a.p > 0 ? a.id < b.id : wa < wb;
 }
 
+/** The workers' rows put back in one thread's order, written as far as every worker has read and all agree. */
+class Merge {
+  private readonly lanes: Lane[];
+  /** Every worker has read this many frames, and they agree on the connections opened in them. */
+  private agreed = 0;
+  private allEnded = false;
+  /** Sessions whose rows were written. */
+  written = 0;
+
+  constructor(
+    jobs: number,
+    private readonly sink: CertsSink,
+  ) {
+    this.lanes = Array.from({ length: jobs }, () => new Lane());
+  }
+
+  /** A worker's message: 'more' to wait for, 'again' (disagreement, failure), or 'ended' (every row written). */
+  on(k: number, m: SplitMessage): 'more' | 'again' | 'ended' {
+    const lane = this.lanes[k]!;
+    switch (m.t) {
+      case 'progress':
+        this.sink.progress?.(m.bytes, m.total);
+        return 'more';
+      case 'failed':
+        return 'again';
+      case 'mark':
+      case 'end':
+        lane.take(m.items);
+        lane.marks.push({ mark: m.mark, final: m.t === 'end' });
+        if (m.t === 'end') lane.end = m;
+        break;
+    }
+    if (!this.match()) return 'again';
+    this.write();
+    return this.allEnded ? 'ended' : 'more';
+  }
+
+  /** The workers' ends (after 'ended'). */
+  ends(): Extract<SplitMessage, { t: 'end' }>[] {
+    return this.lanes.map((l) => l.end!);
+  }
+
+  /** The marks every worker has posted: they must agree. */
+  private match(): boolean {
+    const lanes = this.lanes;
+    while (lanes.every((l) => l.marks.length > 0)) {
+      const ms = lanes.map((l) => l.marks.shift()!);
+      const m = ms[0]!;
+      if (ms.some((x) => x.final !== m.final || x.mark.frames !== m.mark.frames || x.mark.opens !== m.mark.opens || x.mark.hash !== m.mark.hash)) return false;
+      this.agreed = m.mark.frames;
+      if (m.final) this.allEnded = true;
+    }
+    return true;
+  }
+
+  /** The rows every worker has read past, in order. */
+  private write(): void {
+    const lanes = this.lanes;
+    for (;;) {
+      let w = -1;
+      for (let k = 0; k < lanes.length; k++) {
+        const it = lanes[k]!.first;
+        if (it === undefined || (!this.allEnded && it.n >= this.agreed)) continue;
+        if (w < 0 || before(it, k, lanes[w]!.first!, w)) w = k;
+      }
+      if (w < 0) return;
+      const lane = lanes[w]!;
+      this.sink.rows(lane.items[lane.head]!.rows);
+      lane.items[lane.head++] = undefined as unknown as SplitItem;
+      this.written++;
+    }
+  }
+}
+
 async function merged(file: string, pool: SplitPool, o: FileCertsOptions, sink: CertsSink): Promise<Outcome> {
-  const jobs = pool.size;
-  const lanes = Array.from({ length: jobs }, () => new Lane());
-  const progress = new SharedArrayBuffer(4 * jobs);
   const workers = await pool.get();
+  const merge = new Merge(pool.size, sink);
+  const progress = new SharedArrayBuffer(4 * pool.size);
   const heard: [Worker, string, (...a: any[]) => void][] = [];
-  let agreed = 0;
-  let allEnded = false;
-  let written = 0;
-  let settled = false;
-  return new Promise<Outcome>((resolve) => {
+  const outcome = await new Promise<Outcome>((resolve) => {
+    let settled = false;
     const finish = (r: Outcome) => {
       if (settled) return;
       settled = true;
       for (const [w, e, f] of heard) w.off(e, f);
       resolve(r);
     };
-    // Rows every worker has read past, in order.
-    const write = () => {
-      for (;;) {
-        let w = -1;
-        for (let k = 0; k < jobs; k++) {
-          const it = lanes[k]!.first;
-          if (it === undefined || (!allEnded && it.n >= agreed)) continue;
-          if (w < 0 || before(it, k, lanes[w]!.first!, w)) w = k;
-        }
-        if (w < 0) return;
-        const lane = lanes[w]!;
-        sink.rows(lane.items[lane.head]!.rows);
-        lane.items[lane.head++] = undefined as unknown as SplitItem;
-        written++;
-      }
-    };
-    // The marks every worker has posted: they must agree.
-    const match = (): boolean => {
-      while (lanes.every((l) => l.marks.length > 0)) {
-        const ms = lanes.map((l) => l.marks.shift()!);
-        const m = ms[0]!;
-        if (ms.some((x) => x.final !== ms[0]!.final || x.mark.frames !== m.mark.frames || x.mark.opens !== m.mark.opens || x.mark.hash !== m.mark.hash)) return false;
-        agreed = m.mark.frames;
-        if (m.final) allEnded = true;
-      }
-      return true;
-    };
-    const done = () => {
-      write();
-      const ends = lanes.map((l) => l.end!);
-      sink.readEnd?.();
-      const notes = [...new Set(ends.flatMap((e) => e.notes))];
-      endOfFile(basename(file), { rows: sum(ends.map((e) => e.rows)), sessions: sum(ends.map((e) => e.sessions)), notes, problems: ends[0]!.problems, exported: 0 }, o, sink);
-      finish({ kind: 'listed' });
-    };
-    const again = () => finish({ kind: 'again', written });
-    const on = (k: number, m: SplitMessage) => {
-      if (settled) return;
-      const lane = lanes[k]!;
-      switch (m.t) {
-        case 'progress':
-          return sink.progress?.(m.bytes, m.total);
-        case 'failed':
-          return again();
-        case 'mark':
-          lane.take(m.items);
-          lane.marks.push({ mark: m.mark, final: false });
-          break;
-        case 'end':
-          lane.take(m.items);
-          lane.marks.push({ mark: m.mark, final: true });
-          lane.end = m;
-          break;
-      }
-      if (!match()) return again();
-      if (allEnded) return done();
-      write();
-    };
-    for (let k = 0; k < jobs; k++) {
-      const w = workers[k]!;
+    const again = () => finish({ kind: 'again', written: merge.written });
+    workers.forEach((w, k) => {
       const listen = (e: string, f: (...a: any[]) => void) => (w.on(e, f), heard.push([w, e, f]));
-      listen('message', (m: SplitMessage) => on(k, m));
+      listen('message', (m: SplitMessage) => {
+        if (settled) return;
+        const r = merge.on(k, m);
+        if (r === 'again') again();
+        else if (r === 'ended') finish({ kind: 'listed' });
+      });
       listen('error', again);
       listen('exit', again);
-      const job: SplitJob = { file, index: k, of: jobs, progress };
+      const job: SplitJob = { file, index: k, of: pool.size, progress };
       w.postMessage(job);
-    }
+    });
   });
+  if (outcome.kind === 'listed') {
+    const ends = merge.ends();
+    sink.readEnd?.();
+    const notes = [...new Set(ends.flatMap((e) => e.notes))];
+    endOfFile(basename(file), { rows: sum(ends.map((e) => e.rows)), sessions: sum(ends.map((e) => e.sessions)), notes, problems: ends[0]!.problems, exported: 0 }, o, sink);
+  }
+  return outcome;
 }
 
 function sum(xs: readonly number[]): number {
