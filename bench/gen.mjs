@@ -2,7 +2,8 @@
 // with thousands of real handshakes (replayed from a template capture) interleaved, as a long
 // Expressway tcpdump looks. Ethernet/IPv4/TCP, classic pcap, microsecond timestamps.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 // The shared capture writer, compiled. A fresh clone has it after `npm install` (prepare builds
 // dist/); a checkout whose dist/ predates it is built here once.
@@ -60,7 +61,7 @@ export function frame(out, t, src, dst, sport, dport, seq, ack, flags, payload, 
 }
 
 /** TCP's three-way handshake, then the template's TLS bytes in full-size segments; `c`'s sequence numbers move on. */
-function replay(out, t, c, template) {
+export function replay(out, t, c, template) {
   frame(out, t, c.src, c.dst, c.sport, c.dport, c.cseq, 0, 0x02, null);
   frame(out, t + 1, c.dst, c.src, c.dport, c.sport, c.sseq, c.cseq + 1, 0x12, null);
   frame(out, t + 2, c.src, c.dst, c.sport, c.dport, c.cseq + 1, c.sseq + 1, 0x10, null);
@@ -205,4 +206,76 @@ export function generateFlood(path, connections, bytesEach = 15_900, seed = 11) 
   }
   out.close();
   return { bytes: out.bytes, frames: out.frames, connections };
+}
+
+/** The handshake to replay (from the repository at `root`): scenario `prefix` of captures/ (01: 4096-bit chains, mutual TLS), else a corpus capture. */
+export async function loadTemplate(root, prefix = '01-') {
+  const { scanCapture } = await import('../dist/analysis/frames.js');
+  const candidates = [];
+  const caps = join(root, 'captures');
+  if (existsSync(caps)) {
+    const s1 = readdirSync(caps).find((d) => d.startsWith(prefix));
+    if (s1) {
+      const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+      candidates.push(...walk(join(caps, s1)).filter((f) => f.endsWith('.pcap')));
+    }
+  }
+  candidates.push(join(root, 'test', 'corpus', 'flowtest__tls12.pcap'));
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    const streams = new Map();
+    await scanCapture(file, (conn) => {
+      const chunks = [];
+      streams.set(conn.id, chunks);
+      return {
+        data(dir, data) {
+          const last = chunks.at(-1);
+          if (last && last.dir === dir) last.parts.push(Buffer.from(data));
+          else chunks.push({ dir, parts: [Buffer.from(data)] });
+        },
+        gap() {},
+        end() {},
+      };
+    });
+    // The TLS connection with the most handshake bytes (a ClientHello first).
+    let best;
+    for (const chunks of streams.values()) {
+      const c = chunks.map((x) => ({ dir: x.dir, bytes: Buffer.concat(x.parts) }));
+      if (c.length < 2 || c[0].bytes[0] !== 0x16) continue;
+      const total = c.reduce((a, x) => a + x.bytes.length, 0);
+      if (!best || total > best.total) best = { chunks: c, total };
+    }
+    if (best) {
+      const certificates = countCertificates(best.chunks);
+      return { file, chunks: best.chunks, certificates, bytes: best.total };
+    }
+  }
+  throw new Error('no template handshake found (captures/ or test/corpus)');
+}
+
+/** Counts certificates in plaintext Certificate messages of the template (the expected per-handshake yield). */
+function countCertificates(chunks) {
+  let n = 0;
+  for (const dir of [0, 1]) {
+    const s = Buffer.concat(chunks.filter((c) => c.dir === dir).map((c) => c.bytes));
+    let hs = Buffer.alloc(0);
+    for (let o = 0; o + 5 <= s.length; ) {
+      const type = s[o];
+      const len = s.readUInt16BE(o + 3);
+      if (type === 22) hs = Buffer.concat([hs, s.subarray(o + 5, o + 5 + len)]);
+      if (type === 20) break; // after ChangeCipherSpec the rest is encrypted
+      o += 5 + len;
+    }
+    for (let o = 0; o + 4 <= hs.length; ) {
+      const t = hs[o];
+      const len = hs.readUIntBE(o + 1, 3);
+      if (t === 11) {
+        let p = o + 4 + 3;
+        const end = o + 4 + len;
+        while (p + 3 <= end) { const cl = hs.readUIntBE(p, 3); p += 3 + cl; n++; }
+      }
+      o += 4 + len;
+    }
+  }
+  return n;
 }

@@ -1,5 +1,5 @@
 // One measured job in its own process, so peak RSS is the job's own. Prints one JSON line.
-// Usage: node [--expose-gc] bench/job.mjs <framing|decode|pipeline|full|report|certs-json|explain|report-json|report-text|view-load> FILE
+// Usage: node [--expose-gc] bench/job.mjs <framing|decode|pipeline|full|report|certs-json|certs-json-2|explain|report-json|report-text|view-load> FILE
 import { performance } from 'node:perf_hooks';
 
 const [mode, file] = process.argv.slice(2);
@@ -41,6 +41,12 @@ if (mode === 'framing') {
   const { runCerts } = await import('../dist/cli/certs.js');
   let certificates = 0;
   await runCerts([file], { format: 'json', out: (t) => { for (let i = t.indexOf('"sha256"'); i >= 0; i = t.indexOf('"sha256"', i + 1)) certificates++; }, err: () => {} });
+  result = { certificates };
+} else if (mode === 'certs-json-2') {
+  // The same, the capture split by connection across 2 worker threads (certs --jobs 2).
+  const { listCerts } = await import('../dist/cli/certs-jobs.js');
+  let certificates = 0;
+  await listCerts([file], { format: 'json', jobs: 2, splitOne: true, out: (t) => { for (let i = t.indexOf('"sha256"'); i >= 0; i = t.indexOf('"sha256"', i + 1)) certificates++; }, err: () => {} });
   result = { certificates };
 } else if (mode === 'explain' || mode === 'report-json' || mode === 'report-text') {
   // explain: the report without its rendering (the split of a report's time); the others render every piece.

@@ -16,10 +16,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate, generateFlood, generateScan } from './gen.mjs';
+import { generate, generateFlood, generateScan, loadTemplate as templateOf } from './gen.mjs';
 import { generateBusy } from './busy.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const loadTemplate = (prefix) => templateOf(root, prefix);
 const outDir = join(root, 'bench', 'out');
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -46,77 +47,6 @@ mkdirSync(outDir, { recursive: true });
 // line), so that what is measured is what a user runs.
 const launcherOptions = (/^#!\S*env -S node(.*)$/m.exec(readFileSync(join(root, 'bin', 'ekuscope.js'), 'utf8').split('\n')[0] ?? '')?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
-/** The handshake to replay: scenario `prefix` of captures/ (01: 4096-bit chains, mutual TLS), else a corpus capture. */
-async function loadTemplate(prefix = '01-') {
-  const { scanCapture } = await import('../dist/analysis/frames.js');
-  const candidates = [];
-  const caps = join(root, 'captures');
-  if (existsSync(caps)) {
-    const s1 = readdirSync(caps).find((d) => d.startsWith(prefix));
-    if (s1) {
-      const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-      candidates.push(...walk(join(caps, s1)).filter((f) => f.endsWith('.pcap')));
-    }
-  }
-  candidates.push(join(root, 'test', 'corpus', 'flowtest__tls12.pcap'));
-  for (const file of candidates) {
-    if (!existsSync(file)) continue;
-    const streams = new Map();
-    await scanCapture(file, (conn) => {
-      const chunks = [];
-      streams.set(conn.id, chunks);
-      return {
-        data(dir, data) {
-          const last = chunks.at(-1);
-          if (last && last.dir === dir) last.parts.push(Buffer.from(data));
-          else chunks.push({ dir, parts: [Buffer.from(data)] });
-        },
-        gap() {},
-        end() {},
-      };
-    });
-    // The TLS connection with the most handshake bytes (a ClientHello first).
-    let best;
-    for (const chunks of streams.values()) {
-      const c = chunks.map((x) => ({ dir: x.dir, bytes: Buffer.concat(x.parts) }));
-      if (c.length < 2 || c[0].bytes[0] !== 0x16) continue;
-      const total = c.reduce((a, x) => a + x.bytes.length, 0);
-      if (!best || total > best.total) best = { chunks: c, total };
-    }
-    if (best) {
-      const certificates = countCertificates(best.chunks);
-      return { file, chunks: best.chunks, certificates, bytes: best.total };
-    }
-  }
-  throw new Error('no template handshake found (captures/ or test/corpus)');
-}
-
-/** Counts certificates in plaintext Certificate messages of the template (the expected per-handshake yield). */
-function countCertificates(chunks) {
-  let n = 0;
-  for (const dir of [0, 1]) {
-    const s = Buffer.concat(chunks.filter((c) => c.dir === dir).map((c) => c.bytes));
-    let hs = Buffer.alloc(0);
-    for (let o = 0; o + 5 <= s.length; ) {
-      const type = s[o];
-      const len = s.readUInt16BE(o + 3);
-      if (type === 22) hs = Buffer.concat([hs, s.subarray(o + 5, o + 5 + len)]);
-      if (type === 20) break; // after ChangeCipherSpec the rest is encrypted
-      o += 5 + len;
-    }
-    for (let o = 0; o + 4 <= hs.length; ) {
-      const t = hs[o];
-      const len = hs.readUIntBE(o + 1, 3);
-      if (t === 11) {
-        let p = o + 4 + 3;
-        const end = o + 4 + len;
-        while (p + 3 <= end) { const cl = hs.readUIntBE(p, 3); p += 3 + cl; n++; }
-      }
-      o += 4 + len;
-    }
-  }
-  return n;
-}
 
 function peakOf(pid) {
   try {
@@ -298,7 +228,7 @@ async function busyWorkload(mb) {
   const size = statSync(file).size;
   console.log(`\n== busy ${mb} MB: ${gen.frames} frames, ${gen.handshakes} handshakes (${gen.tls12Handshakes} TLS 1.2 mutual TLS, ${gen.tls13Handshakes} TLS 1.3), ${gen.certificatesExpected} certificates and ${gen.certificateRequestsExpected} CertificateRequests expected, ${gen.bulkFlows} bulk flows (generated in ${((Date.now() - g0) / 1000).toFixed(1)} s)`);
   const row = { sizeMB: size / 1e6, busy: true, ...gen, jobs: {} };
-  for (const [mode, label] of [['certs-json', 'certs --format json'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered'], ['view-load', 'view load (headless)']]) {
+  for (const [mode, label] of [['certs-json', 'certs --format json'], ['certs-json-2', 'certs json, --jobs 2'], ['report-json', 'report --format json'], ['report-text', 'report (text)'], ['framing', 'framing'], ['decode', 'framing + decoding'], ['full', 'full analysis'], ['explain', 'report, not rendered'], ['view-load', 'view load (headless)']]) {
     const r = await job(mode, file);
     row.jobs[mode] = r;
     if (r.error) console.log(`  ${label.padEnd(24)} failed: ${r.error}`);

@@ -63,6 +63,18 @@ export interface AnalyzeOptions extends ScanOptions {
    * walks the open connections, so call it on a timer, not per frame.
    */
   live?(snapshot: () => LiveSnapshot): void;
+  /**
+   * The connections dissected (default: all). The others are still numbered and followed at the
+   * TCP level, so connection and session ids are those of a whole analysis: a capture split by
+   * connection across threads, each thread dissecting its own share.
+   */
+  owns?(conn: Connection): boolean;
+  /**
+   * Called once the capture is read and every connection's directions closed (the sessions that
+   * closing finished told, in connection order), before the connections still under way are
+   * summarised (told after it, in connection order too).
+   */
+  onScanEnd?(): void;
 }
 
 /** What a progressive display shows while a capture is still being read. */
@@ -196,13 +208,13 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
 
   opts.live?.(() => liveSnapshot(source, sink.sessions, live.values(), pool, requestParts));
 
-  const scan = await scanCapture(input, (conn) => new Feed(conn, host), {
+  const scan = await scanCapture(input, feedsFor(opts.owns, host), {
     ...opts,
     limits: { ...(opts.limits ?? DEFAULT_REASSEMBLY_LIMITS), budget },
     ...(opts.tellWhenClosed && { onFrame: (f) => (sink.frame(), opts.onFrame?.(f)) }),
     onSecrets: (type, data, frameBefore) => (keys.onSecrets(type, data, frameBefore), opts.onSecrets?.(type, data, frameBefore)),
   });
-  for (const conn of scan.connections) finalize(conn);
+  summariseRest(scan.connections, finalize, opts.onScanEnd);
   Object.assign(scan.stats, leftOutStats(setAsideForRoom, cutForBytes, notDissected), { held: { limit: budget.max, peak: budget.peak } });
   // The feeds' methods reach this function's scope through `host`: whatever keeps one of them (V8's
   // caches of the code that called them) would keep every feed through the list.
@@ -214,6 +226,17 @@ export async function analyzeCapture(input: string | Readable, opts: AnalyzeOpti
   const toldEarly = opts.tellWhenClosed && opts.onSession ? sink.toldEarly(keys.lateSecrets) : undefined;
   const timing = { totalMs: performance.now() - t0, x509Ms, certificatesParsed: pool.size - parsedBefore };
   return { source, capture: scan.capture, connections: scan.connections, sessions, nonTls, pool, stats: scan.stats, ...sink.counts(), ...keyLogOfRun(keys), timing, ...(toldEarly && { toldEarly }) };
+}
+
+/** The consumer of each connection: a feed, for the connections owned (AnalyzeOptions.owns: all by default). */
+function feedsFor(owns: AnalyzeOptions['owns'], host: FeedHost): (conn: Connection) => Feed | undefined {
+  return (conn) => (owns === undefined || owns(conn) ? new Feed(conn, host) : undefined);
+}
+
+/** The connections still under way once the scan closed every direction, summarised in connection order, after `onScanEnd`. */
+function summariseRest(connections: readonly Connection[], finalize: (conn: Connection) => void, onScanEnd: (() => void) | undefined): void {
+  onScanEnd?.();
+  for (const conn of connections) finalize(conn);
 }
 
 /** What the analysis left out to stay within its bounds, as the scan's stats name it (only what happened). */

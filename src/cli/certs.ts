@@ -89,13 +89,13 @@ export function exportCerts(pool: CertPool, rows: CertRow[], dir: string): strin
  * Certificates kept decoded while a listing streams: the most one session can refer to (128
  * handshake messages listed, 16 certificates kept in each), the ones met last.
  */
-const STREAMING_POOL_KEEP = 2048;
+export const STREAMING_POOL_KEEP = 2048;
 
 /**
  * pcapng can carry its key log after the packets (a Decryption Secrets Block), which takes a second
  * read; gzip may hide a pcapng. Such files are listed when read whole; a pcap is listed as it is read.
  */
-function mayCarryLateKeys(file: string): boolean {
+export function mayCarryLateKeys(file: string): boolean {
   try {
     const fd = openSync(file, 'r');
     const head = Buffer.alloc(4);
@@ -174,7 +174,6 @@ export async function certsOfFile(file: string, o: FileCertsOptions, sink: Certs
   let sessionCount = 0;
   let exported = 0;
   const notes = new DecryptionNotes();
-  const json = o.format === 'json';
   const take = (source: string, s: Session, pool: CertPool): void => {
     sessionCount++;
     notes.add(s);
@@ -195,8 +194,25 @@ export async function certsOfFile(file: string, o: FileCertsOptions, sink: Certs
     a = await analyzeCapture(captureInput(file), { ...common, keepSessions: false, pool: new CertPool({ keep: STREAMING_POOL_KEEP }), onSession: (s, pool) => take(source, s, pool) });
     sink.readEnd?.();
   }
-  for (const n of notes.finish(a, o.keyLog !== undefined)) sink.err(`ekuscope: ${safeText(a.source)}: ${n}\n`);
-  if (!json) sink.out(`${safeText(a.source)}: ${rowCount} certificates in ${sessionCount} TLS sessions\n`);
-  for (const p of a.capture.problems) sink.err(`ekuscope: ${safeText(a.source)}: ${p.message}\n`);
-  if (o.export) sink.err(`ekuscope: wrote ${exported} PEM files to ${o.export}\n`);
+  const problems = a.capture.problems.map((p) => p.message);
+  endOfFile(a.source, { rows: rowCount, sessions: sessionCount, notes: notes.finish(a, o.keyLog !== undefined), problems, exported }, o, sink);
+}
+
+/** What is told of a file after its rows. */
+export interface FileEnd {
+  readonly rows: number;
+  readonly sessions: number;
+  /** Key log and decryption notes (DecryptionNotes). */
+  readonly notes: readonly string[];
+  /** The capture's problems (CaptureSummary.problems), as messages. */
+  readonly problems: readonly string[];
+  readonly exported: number;
+}
+
+/** The lines after a file's rows: notes, the count (text), the capture's problems, the PEM files written. */
+export function endOfFile(source: string, e: FileEnd, o: FileCertsOptions, sink: CertsSink): void {
+  for (const n of e.notes) sink.err(`ekuscope: ${safeText(source)}: ${n}\n`);
+  if (o.format !== 'json') sink.out(`${safeText(source)}: ${e.rows} certificates in ${e.sessions} TLS sessions\n`);
+  for (const p of e.problems) sink.err(`ekuscope: ${safeText(source)}: ${p}\n`);
+  if (o.export) sink.err(`ekuscope: wrote ${e.exported} PEM files to ${o.export}\n`);
 }

@@ -133,7 +133,7 @@ function certsCommand(program: Command, { io }: Run): void {
     .option('--export <dir>', 'also write each certificate as a PEM file named by role, session and serial')
     .option('--keylog <file>', 'NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and TLS 1.2 renegotiations and alerts; repeatable', collect, [])
     .option('--quiet', QUIET_HELP)
-    .option('--jobs <n>', 'files read at once, each on a worker thread (default: the number of cores; 1: one after the other)')
+    .option('--jobs <n>', 'files read at once, each on a worker thread (default: the number of cores; 1: one after the other); given, one big pcap is split by connection across N threads')
     .action(async (files: string[], opts: { format: string; export?: string; keylog: string[]; quiet?: boolean; jobs?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(opts.format)}`);
       const jobs = jobsOption(opts.jobs);
@@ -141,7 +141,7 @@ function certsCommand(program: Command, { io }: Run): void {
       const keyLog = loadKeyLogs(opts.keylog, (m) => new UsageError(m));
       for (const n of keyLog?.notes ?? []) io.err(`ekuscope: ${keyLogNoteText(n)}\n`);
       const { progress, out } = progressOf(io, opts.quiet);
-      await listCerts(files, { format: opts.format, jobs, keyLogFiles: opts.keylog, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), ...(progress && { progress }), out, err: io.err });
+      await listCerts(files, { format: opts.format, jobs, splitOne: opts.jobs !== undefined, keyLogFiles: opts.keylog, ...(opts.export !== undefined && { export: opts.export }), ...(keyLog && { keyLog }), ...(progress && { progress }), out, err: io.err });
     });
 }
 
