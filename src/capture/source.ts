@@ -248,7 +248,8 @@ class ReadAhead extends Readable {
 
   override _construct(callback: (error?: Error | null) => void): void {
     open(this.path, 'r', (e, fd) => {
-      this.fd = fd;
+      // On a failed open Node passes no number: -1 keeps _destroy from closing `undefined` (a throw).
+      this.fd = e ? -1 : fd;
       callback(e);
     });
   }
