@@ -59,7 +59,12 @@ interface SpooledSession {
   readonly doc?: DocSession;
 }
 
-/** A session of the document whose section's blocks wait in the spool. */
+/**
+ * A session of the document whose summary line, title and section's blocks wait in the spool (pieces
+ * `piece` and `piece + 1`): the summary reads the line of a group's first session only, and its section
+ * the title and blocks, once each. Kept: what places it and tells which sessions are alike (as a
+ * digest: it is compared, never shown), a hundred bytes or so.
+ */
 class SpooledDocSession implements DocSession {
   constructor(
     readonly caseIndex: number,
@@ -67,26 +72,31 @@ class SpooledDocSession implements DocSession {
     readonly source: string,
     readonly frame: number,
     readonly outcome: StoryOutcome,
-    readonly line: SummaryLine,
     readonly likeness: string,
-    readonly title: string,
     private readonly spool: Spool,
     private readonly piece: number,
   ) {}
 
+  get line(): SummaryLine {
+    return (JSON.parse(this.spool.get(this.piece)) as [SummaryLine, string])[0];
+  }
+
+  get title(): string {
+    return (JSON.parse(this.spool.get(this.piece)) as [SummaryLine, string])[1];
+  }
+
   blocks(): Block[] {
-    return JSON.parse(this.spool.get(this.piece)) as Block[];
+    return JSON.parse(this.spool.get(this.piece + 1)) as Block[];
   }
 }
 
-/**
- * The session's document parts set aside: its section's blocks in the spool, the rest kept (its
- * likeness as a digest: it is compared, never shown).
- */
+/** The session's document parts set aside in the spool. */
 function spooledDoc(caseIndex: number, one: SessionTold, spool: Spool): DocSession {
   const d = docSession({ a: one.assessment, story: one.story, caseIndex });
   const likeness = createHash('sha256').update(d.likeness).digest('base64');
-  return new SpooledDocSession(caseIndex, d.id, d.source, d.frame, d.outcome, d.line, likeness, d.title, spool, spool.add(JSON.stringify(d.blocks())));
+  const piece = spool.add(JSON.stringify([d.line, d.title]));
+  spool.add(JSON.stringify(d.blocks()));
+  return new SpooledDocSession(caseIndex, d.id, d.source, d.frame, d.outcome, likeness, spool, piece);
 }
 
 /** The session's part of the output in a format other than the document's. */

@@ -86,6 +86,11 @@ describe('report told as it is read', () => {
       await both([one]);
       await both([dir]);
       await both([one, a, dir]);
+      // No TLS at all: the case says how many TCP connections it had instead.
+      const plain = temp.file('plain.pcap', tlsCaptureMany([[{ dir: 'c2s', bytes: new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n') }, { fin: 'c2s' }, { fin: 's2c' }]]));
+      expect((await runReport([plain])).text).toContain('No TLS handshake was found (1 TCP connection(s) in the capture).');
+      await both([plain]);
+      await both([plain, one]);
     } finally {
       temp.cleanup();
     }
