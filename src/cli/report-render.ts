@@ -1,5 +1,6 @@
-/** The report's formats: an explanation (or, told as the capture is read, its document) rendered in pieces. */
+/** The report's formats and result: an explanation (or, told as the capture is read, its document) rendered in pieces. */
 import type { Doc } from '../narrate/doc.js';
+import type { ReportCase } from '../narrate/explain.js';
 import type { Explanation } from '../narrate/explanation.js';
 import { renderCsvChunks } from '../report/csv.js';
 import { renderHtmlChunks } from '../report/html.js';
@@ -15,6 +16,23 @@ export type DocFormat = Exclude<ReportFormat, 'json' | 'csv'>;
 
 export function isDocFormat(format: ReportFormat): format is DocFormat {
   return format !== 'json' && format !== 'csv';
+}
+
+/** What `report` and `check-store` give back: the output (made when read) and what the exit code and a caller need. */
+export interface ReportResult {
+  readonly sessions: number;
+  readonly exitCode: 0 | 1 | 2;
+  /** The whole output (made when read). */
+  readonly text: string;
+  /** The output in pieces to write one after the other, without holding it whole (JSON: one per session). */
+  pieces(): Iterable<string>;
+  readonly explanation?: Explanation;
+  /** What was read, case by case (the viewer shows the analyses). */
+  readonly cases?: readonly ReportCase[];
+  /** Usage or input errors (exit code 2), one sentence each. */
+  readonly errors: readonly string[];
+  /** How many findings the report has, session-bound and case-wide. */
+  readonly findings?: number;
 }
 
 /** What the document formats are rendered with. */

@@ -19,8 +19,7 @@ import type { Block } from '../narrate/doc.js';
 import type { StoryOutcome } from '../narrate/explanation.js';
 import { csvSessionRows, CSV_HEADER, type SessionRow } from '../report/csv.js';
 import { jsonElement, renderJsonFromParts } from '../report/json.js';
-import { isDocFormat, renderDocument, type ReportFormat } from './report-render.js';
-import type { ReportOptions, ReportResult } from './report.js';
+import { isDocFormat, renderDocument, type RenderOptions, type ReportFormat, type ReportResult } from './report-render.js';
 import { Spool } from './spool.js';
 import { CertPool } from '../x509/index.js';
 
@@ -28,6 +27,14 @@ import { CertPool } from '../x509/index.js';
 const STREAMED_POOL_KEEP = 2048;
 /** Chains and purposes a streamed report remembers before it starts its memo again (each keeps its certificates). */
 const STREAMED_MEMO_ENTRIES = 1024;
+
+/** What a streamed report is told and rendered with (the report's options). */
+export interface StreamedOptions extends RenderOptions {
+  /** More analysis options for each capture, by its display name and size. */
+  readonly analyzeOptions?: (sourceName: string, sizeHint: number | undefined) => Partial<AnalyzeOptions>;
+  readonly quiet?: boolean;
+  readonly skipRender?: boolean;
+}
 
 /** A case to read: its name, and how to read it with the analysis options given (the report's loadCase). */
 export interface StreamedCase {
@@ -111,7 +118,7 @@ function spooledPiece(format: ReportFormat, caseName: string, one: SessionTold, 
  * changes it came (Analysis.toldEarly: a late alert after both FINs, secrets after the packets): the
  * report is then made the whole way.
  */
-export async function streamedReport(specs: readonly StreamedCase[], format: ReportFormat, opts: ReportOptions, inputs: StreamedInputs, check: (cases: readonly ReportCase[]) => void): Promise<ReportResult | undefined> {
+export async function streamedReport(specs: readonly StreamedCase[], format: ReportFormat, opts: StreamedOptions, inputs: StreamedInputs, check: (cases: readonly ReportCase[]) => void): Promise<ReportResult | undefined> {
   const spool = new Spool();
   try {
     let cache = new RuleCache();
@@ -185,7 +192,7 @@ export async function streamedReport(specs: readonly StreamedCase[], format: Rep
 }
 
 /** The result of a streamed report: the model or document around the sessions set aside, in the order the whole report has them. */
-function spooledResult(cases: readonly ReportCase[], told: ReadonlyMap<CertPool, SpooledSession[]>, spool: Spool, format: ReportFormat, opts: ReportOptions): ReportResult {
+function spooledResult(cases: readonly ReportCase[], told: ReadonlyMap<CertPool, SpooledSession[]>, spool: Spool, format: ReportFormat, opts: StreamedOptions): ReportResult {
   const entries = cases.map((c) => {
     // Each capture's sessions by id, as the analysis keeps them.
     const sessions = c.analyses.flatMap((a) => (told.get(a.pool) ?? []).sort((x, y) => x.id - y.id));

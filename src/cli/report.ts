@@ -30,12 +30,12 @@ import { explain, explainYielding, type ReportCase } from '../narrate/explain.js
 import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from './report-render.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat, type ReportResult } from './report-render.js';
 import { streamedReport } from './report-stream.js';
 import { decryptionNotes, keyLogDecryption, type DecryptionHook } from './keylog.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
 
-export { REPORT_FORMATS, type ReportFormat } from './report-render.js';
+export { REPORT_FORMATS, type ReportFormat, type ReportResult } from './report-render.js';
 
 /** The format a file name asks for when no --format is given: a page for `report.html`, else none. */
 export function formatForOutFile(file: string): ReportFormat | undefined {
@@ -81,21 +81,6 @@ export interface ReportOptions {
   readonly stream?: boolean;
 }
 
-export interface ReportResult {
-  readonly sessions: number;
-  readonly exitCode: 0 | 1 | 2;
-  /** The whole output (made when read). */
-  readonly text: string;
-  /** The output in pieces to write one after the other, without holding it whole (JSON: one per session). */
-  pieces(): Iterable<string>;
-  readonly explanation?: Explanation;
-  /** What was read, case by case (the viewer shows the analyses). */
-  readonly cases?: readonly ReportCase[];
-  /** Usage or input errors (exit code 2), one sentence each. */
-  readonly errors: readonly string[];
-  /** How many findings the report has, session-bound and case-wide. */
-  readonly findings?: number;
-}
 
 export class InputError extends Error {}
 
