@@ -34,6 +34,8 @@ export interface StreamedOptions extends RenderOptions {
   readonly analyzeOptions?: (sourceName: string, sizeHint: number | undefined) => Partial<AnalyzeOptions>;
   readonly quiet?: boolean;
   readonly skipRender?: boolean;
+  /** Read the cases and stop: no explanation (the viewer tells each session when it is shown). */
+  readonly untold?: boolean;
 }
 
 /** A case to read: its name, and how to read it with the analysis options given (the report's loadCase). */
