@@ -9,7 +9,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { basename, join, relative } from 'node:path';
-import { analysisSoFar, analyzeCapture, tunnelNotes, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
+import { analyzeCapture, tunnelNotes, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
 import { CaptureFormatError } from '../capture/index.js';
 import {
   buildContext,
@@ -17,7 +17,6 @@ import {
   openBundle,
   parseExpresswayOption,
   parseStoreOption,
-  RuleCache,
   storesFromBundle,
   storesFromFiles,
   type ArchiveProgress,
@@ -27,22 +26,16 @@ import {
   type GivenExpressway,
   type StoreOption,
 } from '../expressway/index.js';
-import { caseFindingJson, caseFindings, explain, explainSession, explainYielding, reportModel, type CaseSessionFacts, type ReportCase } from '../narrate/explain.js';
+import { explain, explainYielding, type ReportCase } from '../narrate/explain.js';
 import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
-import { renderCsvChunks } from '../report/csv.js';
-import { renderHtmlChunks } from '../report/html.js';
-import { jsonElement, renderJsonChunks, renderJsonFromParts } from '../report/json.js';
-import { renderMarkdownChunks } from '../report/markdown.js';
-import { renderTextChunks } from '../report/text.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat, type ReportResult } from './report-render.js';
+import { streamedReport } from './report-stream.js';
 import { decryptionNotes, keyLogDecryption, type DecryptionHook } from './keylog.js';
-import { Spool } from './spool.js';
 import { captureInput, stdinProblem, STDIN_NAME, STDIN_PATH } from './stdin.js';
-import { CertPool } from '../x509/index.js';
 
-export type ReportFormat = 'text' | 'markdown' | 'json' | 'csv' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'csv', 'html'];
+export { REPORT_FORMATS, type ReportFormat, type ReportResult } from './report-render.js';
 
 /** The format a file name asks for when no --format is given: a page for `report.html`, else none. */
 export function formatForOutFile(file: string): ReportFormat | undefined {
@@ -82,27 +75,12 @@ export interface ReportOptions {
   readonly stdinIsTty?: boolean;
   /**
    * Tell each session as its connection closes and set it aside, keeping only what the summary needs,
-   * where the report allows (JSON of capture files, not redacted): memory does not grow with the
+   * where the report allows (capture files, not redacted; every format): memory does not grow with the
    * sessions. The result then has no `explanation`, and its pieces can be read once.
    */
   readonly stream?: boolean;
 }
 
-export interface ReportResult {
-  readonly sessions: number;
-  readonly exitCode: 0 | 1 | 2;
-  /** The whole output (made when read). */
-  readonly text: string;
-  /** The output in pieces to write one after the other, without holding it whole (JSON: one per session). */
-  pieces(): Iterable<string>;
-  readonly explanation?: Explanation;
-  /** What was read, case by case (the viewer shows the analyses). */
-  readonly cases?: readonly ReportCase[];
-  /** Usage or input errors (exit code 2), one sentence each. */
-  readonly errors: readonly string[];
-  /** How many findings the report has, session-bound and case-wide. */
-  readonly findings?: number;
-}
 
 export class InputError extends Error {}
 
@@ -282,22 +260,6 @@ export function parseOptions(opts: ReportOptions): { given: GivenExpressway[]; s
   return { given, storeOpts };
 }
 
-/** The output in pieces, written one after the other: JSON and CSV session by session, text and Markdown a section at a time. */
-function render(expl: Explanation, format: ReportFormat, opts: ReportOptions): Iterable<string> {
-  switch (format) {
-    case 'json':
-      return renderJsonChunks(expl);
-    case 'csv':
-      return renderCsvChunks(expl);
-    case 'markdown':
-      return renderMarkdownChunks(expl.doc);
-    case 'html':
-      return renderHtmlChunks(expl.doc, opts.generator ? { generator: opts.generator } : {});
-    case 'text':
-      return renderTextChunks(expl.doc, { color: opts.color === true, ...(opts.width ? { width: opts.width } : {}) });
-  }
-}
-
 export function exitFor(expl: Explanation): 0 | 1 {
   return expl.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
@@ -315,8 +277,9 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     const specs: CaseSpec[] = [];
     for (const p of paths) await discover(p, 0, specs);
     if (specs.length === 0) throw new InputError(`${paths.join(', ')}: no capture or bundle found`);
-    if (opts.stream && streamable(specs, format, opts)) {
-      const streamed = await streamedReport(paths, specs, opts, given, optionStores, boxStores);
+    if (opts.stream && streamable(specs, opts)) {
+      const streamedCases = specs.map((spec) => ({ name: spec.name, load: (analyzeOptions: ReportOptions['analyzeOptions']) => loadCase(spec, { ...opts, analyzeOptions }, given, optionStores, boxStores) }));
+      const streamed = await streamedReport(streamedCases, format, opts, { given, optionStores, boxStores }, (cases) => readableOrThrow(paths, cases));
       // Something came after sessions were told (a late alert after both FINs, late secrets): told again the whole way.
       if (streamed) return streamed;
     }
@@ -329,7 +292,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     const sessions = expl.stories.length;
     if (opts.quiet) {
       // Quiet (the benchmark) still renders every piece, so the measured cost is the whole report's; nothing is kept.
-      if (!opts.skipRender) for (const piece of render(expl, format, opts)) void piece;
+      if (!opts.skipRender) for (const piece of renderReport(expl, format, opts)) void piece;
       return { sessions, exitCode: exitFor(expl), text: '', pieces: () => [], explanation: expl, cases, errors: [], findings: expl.findings.length };
     }
     let text: string | undefined;
@@ -337,10 +300,10 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
       sessions,
       exitCode: exitFor(expl),
       get text() {
-        text ??= [...render(expl, format, opts)].join('');
+        text ??= [...renderReport(expl, format, opts)].join('');
         return text;
       },
-      pieces: () => (text !== undefined ? [text] : render(expl, format, opts)),
+      pieces: () => (text !== undefined ? [text] : renderReport(expl, format, opts)),
       explanation: expl,
       cases,
       errors: [],
@@ -358,155 +321,13 @@ function readableOrThrow(paths: readonly string[], cases: readonly ReportCase[])
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The report told as the captures are read
-
 /**
- * Where a report can be told session by session: JSON, capture files read again if need be (not
- * standard input, not a file that grows, not a bundle, whose captures of the same handshakes are
- * told once), names not numbered over the whole report (--redact).
+ * Where a report can be told session by session: capture files read again if need be (not standard
+ * input, not a file that grows, not a bundle, whose captures of the same handshakes are told once),
+ * names not numbered over the whole report (--redact).
  */
-function streamable(specs: readonly CaseSpec[], format: ReportFormat, opts: ReportOptions): boolean {
-  return format === 'json' && !opts.redact && opts.openCapture === undefined && specs.every((s) => s.bundlePath === undefined && !s.captures.includes(STDIN_PATH));
-}
-
-/** Certificates a streamed report keeps decoded: the ones met last (a session's are kept until it is told). */
-const STREAMED_POOL_KEEP = 2048;
-/** Chains and purposes a streamed report remembers before it starts its memo again (each keeps its certificates). */
-const STREAMED_MEMO_ENTRIES = 1024;
-
-/** A session told as it settled and set aside in the spool: what the summary, the lists and the case's findings need of it. */
-interface SpooledSession {
-  readonly id: number;
-  /** Its element of `sessions` (spool piece). */
-  readonly json: number;
-  /** Its findings' elements of `findings`: pieces `findings` to `findings + findingCount - 1`. */
-  readonly findings: number;
-  readonly findingCount: number;
-  readonly status: string;
-  readonly errors: number;
-  readonly warnings: number;
-  /** What the case-wide findings read of it (only when the case knows Expressway boxes). */
-  readonly facts?: CaseSessionFacts;
-}
-
-/**
- * `report --format json` told as the captures are read: each session assessed, told and rendered as
- * its connection closes, set aside in a spool, and let go; the summary, which comes first, from
- * counts. The pieces are exactly those the whole explanation renders. Undefined when a session was
- * told before something that changes it came (Analysis.toldEarly): the report is then made the whole way.
- */
-async function streamedReport(paths: readonly string[], specs: readonly CaseSpec[], opts: ReportOptions, given: readonly GivenExpressway[], optionStores: BoxStores | undefined, boxStores: BoundStores): Promise<ReportResult | undefined> {
-  const spool = new Spool();
-  try {
-    let cache = new RuleCache();
-    const told = new Map<CertPool, SpooledSession[]>();
-    const cases: ReportCase[] = [];
-    for (const spec of specs) {
-      // What loadCase builds for capture files, known before they are read.
-      const context = buildContext({ bundles: [], given, ...(optionStores ? { optionStores } : {}), boxStores });
-      const analyzeOptions = (name: string, size: number | undefined): Partial<AnalyzeOptions> => {
-        const own = opts.analyzeOptions?.(name, size) ?? {};
-        let firstTs: { sec: number; nsec: number } | undefined;
-        // What telling a session needs of its capture (its name, pool and first timestamp): the same for every session of it.
-        let soFar: Analysis | undefined;
-        return {
-          pool: new CertPool({ keep: STREAMED_POOL_KEEP }),
-          ...own,
-          keepSessions: false,
-          tellWhenClosed: true,
-          onFrame: (f) => {
-            firstTs ??= { sec: f.tsSec, nsec: f.tsNsec };
-            own.onFrame?.(f);
-          },
-          onSession: (s, pool) => {
-            own.onSession?.(s, pool);
-            // A memo, started again now and then: what it holds keeps the certificates it was made from.
-            if (cache.chains.size + cache.purposes.size > STREAMED_MEMO_ENTRIES) cache = new RuleCache();
-            if (soFar?.pool !== pool) soFar = analysisSoFar(name, pool, firstTs);
-            const one = explainSession(soFar, s, context, cache);
-            const fs = one.story.findings;
-            const findings = fs.length ? spool.add(jsonElement(caseFindingJson(spec.name, fs[0]!))) : 0;
-            for (let i = 1; i < fs.length; i++) spool.add(jsonElement(caseFindingJson(spec.name, fs[i]!)));
-            const a = one.assessment;
-            let list = told.get(pool);
-            if (list === undefined) told.set(pool, (list = []));
-            list.push({
-              id: s.id,
-              json: spool.add(jsonElement(one.json(spec.name))),
-              findings,
-              findingCount: fs.length,
-              status: a.outcome.status,
-              errors: fs.filter((f) => f.severity === 'error').length,
-              warnings: fs.filter((f) => f.severity === 'warning').length,
-              ...(context.boxes.length > 0 && { facts: { logs: a.logs, client: a.client, server: a.server, helloFrames: a.helloFrames } }),
-            });
-          },
-        };
-      };
-      cases.push(await loadCase(spec, { ...opts, analyzeOptions }, given, optionStores, boxStores));
-    }
-    if (cases.some((c) => c.analyses.some((a) => a.toldEarly !== undefined))) {
-      spool.close();
-      return undefined;
-    }
-    readableOrThrow(paths, cases);
-    if (opts.untold) return { sessions: cases.reduce((n, c) => n + c.analyses.reduce((m, a) => m + a.sessions.length, 0), 0), exitCode: 0, text: '', pieces: () => [], cases, errors: [] };
-    return spooledResult(cases, told, spool, opts);
-  } catch (e) {
-    spool.close();
-    throw e;
-  }
-}
-
-/** The result of a streamed report: the model around the sessions and findings set aside, in the order the whole report has them. */
-function spooledResult(cases: readonly ReportCase[], told: ReadonlyMap<CertPool, SpooledSession[]>, spool: Spool, opts: ReportOptions): ReportResult {
-  const entries = cases.map((c) => {
-    // Each capture's sessions by id, as the analysis keeps them.
-    const sessions = c.analyses.flatMap((a) => (told.get(a.pool) ?? []).sort((x, y) => x.id - y.id));
-    return { c, sessions, findings: caseFindings(c, sessions.flatMap((s) => (s.facts ? [s.facts] : []))) };
-  });
-  const all = entries.flatMap((e) => e.sessions);
-  const caseWide = entries.flatMap((e) => e.findings);
-  const counts = {
-    sessions: all.length,
-    ok: all.filter((s) => s.status === 'ok').length,
-    failed: all.filter((s) => s.status === 'failed').length,
-    errors: all.reduce((n, s) => n + s.errors, 0) + caseWide.filter((f) => f.severity === 'error').length,
-    warnings: all.reduce((n, s) => n + s.warnings, 0) + caseWide.filter((f) => f.severity === 'warning').length,
-  };
-  const findingCount = all.reduce((n, s) => n + s.findingCount, 0) + caseWide.length;
-  const model = reportModel(entries, counts, [], { generator: opts.generator ?? 'ekuscope' });
-  function* sessionPieces(): Generator<string> {
-    for (const s of all) yield spool.get(s.json);
-  }
-  function* findingPieces(): Generator<string> {
-    for (const s of all) for (let i = 0; i < s.findingCount; i++) yield spool.get(s.findings + i);
-    for (const e of entries) for (const f of e.findings) yield jsonElement(caseFindingJson(e.c.name, f));
-  }
-  function* pieces(): Generator<string> {
-    try {
-      yield* renderJsonFromParts(model, { count: all.length, pieces: sessionPieces() }, { count: findingCount, pieces: findingPieces() });
-    } finally {
-      spool.close();
-    }
-  }
-  const exitCode = counts.errors > 0 ? 1 : 0;
-  const result = { sessions: all.length, exitCode, cases, errors: [], findings: findingCount } as const;
-  if (opts.quiet) {
-    if (!opts.skipRender) for (const piece of pieces()) void piece;
-    spool.close();
-    return { ...result, text: '', pieces: () => [] };
-  }
-  let text: string | undefined;
-  return {
-    ...result,
-    get text() {
-      text ??= [...pieces()].join('');
-      return text;
-    },
-    pieces: () => (text !== undefined ? [text] : pieces()),
-  };
+function streamable(specs: readonly CaseSpec[], opts: ReportOptions): boolean {
+  return !opts.redact && opts.openCapture === undefined && specs.every((s) => s.bundlePath === undefined && !s.captures.includes(STDIN_PATH));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,7 +368,7 @@ export async function runCheckStore(paths: readonly string[], opts: ReportOption
     const ctx = buildContext({ bundles, given, ...(optionStores ? { optionStores } : {}), boxStores });
     const expl0 = explainStores(ctx, opts.now ?? new Date(), sources);
     const expl = opts.redact ? redactExplanation(expl0) : expl0;
-    const text = [...render(expl, format, opts)].join('');
+    const text = [...renderReport(expl, format, opts)].join('');
     return { sessions: 0, exitCode: exitFor(expl), text, pieces: () => [text], explanation: expl, errors: [] };
   } catch (e) {
     if (e instanceof InputError) return failed(e.message);

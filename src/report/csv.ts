@@ -45,51 +45,60 @@ export function renderCsv(expl: Explanation): string {
   return [...renderCsvChunks(expl)].join('');
 }
 
-type SessionRow = NonNullable<ReportJson['sessions']>[number];
+export type SessionRow = NonNullable<ReportJson['sessions']>[number];
+
+/** The CSV's first line, its column names. */
+export const CSV_HEADER = CSV_COLUMNS.join(',') + '\r\n';
 
 /** renderCsv in pieces, a session's rows at a time (sessions made one at a time where the explanation can). */
 export function* renderCsvChunks(expl: Explanation): Generator<string> {
   const sessions = (sessionParts(expl)?.sessions() ?? []) as Iterable<SessionRow>;
-  yield CSV_COLUMNS.join(',') + '\r\n';
+  yield CSV_HEADER;
   for (const s of sessions) {
-    const lines: string[] = [];
-    const ep = (e: { ip: string; port: number }) => (e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
-    for (const [role, list] of [
-      ['server', s.serverCertificates],
-      ['client', s.clientCertificates],
-    ] as const) {
-      const end = role === 'client' ? s.client : s.server;
-      for (const c of list) {
-        lines.push(
-          [
-            s.case,
-            s.source,
-            s.id,
-            ep(s.client),
-            ep(s.server),
-            s.service?.name ?? '',
-            s.version ?? '',
-            s.outcome.status,
-            role,
-            end.box ?? end.ip,
-            c.index === 0 ? 'leaf' : 'ca',
-            c.frame,
-            c.index,
-            c.subject,
-            c.issuer,
-            c.serial,
-            c.eku === null ? '(no EKU extension)' : c.eku,
-            c.notAfter,
-            c.sha256,
-            c.store?.box ?? '',
-            c.store?.store ?? '',
-            c.store?.file ?? '',
-          ]
-            .map(cell)
-            .join(','),
-        );
-      }
-    }
-    if (lines.length > 0) yield lines.join('\r\n') + '\r\n';
+    const rows = csvSessionRows(s);
+    if (rows) yield rows;
   }
+}
+
+/** A session's rows, one per certificate it carries (each ending in CRLF); empty when it carries none. */
+export function csvSessionRows(s: SessionRow): string {
+  const lines: string[] = [];
+  const ep = (e: { ip: string; port: number }) => (e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
+  for (const [role, list] of [
+    ['server', s.serverCertificates],
+    ['client', s.clientCertificates],
+  ] as const) {
+    const end = role === 'client' ? s.client : s.server;
+    for (const c of list) {
+      lines.push(
+        [
+          s.case,
+          s.source,
+          s.id,
+          ep(s.client),
+          ep(s.server),
+          s.service?.name ?? '',
+          s.version ?? '',
+          s.outcome.status,
+          role,
+          end.box ?? end.ip,
+          c.index === 0 ? 'leaf' : 'ca',
+          c.frame,
+          c.index,
+          c.subject,
+          c.issuer,
+          c.serial,
+          c.eku === null ? '(no EKU extension)' : c.eku,
+          c.notAfter,
+          c.sha256,
+          c.store?.box ?? '',
+          c.store?.store ?? '',
+          c.store?.file ?? '',
+        ]
+          .map(cell)
+          .join(','),
+      );
+    }
+  }
+  return lines.length > 0 ? lines.join('\r\n') + '\r\n' : '';
 }

@@ -1,9 +1,9 @@
 /** The neutral document of a report: the summary table, each case's inputs and boxes, a section per session or group of sessions alike. */
 import type { CertInfo } from '../../x509/index.js';
 import { certName, editionText, ekuText, endpointText, serialText, type ExpresswayBox } from '../../expressway/index.js';
-import type { Block, Doc, Inline, Severity } from '../doc.js';
+import type { Block, Doc, Finding, Inline, Severity } from '../doc.js';
 import type { SessionStory, StoryOutcome } from '../explanation.js';
-import { SEVERITY_ORDER, type CaseEntry, type SessionEntry } from './common.js';
+import { SEVERITY_ORDER, type CaseEntry, type ReportCase, type SessionEntry } from './common.js';
 
 /** The document without its sessions' sections: the summary, inputs and case-wide notes (after `--follow` told each session). */
 export function withoutSessionSections(doc: Doc): Doc {
@@ -37,8 +37,8 @@ function lineWord(st: SessionStory): string {
 }
 
 /** The one finding that says most: the first error, else the first warning, else the key ok fact. */
-function conclusion(e: SessionEntry): string {
-  const fs = e.story.findings;
+function conclusion(st: SessionStory): string {
+  const fs = st.findings;
   const errors = fs.filter((f) => f.severity === 'error');
   // Prefer the certificate's reason over the bare rejection when both are errors.
   // A broken store rule (X1) is the root of what the certificate then lacks.
@@ -66,91 +66,175 @@ function boxKv(b: ExpresswayBox): [string, Inline[]] {
 }
 
 /** The id of a session's section: its case, capture and TCP stream (stream ids repeat across captures). */
-function sessionAnchor(s: SessionEntry): string {
-  return `session-${s.caseIndex}-${s.a.session.id}-${s.analysis.source}`;
+function sessionAnchor(s: DocSession): string {
+  return `session-${s.caseIndex}-${s.id}-${s.source}`;
+}
+
+/** A session's summary line without its capture's name: the mark, the ends, service and version, the outcome word and why. */
+export interface SummaryLine {
+  readonly severity: Severity;
+  readonly ends: string;
+  readonly word: string;
+  readonly tail: string;
+}
+
+/**
+ * What the document needs of a session: where it is, its summary line, what makes it the same story
+ * as others, and its section told alone. Made from a told session (docSession), or from what a report
+ * told as the capture is read set aside (its blocks read back when the section is written).
+ */
+export interface DocSession {
+  readonly caseIndex: number;
+  readonly id: number;
+  readonly source: string;
+  /** The frame a list of sessions names it by: its ClientHello's, else its connection's first. */
+  readonly frame: number;
+  readonly outcome: StoryOutcome;
+  readonly line: SummaryLine;
+  /** What makes two sessions of a capture the same story to a reader: equal for those only. */
+  readonly likeness: string;
+  /** Its section's title, alone. */
+  readonly title: string;
+  /** Its section's blocks, alone (made when read, a new array each time). */
+  blocks(): Block[];
 }
 
 /** What a session's section is told from. */
-type ToldSession = Pick<SessionEntry, 'a' | 'alsoIn' | 'story'>;
+type ToldSession = Pick<SessionEntry, 'a' | 'story'> & Partial<Pick<SessionEntry, 'caseIndex' | 'alsoIn'>>;
+
+/** A told session as the document sees it; the parts made when read. */
+class ToldDocSession implements DocSession {
+  constructor(private readonly s: ToldSession) {}
+  get caseIndex(): number {
+    return this.s.caseIndex ?? 0;
+  }
+  get id(): number {
+    return this.s.a.session.id;
+  }
+  get source(): string {
+    return this.s.a.source;
+  }
+  get frame(): number {
+    return this.s.a.helloFrames.client ?? this.s.a.session.connection.firstFrame;
+  }
+  get outcome(): StoryOutcome {
+    return this.s.story.outcome;
+  }
+  get line(): SummaryLine {
+    const { a, story } = this.s;
+    const why = conclusion(story);
+    return {
+      severity: lineSeverity(story),
+      ends: `${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${story.service && a.service.service ? `, ${story.service}` : ''}, ${a.versionText}: `,
+      word: lineWord(story),
+      tail: ` (${a.outcome.text})${why ? `. ${why}` : ''}`,
+    };
+  }
+  /** The summary line, the headline, the findings, the certificates each side presented and the SNI. A client retrying every few seconds gives hundreds alike. */
+  get likeness(): string {
+    const { a, story } = this.s;
+    const x = a.session;
+    const l = this.line;
+    return JSON.stringify([
+      l.severity,
+      l.ends,
+      l.word,
+      l.tail,
+      story.headline,
+      story.findings.map((f) => `${f.severity}:${f.code}:${f.title}`),
+      x.serverCertificates.map((r) => r.id),
+      x.clientCertificates.map((r) => r.id),
+      x.clientCertificateEmpty,
+      x.sni ?? null,
+    ]);
+  }
+  get title(): string {
+    const a = this.s.a;
+    return `Session #${a.session.id} in ${a.source}: ${endpointText(a.client.endpoint)} → ${endpointText(a.server.endpoint)}`;
+  }
+  blocks(): Block[] {
+    const { a, story: st } = this.s;
+    const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: lineSeverity(st) }, ' ', { kind: 'strong', text: st.headline }] }, { kind: 'list', items: st.sentences }];
+    const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
+    if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
+    const ladder = st.ladder;
+    if (ladder.length) b.push({ kind: 'ladder', left: a.client.short, right: a.server.short, steps: ladder });
+    b.push(...st.blocks);
+    return b;
+  }
+}
+
+/** A told session as the document sees it. */
+export function docSession(s: ToldSession): DocSession {
+  return new ToldDocSession(s);
+}
+
 const SECTION_SOURCE = Symbol('section source');
 const SECTION_ALIKE = Symbol('sessions alike');
-function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: ToldSession; readonly [SECTION_ALIKE]: readonly SessionEntry[] }): Block[] {
+function sessionSectionBlocks(this: { readonly [SECTION_SOURCE]: DocSession; readonly [SECTION_ALIKE]: readonly DocSession[] }): Block[] {
   const s = this[SECTION_SOURCE];
   const alike = this[SECTION_ALIKE];
-  const st = s.story;
-  const b: Block[] = [{ kind: 'paragraph', content: [{ kind: 'severity', severity: lineSeverity(st) }, ' ', { kind: 'strong', text: st.headline }] }];
+  const b = s.blocks();
   if (alike.length) {
     const n = alike.length;
-    b.push({
+    const paragraph: Block = {
       kind: 'paragraph',
       content: [
         `${n.toLocaleString('en-US')} more session${n === 1 ? '' : 's'} went the same way (the same ends but for the client's port, the same certificates, the same outcome and findings), so ${n === 1 ? 'it is' : 'they are'} not told again: ${sessionList(alike, s)}. Every frame number below is this session's.`,
       ],
-    });
+    };
+    // After the headline.
+    b.splice(1, 0, paragraph);
   }
-  b.push({ kind: 'list', items: st.sentences });
-  const fs = st.findings.filter((f) => f.severity !== 'ok' || f.code === 'client-cert-has-clientauth' || f.code === 'server-cert-has-serverauth' || f.code === 'store-as-expected');
-  if (fs.length) b.push({ kind: 'section', title: 'Findings', blocks: [{ kind: 'findings', findings: fs }] });
-  const ladder = st.ladder;
-  if (ladder.length) b.push({ kind: 'ladder', left: s.a.client.short, right: s.a.server.short, steps: ladder });
-  b.push(...st.blocks);
   return b;
 }
 const SECTION_BLOCKS: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: sessionSectionBlocks });
 
 /** A session's section of the document, its content made when read (a renderer reads it once, as it writes it). */
-export function sessionSection(s: ToldSession, alike: readonly SessionEntry[] = [], id = 'session'): Block {
+export function sessionSection(s: ToldSession | DocSession, alike: readonly DocSession[] = [], id = 'session'): Block {
+  const d = 'blocks' in s ? s : docSession(s);
   const more = alike.length ? ` (and ${alike.length.toLocaleString('en-US')} more alike)` : '';
-  const section = { kind: 'section' as const, id, title: `Session #${s.a.session.id} in ${s.a.source}: ${endpointText(s.a.client.endpoint)} → ${endpointText(s.a.server.endpoint)}${more}` };
-  Object.defineProperty(section, SECTION_SOURCE, { value: s });
+  const section = { kind: 'section' as const, id, title: `${d.title}${more}` };
+  Object.defineProperty(section, SECTION_SOURCE, { value: d });
   Object.defineProperty(section, SECTION_ALIKE, { value: alike });
   return Object.defineProperty(section, 'blocks', SECTION_BLOCKS) as unknown as Block;
 }
 
-/**
- * What makes two sessions of a case the same story to a reader: the summary line (`what`: ends
- * without the client port, service, version, outcome and its conclusion), the findings, the
- * certificates each side presented and the SNI. A client retrying every few seconds gives hundreds.
- */
-function alikeKey(s: SessionEntry, what: readonly Inline[]): string {
-  const x = s.a.session;
-  return JSON.stringify([
-    what,
-    s.story.headline,
-    s.story.findings.map((f) => `${f.severity}:${f.code}:${f.title}`),
-    x.serverCertificates.map((r) => r.id),
-    x.clientCertificates.map((r) => r.id),
-    x.clientCertificateEmpty,
-    x.sni ?? null,
-  ]);
+/** The summary line of a session, its capture named when the case has several. */
+function summaryWhat(l: SummaryLine, src: string): Inline[] {
+  return [{ kind: 'severity', severity: l.severity }, ` ${src}${l.ends}`, { kind: 'strong', text: l.word }, l.tail];
 }
 
 /** A session that tells its group's story, and the sessions that went the same way. */
 interface SessionGroup {
-  readonly lead: SessionEntry;
+  readonly lead: DocSession;
   readonly what: Inline[];
-  readonly alike: SessionEntry[];
+  readonly alike: DocSession[];
 }
 
-/** Sessions grouped by alikeKey, in order of their first session; never across cases. */
-function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[]> {
-  const out = new Map<CaseEntry, SessionGroup[]>();
+/** A case as the document tells it: its sessions in order, and its case-wide findings. */
+export interface DocCase {
+  readonly c: ReportCase;
+  readonly sessions: readonly DocSession[];
+  readonly findings: readonly Finding[];
+}
+
+/** Sessions grouped by their capture and likeness, in order of their first session; never across cases. */
+function groupAlike(entries: readonly DocCase[]): Map<DocCase, SessionGroup[]> {
+  const out = new Map<DocCase, SessionGroup[]>();
   for (const e of entries) {
     const groups: SessionGroup[] = [];
     const byKey = new Map<string, SessionGroup>();
+    const named = e.c.dedupe === false && e.c.analyses.length > 1;
     for (const s of e.sessions) {
-      const a = s.a;
-      const src = e.c.dedupe === false && e.c.analyses.length > 1 ? `[${a.source}] ` : '';
-      const why = conclusion(s);
-      const line = `${src}${a.client.short} → ${a.server.short}:${a.server.endpoint.port}${s.story.service && a.service.service ? `, ${s.story.service}` : ''}, ${a.versionText}: `;
-      const what: Inline[] = [{ kind: 'severity', severity: lineSeverity(s.story) }, ` ${line}`, { kind: 'strong', text: lineWord(s.story) }, ` (${a.outcome.text})${why ? `. ${why}` : ''}`];
-      const key = alikeKey(s, what);
+      const src = named ? `[${s.source}] ` : '';
+      const key = `${src}\n${s.likeness}`;
       const known = byKey.get(key);
       if (known) {
         known.alike.push(s);
         continue;
       }
-      const g: SessionGroup = { lead: s, what, alike: [] };
+      const g: SessionGroup = { lead: s, what: summaryWhat(s.line, src), alike: [] };
       byKey.set(key, g);
       groups.push(g);
     }
@@ -164,24 +248,33 @@ function groupAlike(entries: readonly CaseEntry[]): Map<CaseEntry, SessionGroup[
  * are more. A session in another capture file than `lead`'s is named with its file: session ids and
  * frame numbers belong to one file.
  */
-function sessionList(list: readonly SessionEntry[], lead: Pick<SessionEntry, 'a'>): string {
-  const one = (s: SessionEntry) => `#${s.a.session.id}${s.a.source !== lead.a.source ? ` in ${s.a.source}` : ''} (frame ${s.a.helloFrames.client ?? s.a.session.connection.firstFrame})`;
+function sessionList(list: readonly DocSession[], lead: DocSession): string {
+  const one = (s: DocSession) => `#${s.id}${s.source !== lead.source ? ` in ${s.source}` : ''} (frame ${s.frame})`;
   if (list.length <= 13) return list.map(one).join(', ');
   return `${list.slice(0, 10).map(one).join(', ')} … ${list.slice(-3).map(one).join(', ')}`;
 }
 
 export function buildDoc(title: string, entries: readonly CaseEntry[], storiesAbove: boolean): Doc {
+  return documentOf(
+    title,
+    entries.map((e) => ({ c: e.c, findings: e.findings, sessions: e.sessions.map(docSession) })),
+    storiesAbove,
+  );
+}
+
+/** The document of a report, from its cases' sessions as the document sees them. */
+export function documentOf(title: string, entries: readonly DocCase[], storiesAbove: boolean): Doc {
   const blocks: Block[] = [];
   const all = entries.flatMap((e) => e.sessions);
-  const failed = all.filter((s) => s.story.outcome === 'failed').length;
-  const ok = all.filter((s) => s.story.outcome === 'ok').length;
+  const failed = all.filter((s) => s.outcome === 'failed').length;
+  const ok = all.filter((s) => s.outcome === 'ok').length;
   const multi = entries.length > 1;
   const grouped = groupAlike(entries);
   const summaryRows: Inline[][][] = entries.flatMap((e) =>
     grouped.get(e)!.map((g) => {
       const more = g.alike.length;
       const what: Inline[] = more ? [...g.what, `. The same in ${more.toLocaleString('en-US')} more session${more === 1 ? '' : 's'}: ${sessionList(g.alike, g.lead)}.`] : g.what;
-      const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.a.session.id}`, to: sessionAnchor(g.lead) }];
+      const ref: Inline[] = [{ kind: 'link', text: `#${g.lead.id}`, to: sessionAnchor(g.lead) }];
       return multi ? [[e.c.name], ref, what] : [ref, what];
     }),
   );
