@@ -181,11 +181,6 @@ export async function streamedReport(specs: readonly StreamedCase[], format: Rep
       return undefined;
     }
     check(cases);
-    if (opts.untold) {
-      // Read and no more: the caller tells each session itself.
-      spool.close();
-      return { sessions: cases.reduce((n, c) => n + c.analyses.reduce((m, a) => m + a.sessions.length, 0), 0), exitCode: 0, text: '', pieces: () => [], cases, errors: [] };
-    }
     return spooledResult(cases, told, spool, format, opts);
   } catch (e) {
     spool.close();

@@ -324,10 +324,11 @@ function readableOrThrow(paths: readonly string[], cases: readonly ReportCase[])
 /**
  * Where a report can be told session by session: capture files read again if need be (not standard
  * input, not a file that grows, not a bundle, whose captures of the same handshakes are told once),
- * names not numbered over the whole report (--redact).
+ * names not numbered over the whole report (--redact), and a report to be told at all (not `untold`:
+ * the viewer tells each session itself).
  */
 function streamable(specs: readonly CaseSpec[], opts: ReportOptions): boolean {
-  return !opts.redact && opts.openCapture === undefined && specs.every((s) => s.bundlePath === undefined && !s.captures.includes(STDIN_PATH));
+  return !opts.redact && !opts.untold && opts.openCapture === undefined && specs.every((s) => s.bundlePath === undefined && !s.captures.includes(STDIN_PATH));
 }
 
 // ---------------------------------------------------------------------------------------------
