@@ -274,6 +274,15 @@ function closedBothWays(conn: Connection): boolean {
   return conn.ends[0] !== undefined && conn.ends[1] !== undefined;
 }
 
+/** What waiting sessions share instead of an empty list each (a flood's 40,000 wait to the end). */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** A session as it waits to be told (exported for tests): its empty lists one shared list (~130 bytes less a session). */
+export function waitingForm(s: Session): Session {
+  const none = <T>(l: readonly T[]): readonly T[] => (l.length === 0 ? NONE : l);
+  return { ...s, certificateMessages: none(s.certificateMessages), serverCertificates: none(s.serverCertificates), clientCertificates: none(s.clientCertificates), alerts: none(s.alerts) };
+}
+
 /** A session waiting for its connection's close, with its certificates. */
 interface Waiting {
   readonly s: Session;
@@ -309,7 +318,7 @@ class SessionSink {
     this.count++;
     this.certificates += s.certificateMessages.reduce((a, m) => a + m.certificates.length, 0);
     if (s.certificateRequest) this.certificateRequests++;
-    if (this.opts.tellWhenClosed && !closedBothWays(s.connection)) this.waiting.push({ s, certs: this.certificatesOf(s) });
+    if (this.opts.tellWhenClosed && !closedBothWays(s.connection)) this.waiting.push({ s: waitingForm(s), certs: this.certificatesOf(s) });
     else this.tell(s);
   }
 
@@ -317,7 +326,8 @@ class SessionSink {
    * A waiting session's certificates, decoded: a pool that keeps only the certificates met last
    * (CertPoolOptions.keep) may forget them before the session is told; they are put back then.
    */
-  private certificatesOf(s: Session): CertInfo[] {
+  private certificatesOf(s: Session): readonly CertInfo[] {
+    if (s.certificateMessages.length === 0) return NONE;
     const out: CertInfo[] = [];
     for (const m of s.certificateMessages) for (const r of m.certificates) {
       const c = this.pool.get(r.id);
@@ -360,9 +370,14 @@ class SessionSink {
 
   /** The capture has ended: the sessions waiting are told, the ones kept sorted by id with their late alerts. */
   end(): Session[] {
-    const waiting = this.waiting;
+    const waiting: (Waiting | undefined)[] = this.waiting;
     this.waiting = [];
-    for (const w of waiting) this.tellWaiting(w);
+    // Each let go as it is told: what the telling makes is collected in a heap that shrinks as it goes.
+    for (let i = 0; i < waiting.length; i++) {
+      const w = waiting[i]!;
+      waiting[i] = undefined;
+      this.tellWaiting(w);
+    }
     const sessions = this.sessions;
     sessions.sort((a, b) => a.id - b.id);
     for (let i = 0; i < sessions.length; i++) {

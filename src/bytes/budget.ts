@@ -77,6 +77,18 @@ export const DEFAULT_CAPTURE_BUDGET_BYTES = 64 * 1024 * 1024;
  */
 export const DISSECTOR_BYTES = 4096;
 
+/**
+ * `s` as one flat string. A template literal with numbers in it is kept by V8 as a tree of its
+ * pieces (~32 bytes a piece, a dozen for a message such as "ClientHello cut … after 15891 of 16380
+ * bytes"); reading one character joins them, and the collector then keeps only the joined text.
+ * For text kept to the end for every connection (anomalies, decode errors): ~600 bytes a
+ * connection less in a flood's 40,000 waiting sessions.
+ */
+export function flatString(s: string): string {
+  if (s.length > 0) s.charCodeAt(0);
+  return s;
+}
+
 export function sizeText(n: number): string {
   return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n / 1024)} KiB`;
 }

@@ -8,7 +8,7 @@
  * copied or buffered, only its record headers are read, and only for a few records after the
  * handshake, after which data() answers 'ignore' and the reassembler stops delivering.
  */
-import { CaptureBudget, copyBytes } from '../bytes/index.js';
+import { CaptureBudget, copyBytes, flatString } from '../bytes/index.js';
 import type { Dir, EndReason, GapReason, StreamConsumer } from '../net/types.js';
 import { decodeHandshake, decodeSslv2ClientHello, TLS13 } from './messages.js';
 import { handshakeTypeName } from './names.js';
@@ -197,6 +197,8 @@ export class TlsConnection extends RecordLayer implements StreamConsumer {
    * a second time. `keepBytes` may say which handshake messages keep their bytes at all.
    */
   settle(storedCertificate?: StoredCertificate, keepBytes?: KeepBytes): SettledMessages {
+    // Kept to the end with the session: a decode error's message as one string, not its pieces.
+    for (const m of this.list) if (m.kind === 'handshake' && m.error !== undefined) flatString(m.error.message);
     const packed = SettledMessages.pack(this.list, liveContextOf, liveCertificatesOf, storedCertificate, keepBytes);
     this.list.length = 0;
     this.release();

@@ -5,7 +5,7 @@
  * (TlsConnection), decode ChangeCipherSpec and alerts, list protected records, and keep what it
  * holds within the capture-wide budget. Gaps and lost record boundaries are handled here.
  */
-import { CaptureBudget, copyBytes, DISSECTOR_BYTES, sizeText } from '../bytes/index.js';
+import { CaptureBudget, copyBytes, DISSECTOR_BYTES, flatString, sizeText } from '../bytes/index.js';
 import type { Dir } from '../net/types.js';
 import { ContentType, handshakeTypeName, isNullCipher } from './names.js';
 import { classifyStart, findTlsStart } from './preamble.js';
@@ -125,7 +125,7 @@ export abstract class RecordLayer {
   }
 
   protected anomaly(code: AnomalyCode, dir: Dir, frame: number, message: string): void {
-    this.event({ kind: 'anomaly', anomaly: { code, dir, frame, message } });
+    this.event({ kind: 'anomaly', anomaly: { code, dir, frame, message: flatString(message) } });
   }
 
   protected push(m: TlsMessage): boolean {

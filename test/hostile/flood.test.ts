@@ -8,7 +8,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analysis/index.js';
-import { DISSECTOR_BYTES } from '../../src/bytes/index.js';
+import { waitingForm } from '../../src/analysis/analyze.js';
+import { DISSECTOR_BYTES, flatString } from '../../src/bytes/index.js';
+import { buildContext } from '../../src/expressway/context.js';
+import { explainSession } from '../../src/narrate/explain.js';
+import { RuleCache } from '../../src/rules/facts/types.js';
+import { capturesDir, capturesUnder, corpusFiles } from '../helpers/corpus.js';
 import { CaptureWriter, TcpConnection, LINKTYPE } from '../../scripts/lib/pcap/index.js';
 import { cat, endpoint, reportUnderBudget, streamOf, tlsCaptureMany, u24 } from './lib.js';
 
@@ -70,4 +75,33 @@ describe('a flood of half-sent ClientHellos, at reduced scale', () => {
     const cutShort = a.connections.filter((c) => c.gaps.some((g) => g.reason === 'buffer-limit'));
     expect(cutShort.length).toBeGreaterThan(N / 2);
   }, 120_000);
+});
+
+describe('what a session waiting for its connection to close keeps (a flood\'s 40,000 wait to the end)', () => {
+  it('a session in its waiting form tells the same story, word for word, as the session itself, on the corpus and scenario captures', async () => {
+    const context = buildContext({ bundles: [] });
+    let shared = 0;
+    let sessions = 0;
+    for (const file of [...corpusFiles(), ...capturesUnder(capturesDir)]) {
+      const a = await analyzeCapture(file);
+      for (const s of a.sessions) {
+        const packed = waitingForm(s);
+        // The form shares its empty lists; whatever is in a list is the session's own.
+        if (s.alerts.length === 0 && packed.alerts !== s.alerts) shared++;
+        expect(packed.certificateMessages).toEqual(s.certificateMessages);
+        const told = (x: typeof s) => JSON.stringify(explainSession(a, x, context, new RuleCache()).json(file));
+        expect(told(packed)).toBe(told(s));
+        sessions++;
+      }
+    }
+    expect(sessions).toBeGreaterThan(50);
+    expect(shared).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('a message joined from pieces is kept as the same text', () => {
+    const n = 15_891;
+    const joined = `ClientHello summarised to make room for other connections after ${n} of ${n + 489} bytes`;
+    expect(flatString(joined)).toBe('ClientHello summarised to make room for other connections after 15891 of 16380 bytes');
+    expect(flatString('')).toBe('');
+  });
 });

@@ -365,6 +365,9 @@ export class TcpReassembler {
         if (ds.finOffset >= 0 && ds.next >= ds.finOffset) this.closeDir(l, dir, 'fin', ds.finFrame);
         else this.closeDir(l, dir, 'capture-end', this.lastFrame, captureEnd);
       }
+      // Nothing more comes: the connection keeps its counters and ends, not two directions' sequence
+      // state (a flood's 40,000 connections keep theirs while their sessions are told).
+      l.d0 = l.d1 = IGNORED_DIR;
     }
   }
 
