@@ -15,7 +15,7 @@ import { analysisSoFar, type Analysis, type AnalyzeOptions } from '../analysis/i
 import { buildContext, RuleCache, type BoxStores, type GivenExpressway } from '../expressway/index.js';
 import { caseFindingJson, caseFindings, explainSession, reportModel, type CaseSessionFacts, type ReportCase, type SessionTold } from '../narrate/explain.js';
 import { docSession, documentOf, type DocSession, type SummaryLine } from '../narrate/explain/document.js';
-import type { Block } from '../narrate/doc.js';
+import type { Block, Severity } from '../narrate/doc.js';
 import type { StoryOutcome } from '../narrate/explanation.js';
 import { csvSessionRows, CSV_HEADER, type SessionRow } from '../report/csv.js';
 import { jsonElement, renderJsonFromParts } from '../report/json.js';
@@ -81,6 +81,7 @@ class SpooledDocSession implements DocSession {
     readonly source: string,
     readonly frame: number,
     readonly outcome: StoryOutcome,
+    readonly severity: Severity,
     readonly likeness: string,
     private readonly spool: Spool,
     private readonly piece: number,
@@ -105,7 +106,7 @@ function spooledDoc(caseIndex: number, one: SessionTold, spool: Spool): DocSessi
   const likeness = createHash('sha256').update(d.likeness).digest('base64');
   const piece = spool.add(JSON.stringify([d.line, d.title]));
   spool.add(JSON.stringify(d.blocks()));
-  return new SpooledDocSession(caseIndex, d.id, d.source, d.frame, d.outcome, likeness, spool, piece);
+  return new SpooledDocSession(caseIndex, d.id, d.source, d.frame, d.outcome, d.severity, likeness, spool, piece);
 }
 
 /** The session's part of the output in a format other than the document's. */

@@ -90,6 +90,8 @@ export interface DocSession {
   /** The frame a list of sessions names it by: its ClientHello's, else its connection's first. */
   readonly frame: number;
   readonly outcome: StoryOutcome;
+  /** Its mark in the list: the worst of its outcome and its findings (lineSeverity). */
+  readonly severity: Severity;
   readonly line: SummaryLine;
   /** What makes two sessions of a capture the same story to a reader: equal for those only. */
   readonly likeness: string;
@@ -119,6 +121,9 @@ class ToldDocSession implements DocSession {
   }
   get outcome(): StoryOutcome {
     return this.s.story.outcome;
+  }
+  get severity(): Severity {
+    return lineSeverity(this.s.story);
   }
   get line(): SummaryLine {
     const { a, story } = this.s;
@@ -266,8 +271,11 @@ export function buildDoc(title: string, entries: readonly CaseEntry[], storiesAb
 export function documentOf(title: string, entries: readonly DocCase[], storiesAbove: boolean): Doc {
   const blocks: Block[] = [];
   const all = entries.flatMap((e) => e.sessions);
+  // Counted by the mark each line carries, so that the sentence and the list agree: a handshake that
+  // completed with an error found (a certificate not yet valid) is marked ✖ and is not "fine".
   const failed = all.filter((s) => s.outcome === 'failed').length;
-  const ok = all.filter((s) => s.outcome === 'ok').length;
+  const ok = all.filter((s) => s.severity === 'ok').length;
+  const errorFound = all.filter((s) => s.outcome !== 'failed' && s.severity === 'error').length;
   const multi = entries.length > 1;
   const grouped = groupAlike(entries);
   const summaryRows: Inline[][][] = entries.flatMap((e) =>
@@ -282,7 +290,7 @@ export function documentOf(title: string, entries: readonly DocCase[], storiesAb
     {
       kind: 'paragraph',
       content: [
-        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${all.length - ok - failed} with warnings or not fully visible. Each line ${storiesAbove ? 'was explained above, as its session came' : 'is explained further on'}, every sentence with the frames that show it. ✔ fine, ✖ failed, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
+        `${multi ? `${entries.length} cases, ` : ''}${all.length} TLS session(s): ${ok} fine, ${failed} failed, ${errorFound ? `${errorFound} not failed but with an error found, ` : ''}${all.length - ok - failed - errorFound} with warnings or not fully visible. Each line ${storiesAbove ? 'was explained above, as its session came' : 'is explained further on'}, every sentence with the frames that show it. ✔ fine, ✖ failed or an error found, ▲ warning, ℹ not fully visible; [E2], [T6], [X4]… name the rule a conclusion rests on (E: certificates and EKU, T: the TLS handshake, C: what the capture can show, X: Expressway).`,
       ],
     },
   ];
