@@ -12,7 +12,7 @@ export function helpLines(width: number, notes: readonly string[]): (readonly Se
     ...KEY_HELP.map((k) => row(k.keys, k.what)),
     [{ text: ' Panes', bold: true }],
     ...PANE_HELP.map((k) => row(k.keys, k.what)),
-    [{ text: ' ✔ ok  ✖ failed  ▲ warning  ? unknown · focused pane: heavy frame, ▶', tone: 'muted' }],
+    [{ text: ' ✔ ok  ✖ failed or error found  ▲ warning  ? unknown · focused: heavy frame, ▶', tone: 'muted' }],
     ...(notes.length ? [[{ text: ' Notes from reading the inputs', bold: true }], ...notes.flatMap((n) => wrapSegs([{ text: safeText(n) }], inner - 1, '  ℹ ', '    '))] : []),
   ];
 }

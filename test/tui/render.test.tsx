@@ -199,7 +199,7 @@ describe.each(SIZES)('the viewer at %i×%i', (cols, rows) => {
     if (rows >= 40) expect(frame).not.toContain('↑↓ scroll ·');
     for (const k of [...KEY_HELP, ...PANE_HELP]) expect(frame).toContain(k.keys);
     for (const k of KEY_HELP) expect(frame).toContain(k.what.slice(0, Math.min(k.what.length, cols - 24)));
-    expect(frame).toContain('✔ ok  ✖ failed  ▲ warning');
+    expect(frame).toContain('✔ ok  ✖ failed or error found  ▲ warning');
     await v.type('x');
     expect(v.frame()).not.toContain('Help · ekuscope view');
     v.unmount();

@@ -71,6 +71,19 @@ describe('session rows', () => {
     expect(rowFor({ ...ok, outcome: 'unknown', findings: [] })).toMatchObject({ symbol: '?', tone: 'muted' });
   });
 
+  it('the header counts and the narration carry the same mark as the row (✖: failed or an error found)', () => {
+    const ok = okStory(f.ok);
+    const error = { ...failingStory(f.failing).findings[0]!, session: ok.sessionId };
+    const withError = { ...ok, findings: [...ok.findings, error] };
+    const vm = buildViewModel({ captures: [f.ok], explanation: explanationOf([withError]) });
+    expect(vm.counts).toMatchObject({ failed: 1, ok: 0, warning: 0, unknown: 0 });
+    const v = narrationView(vm.entries.get(vm.rows[0]!.key)!, false);
+    expect(v).toMatchObject({ symbol: '✖', tone: 'bad' });
+    const fine = buildViewModel({ captures: [f.ok], explanation: explanationOf([ok]) });
+    expect(fine.counts).toMatchObject({ failed: 0, ok: 1 });
+    expect(narrationView(fine.entries.get(fine.rows[0]!.key)!, false)).toMatchObject({ symbol: '✔', tone: 'ok' });
+  });
+
   it('a session keeps its row from one snapshot to the next, and gets a new one when its story comes', () => {
     const a = buildViewModel(f.raw);
     const b = buildViewModel({ captures: [{ ...f.failing }, { ...f.ok }] });

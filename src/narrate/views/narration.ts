@@ -4,8 +4,8 @@ import { endpointText } from '../../expressway/index.js';
 import { cipherSuiteName, versionName } from '../../tls/index.js';
 import { ekuStatus, type EkuName } from '../../x509/index.js';
 import { framesText, type Finding, type Inline, type Severity } from '../doc.js';
-import { OUTCOME_SYMBOL, OUTCOME_TONE, SEVERITY_SYMBOL, SEVERITY_TONE, type Seg, type Tone } from './common.js';
-import { roleEndpoints, type SessionEntry } from './sessions.js';
+import { SEVERITY_SYMBOL, SEVERITY_TONE, type Seg, type Tone } from './common.js';
+import { roleEndpoints, rowMark, type SessionEntry } from './sessions.js';
 
 export interface FindingView {
   readonly severity: Severity;
@@ -73,8 +73,8 @@ export function narrationView(e: SessionEntry, stillReading: boolean): Narration
   if (st) {
     return {
       headline: safeText(st.headline),
-      symbol: OUTCOME_SYMBOL[st.outcome],
-      tone: OUTCOME_TONE[st.outcome],
+      // The list's mark (and the report's): an error found over a handshake that did not fail is ✖.
+      ...rowMark(st.outcome, st),
       outcomeText: safeText(st.outcomeText),
       sentences: st.sentences.map(inlineSegs),
       findings: st.findings.map(findingView),

@@ -73,7 +73,7 @@ export function buildViewModel(data: ViewData): ViewModel {
         const row = marked ?? cachedRow(key, capture, session, undefined);
         rows.push(row);
         entries.set(key, new ToldEntry(row, session, capture, teller));
-        counts[row.outcome]++;
+        counts[markCount(row)]++;
         findings += row.findings;
         continue;
       }
@@ -86,13 +86,21 @@ export function buildViewModel(data: ViewData): ViewModel {
       const row = cachedRow(sessionKey(ci, session.id), capture, session, story);
       rows.push(row);
       entries.set(row.key, { row, session, capture, ...(story && { story }) });
-      counts[row.outcome]++;
+      counts[markCount(row)]++;
       findings += row.findings;
     }
   });
   const generalFindings = teller ? teller.generalFindings : (data.explanation?.findings ?? []).filter((f) => f.session === undefined);
   const explained = data.explanation !== undefined || teller?.finished === true;
   return { rows, entries, counts, findings, explained, generalFindings, toldOnce, captures: data.captures.length, ...(teller && { teller }) };
+}
+
+/**
+ * Where a row counts in the header: by the mark it carries, as the report's summary sentence counts,
+ * so that ✖ in the header is the number of ✖ lines (failed, or an error found).
+ */
+function markCount(row: SessionRow): StoryOutcome {
+  return row.tone === 'bad' ? 'failed' : row.tone === 'warn' ? 'warning' : row.tone === 'ok' ? 'ok' : 'unknown';
 }
 
 export function roleEndpoints(s: Session): { client: { ip: string; port: number }; server: { ip: string; port: number } } {
@@ -177,7 +185,7 @@ export function sessionRow(key: string, capture: CaptureData, s: Session, story:
 }
 
 /** A row's mark: as the report's summary line, the worse of the outcome's and the worst finding's (a completed handshake with an error finding is ✖). */
-function rowMark(outcome: StoryOutcome, story: SessionStory | undefined): { symbol: string; tone: Tone } {
+export function rowMark(outcome: StoryOutcome, story: SessionStory | undefined): { symbol: string; tone: Tone } {
   const sev = story ? lineSeverity(story) : undefined;
   if (sev === 'error' || sev === 'warning') return { symbol: SEVERITY_SYMBOL[sev], tone: SEVERITY_TONE[sev] };
   return { symbol: OUTCOME_SYMBOL[outcome], tone: OUTCOME_TONE[outcome] };
