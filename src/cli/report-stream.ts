@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { analysisSoFar, type Analysis, type AnalyzeOptions } from '../analysis/index.js';
 import { buildContext, RuleCache, type BoxStores, type GivenExpressway } from '../expressway/index.js';
-import { caseFindingJson, caseFindings, explainSession, reportModel, type CaseSessionFacts, type ReportCase, type SessionTold } from '../narrate/explain.js';
+import { caseFindingJson, caseFindings, explainSession, reportModel, REPORT_TITLE, type CaseSessionFacts, type ReportCase, type SessionTold } from '../narrate/explain.js';
 import { docSession, documentOf, type DocSession, type SummaryLine } from '../narrate/explain/document.js';
 import type { Block, Severity } from '../narrate/doc.js';
 import type { StoryOutcome } from '../narrate/explanation.js';
@@ -34,8 +34,6 @@ export interface StreamedOptions extends RenderOptions {
   readonly analyzeOptions?: (sourceName: string, sizeHint: number | undefined) => Partial<AnalyzeOptions>;
   readonly quiet?: boolean;
   readonly skipRender?: boolean;
-  /** Read the cases and stop: no explanation (the viewer tells each session when it is shown). */
-  readonly untold?: boolean;
 }
 
 /** A case to read: its name, and how to read it with the analysis options given (the report's loadCase). */
@@ -224,7 +222,7 @@ function spooledResult(cases: readonly ReportCase[], told: ReadonlyMap<CertPool,
     }
     if (format === 'csv') return csvPieces();
     // The document explain() builds (its default title), its sessions' sections read back from the spool.
-    const doc = documentOf('ekuscope report', entries.map((e) => ({ c: e.c, findings: e.findings, sessions: e.sessions.map((s) => s.doc!) })), false);
+    const doc = documentOf(REPORT_TITLE, entries.map((e) => ({ c: e.c, findings: e.findings, sessions: e.sessions.map((s) => s.doc!) })), false);
     return renderDocument(doc, format, opts);
   }
   function* pieces(): Generator<string> {

@@ -26,7 +26,7 @@ import {
   type GivenExpressway,
   type StoreOption,
 } from '../expressway/index.js';
-import { explain, explainYielding, type ReportCase } from '../narrate/explain.js';
+import { explain, type ReportCase } from '../narrate/explain.js';
 import { explainStores } from '../narrate/stores.js';
 import { redactExplanation } from '../narrate/redact.js';
 import type { Explanation } from '../narrate/explanation.js';
@@ -62,8 +62,6 @@ export interface ReportOptions {
   readonly quiet?: boolean;
   /** With quiet: nothing is rendered either (the benchmark's split of a report's time). */
   readonly skipRender?: boolean;
-  /** Explain in small steps, the event loop served between them (the viewer answers keys meanwhile). */
-  readonly yielding?: boolean;
   /** Read the cases and stop: no explanation (the viewer tells each session when it is shown). */
   readonly untold?: boolean;
   readonly generator?: string;
@@ -287,7 +285,7 @@ export async function runReport(paths: readonly string[], opts: ReportOptions = 
     for (const spec of specs) cases.push(await loadCase(spec, opts, given, optionStores, boxStores));
     readableOrThrow(paths, cases);
     if (opts.untold) return { sessions: cases.reduce((n, c) => n + c.analyses.reduce((m, a) => m + a.sessions.length, 0), 0), exitCode: 0, text: '', pieces: () => [], cases, errors: [] };
-    const told = await (opts.yielding ? explainYielding : explain)(cases, { generator: opts.generator ?? 'ekuscope' });
+    const told = explain(cases, { generator: opts.generator ?? 'ekuscope' });
     const expl = opts.redact ? redactExplanation(told) : told;
     const sessions = expl.stories.length;
     if (opts.quiet) {

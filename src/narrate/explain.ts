@@ -29,30 +29,8 @@ export { REPORT_SCHEMA_ID, REPORT_SCHEMA_VERSION, caseFindingJson, reportModel, 
 export { caseFindings, type CaseSessionFacts } from './explain/case-findings.js';
 export { lineSeverity, withoutSessionSections } from './explain/document.js';
 
-/** Builds the explanation of every case. */
-export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {}): Explanation {
-  const steps = explainSteps(cases, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
-/** Sessions assessed (or told) between two pauses of explainYielding: a few milliseconds' work. */
-const SESSIONS_A_STEP = 64;
-
-/**
- * The same explanation, pausing for the event loop every SESSIONS_A_STEP sessions: a viewer stays
- * answering keys while a busy capture's 20,000 sessions are told (seconds of work in one piece).
- */
-export async function explainYielding(cases: readonly ReportCase[], opts: ExplainOptions = {}): Promise<Explanation> {
-  const steps = explainSteps(cases, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
+/** The title of a report's document when none is given. */
+export const REPORT_TITLE = 'ekuscope report';
 
 /** One handshake of a case, told once: the capture it is told from, and where else it was captured (another box's capture). */
 export interface CaseHandshake {
@@ -92,15 +70,14 @@ export function tellHandshake(c: ReportCase, h: CaseHandshake, cache: RuleCache,
   return { a, story: makeStory(a, h.alsoIn, opts.allLadders === true, !c.context.stores.empty) };
 }
 
-function* explainSteps(cases: readonly ReportCase[], opts: ExplainOptions): Generator<void, Explanation> {
+/** Builds the explanation of every case. */
+export function explain(cases: readonly ReportCase[], opts: ExplainOptions = {}): Explanation {
   const cache = new RuleCache();
-  let done = 0;
   const entries: CaseEntry[] = [];
   for (let caseIndex = 0; caseIndex < cases.length; caseIndex++) {
     const c = cases[caseIndex]!;
     const sessions: SessionEntry[] = [];
     for (const h of caseHandshakes(c)) {
-      if (++done % SESSIONS_A_STEP === 0) yield;
       const { a, story } = tellHandshake(c, h, cache, opts);
       sessions.push({ caseIndex, analysis: h.analysis, a, alsoIn: h.alsoIn, story });
     }
@@ -109,7 +86,7 @@ function* explainSteps(cases: readonly ReportCase[], opts: ExplainOptions): Gene
 
   const stories = entries.flatMap((e) => e.sessions.map((s) => s.story));
   const findings = entries.flatMap((e) => [...e.sessions.flatMap((s) => s.story.findings), ...e.findings]);
-  const title = opts.title ?? 'ekuscope report';
+  const title = opts.title ?? REPORT_TITLE;
   let doc: Doc | undefined;
   let json: unknown;
   return {
