@@ -41,13 +41,6 @@ export const MAX_DER_ELEMENTS = 400_000;
 /** Real certificates carry about ten extensions. */
 export const MAX_EXTENSIONS = 100;
 
-export function fingerprints(der: Uint8Array): { sha256: string; sha1: string } {
-  return {
-    sha256: createHash('sha256').update(der).digest('hex'),
-    sha1: createHash('sha1').update(der).digest('hex'),
-  };
-}
-
 /**
  * Bounded pre-scan of the constructed structure (no recursion: an explicit stack), so input nested
  * 10,000 deep is refused with a clear reason before any library sees it.

@@ -3,7 +3,7 @@
  * here throws on certificate bytes.
  */
 export type * from './types.js';
-export { parseCertificate, fingerprints, serialForDisplay, MAX_CERT_BYTES } from './certificate.js';
+export { parseCertificate, serialForDisplay, MAX_CERT_BYTES } from './certificate.js';
 export { loadCertificates, toPem, type LoadedCertificates } from './pem.js';
 export { CertPool, type CertId, type CertPoolOptions } from './pool.js';
 export {

@@ -106,6 +106,8 @@ type ToldSession = Pick<SessionEntry, 'a' | 'story'> & Partial<Pick<SessionEntry
 
 /** A told session as the document sees it; the parts made when read. */
 class ToldDocSession implements DocSession {
+  /** Made once: likeness reads it, and so do the summary (a group's first session) and the streamed report's spool. */
+  #line: SummaryLine | undefined;
   constructor(private readonly s: ToldSession) {}
   get caseIndex(): number {
     return this.s.caseIndex ?? 0;
@@ -126,6 +128,9 @@ class ToldDocSession implements DocSession {
     return lineSeverity(this.s.story);
   }
   get line(): SummaryLine {
+    return (this.#line ??= this.summaryLine());
+  }
+  private summaryLine(): SummaryLine {
     const { a, story } = this.s;
     const why = conclusion(story);
     return {
