@@ -6,6 +6,12 @@ const [mode, file] = process.argv.slice(2);
 const t0 = performance.now();
 let result = {};
 let tEnd;
+
+/** The certs command's JSON output counted (each row has one "sha256") and dropped. */
+function certificateCounter() {
+  let n = 0;
+  return { out: (t) => { for (let i = t.indexOf('"sha256"'); i >= 0; i = t.indexOf('"sha256"', i + 1)) n++; }, count: () => n };
+}
 if (mode === 'framing') {
   const { readCapture } = await import('../dist/capture/index.js');
   let n = 0;
@@ -39,15 +45,15 @@ if (mode === 'framing') {
 } else if (mode === 'certs-json') {
   // The certs command as run, its output counted and dropped.
   const { runCerts } = await import('../dist/cli/certs.js');
-  let certificates = 0;
-  await runCerts([file], { format: 'json', out: (t) => { for (let i = t.indexOf('"sha256"'); i >= 0; i = t.indexOf('"sha256"', i + 1)) certificates++; }, err: () => {} });
-  result = { certificates };
+  const c = certificateCounter();
+  await runCerts([file], { format: 'json', out: c.out, err: () => {} });
+  result = { certificates: c.count() };
 } else if (mode === 'certs-json-2') {
   // The same, the capture split by connection across 2 worker threads (certs --jobs 2).
   const { listCerts } = await import('../dist/cli/certs-jobs.js');
-  let certificates = 0;
-  await listCerts([file], { format: 'json', jobs: 2, splitOne: true, out: (t) => { for (let i = t.indexOf('"sha256"'); i >= 0; i = t.indexOf('"sha256"', i + 1)) certificates++; }, err: () => {} });
-  result = { certificates };
+  const c = certificateCounter();
+  await listCerts([file], { format: 'json', jobs: 2, splitOne: true, out: c.out, err: () => {} });
+  result = { certificates: c.count() };
 } else if (mode === 'explain' || mode === 'report-json' || mode === 'report-text') {
   // explain: the report without its rendering (the split of a report's time); the others render every piece.
   const { runReport } = await import('../dist/cli/report.js');

@@ -1,5 +1,5 @@
 /**
- * the rule book's services table as data, and naming a TLS connection's service from its ports.
+ * The rule book's services table as data, and naming a TLS connection's service from its ports.
  *
  * Ports are hints for naming a service, never for deciding roles: which side was TLS client comes
  * from the handshake (T1) and is passed in. The store a side presents follows from its role (X1):
@@ -68,7 +68,7 @@ const serverAuth = (text = 'serverAuth (OpenSSL clients verify purpose "SSL serv
   rules: ['E6'],
 });
 
-/** the rule book "Services, ports and which store is presented", row by row, in the table's order. */
+/** The rule book "Services, ports and which store is presented", row by row, in the table's order. */
 export const SERVICES: readonly ServiceDefinition[] = Object.freeze([
   {
     id: 'uc-traversal',

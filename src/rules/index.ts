@@ -76,7 +76,7 @@ export function allRules(): RuleInfo[] {
   return RULES.map(infoOf);
 }
 
-/** the rule book's rules as [title, statement], by id: the shape formats quote where a rule is cited. */
+/** The rule book's rules as [title, statement], by id: the shape formats quote where a rule is cited. */
 export const DOMAIN_RULES: Readonly<Record<DomainRuleId, readonly [title: string, text: string]>> = Object.fromEntries(
   RULES.map((r) => [r.id, [r.title, r.statement] as const]),
 ) as Record<DomainRuleId, readonly [string, string]>;

@@ -34,7 +34,7 @@ export interface PurposeReason {
 
 export interface FamilyVerdict {
   readonly ok: boolean;
-  /** the rule book marks this behaviour as uncertain: say "probably". */
+  /** The rule book marks this behaviour as uncertain: say "probably". */
   readonly uncertain: boolean;
   readonly reasons: readonly PurposeReason[];
 }
@@ -186,7 +186,7 @@ export function evaluatePurpose(chain: readonly CertInfo[], purpose: TlsPurpose,
           note(fam.go, 'E5', i, `${who(i)} lists anyExtendedKeyUsage, which Go treats as no restriction`);
           fam.windows.uncertain = true;
         } else fail(fam.go, 'E5', i, `${text}; Go intersects usages from the root down`);
-        // Java is believed to check only the leaf (the rule book "Uncertain").
+        // Java is believed to check only the leaf (the rule book marks it uncertain).
         note(fam.java, 'E5', i, `${text}; Java is believed to check the leaf only, so it probably accepts`);
         fam.java.uncertain = true;
       } else if (!ca.eku.oids.includes(oid)) {
